@@ -1,0 +1,20 @@
+/**
+ * Quoting for SQL text that cannot use prepared-statement parameters (table functions'
+ * arguments, identifiers). Every name, path and value pasted into SQL goes through these.
+ */
+
+/** A double-quoted SQL identifier. */
+export function identifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** A SQL literal for a string, number, boolean or null. */
+export function literal(value: string | number | boolean | null): string {
+  if (value === null) return "NULL";
+  if (typeof value === "boolean") return value ? "TRUE" : "FALSE";
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new Error(`invalid SQL literal: ${value}`);
+    return String(value);
+  }
+  return `'${value.replaceAll("'", "''")}'`;
+}

@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Database } from "../loaders/db.js";
+import { identifier, literal } from "../loaders/sql.js";
+
+describe("identifier(name) and literal(value)", () => {
+  let db: Database;
+  beforeAll(async () => (db = await Database.open()));
+  afterAll(() => db.close());
+
+  it("quote names and values so that DuckDB reads them back unchanged", async () => {
+    const name = 'odd "name"; DROP TABLE x; --';
+    const value = "O'Brien; DROP TABLE x; --";
+    expect(identifier(name)).toBe('"odd ""name""; DROP TABLE x; --"');
+    expect(literal(value)).toBe("'O''Brien; DROP TABLE x; --'");
+    const [row] = await db.rows(`SELECT ${literal(value)} AS ${identifier(name)}, ${literal(null)} AS n, ${literal(true)} AS b, ${literal(-1.5)} AS x`);
+    expect(row).toEqual({ [name]: value, n: null, b: true, x: -1.5 });
+  });
+
+  it("refuses numbers SQL cannot represent", () => {
+    expect(() => literal(Number.NaN)).toThrow("invalid SQL literal: NaN");
+    expect(() => literal(Number.POSITIVE_INFINITY)).toThrow("invalid SQL literal: Infinity");
+  });
+});
+
+describe("Database.rows(sql)", () => {
+  let db: Database;
+  beforeAll(async () => (db = await Database.open()));
+  afterAll(() => db.close());
+
+  it("returns JSON-ready values: numbers for integers and decimals, ISO strings for dates", async () => {
+    const [row] = await db.rows(`SELECT 42::BIGINT AS i, 12.34::DECIMAL(18,2) AS d, DATE '2025-03-31' AS day,
+      TIMESTAMP '2025-03-31 12:30:00' AS ts, 'x' AS s, NULL::INTEGER AS missing`);
+    expect(row).toEqual({ i: 42, d: 12.34, day: "2025-03-31", ts: "2025-03-31T12:30:00.000Z", s: "x", missing: null });
+  });
+
+  it("binds parameters rather than pasting values", async () => {
+    expect(await db.rows("SELECT $1::VARCHAR AS v", ["it's"])).toEqual([{ v: "it's" }]);
+  });
+
+  it("refuses to round an integer beyond 2^53", async () => {
+    await expect(db.rows("SELECT 9007199254740993::BIGINT AS big")).rejects.toThrow("column big: integer 9007199254740993 is too large to pass as a number");
+  });
+});

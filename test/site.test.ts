@@ -1,0 +1,83 @@
+import { csvParse } from "d3-dsv";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startStaticServer, type StaticServer } from "../scripts/static-server.js";
+import { launchChromium } from "./support/chromium.js";
+import { ARTIFACTS_DIR, PROJECT_DIR, npmRun, scratchClone, type CommandResult } from "./support/project.js";
+import { findRemoteReferences } from "./support/remote-references.js";
+
+// One offline build of a fresh copy of the project serves every test in this file.
+let clone: string;
+let dist: string;
+let build: CommandResult;
+
+beforeAll(() => {
+  clone = scratchClone();
+  dist = join(clone, "dist");
+  build = npmRun(clone, "build", { offline: true });
+});
+
+afterAll(() => {
+  if (clone) rmSync(clone, { recursive: true, force: true });
+});
+
+describe("npm run build", () => {
+  it("succeeds inside a network namespace with no network", () => {
+    expect(build.output).not.toMatch(/fetch failed|unable to fetch|EAI_AGAIN|ENOTFOUND/);
+    expect(build.status, build.output).toBe(0);
+  });
+
+  it("leaves nothing in dist/ that makes a browser fetch from another host", async () => {
+    expect(build.status, build.output).toBe(0);
+    expect(await findRemoteReferences(dist)).toEqual([]);
+  });
+});
+
+describe("the overview page in Chromium", () => {
+  let browser: Browser;
+  let server: StaticServer;
+
+  beforeAll(async () => {
+    if (build.status !== 0) return;
+    server = await startStaticServer(dist);
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it("shows the headline figures of the sample exports and renders its charts", async () => {
+    expect(build.status, build.output).toBe(0);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems: string[] = [];
+    page.on("console", (message) => message.type() === "error" && problems.push(`console: ${message.text()}`));
+    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+    page.on("response", (response) => response.status() >= 400 && problems.push(`HTTP ${response.status()} ${response.url()}`));
+    page.on("request", (request) => !request.url().startsWith(server.url) && problems.push(`remote request: ${request.url()}`));
+
+    await page.goto(server.url, { waitUntil: "networkidle" });
+    await page.locator("#revenue-by-quarter svg rect").first().waitFor();
+
+    // Independent figures: the sample CSVs parsed with d3-dsv, not through DuckDB.
+    const read = (name: string) => csvParse(readFileSync(join(PROJECT_DIR, "data", `${name}.csv`), "utf-8"));
+    const orders = read("orders");
+    const revenue = orders.reduce((sum, d) => sum + Number(d.amount), 0);
+    const count = (n: number) => n.toLocaleString("en-US");
+    expect(await page.locator("#kpi-customers .big").textContent()).toBe(count(read("customers").length));
+    expect(await page.locator("#kpi-orders .big").textContent()).toBe(count(orders.filter((d) => Number(d.amount) >= 0).length));
+    expect(await page.locator("#kpi-revenue .big").textContent()).toBe(`$${(revenue / 1e6).toFixed(1)}M`);
+    expect(await page.locator("#kpi-respondents .big").textContent()).toBe(count(read("responses").length));
+
+    const quarters = new Set(orders.map((d) => `${d.ordered_at!.slice(0, 4)}-Q${Math.ceil(Number(d.ordered_at!.slice(5, 7)) / 3)}`));
+    expect(await page.locator("#revenue-by-quarter svg g[aria-label='bar'] rect").count()).toBe(quarters.size);
+    expect(await page.locator("#responses-by-wave svg g[aria-label='bar'] rect").count()).toBeGreaterThan(0);
+
+    mkdirSync(ARTIFACTS_DIR, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS_DIR, "index.png"), fullPage: true });
+    expect(problems).toEqual([]);
+  });
+});

@@ -1,0 +1,16 @@
+import { chromium, type Browser } from "playwright-core";
+
+/** Debian's Chromium, installed by .ci/run (`apt-get install chromium`). */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+/** Headless Chromium with every background connection to Google's services switched off. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [
+      "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+      "--disable-sync", "--no-first-run", "--disable-quic"
+    ]
+  });
+}
