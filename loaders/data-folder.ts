@@ -1,6 +1,9 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
+/** This library's folder. */
+export const LIBRARY_DIR = fileURLToPath(new URL(".", import.meta.url));
+
 /** The bundled sample exports, next to this library. */
 export const SAMPLE_DATA_DIR = fileURLToPath(new URL("../data", import.meta.url));
 

@@ -16,8 +16,8 @@ export class Database {
   ) {}
 
   /** Opens a database file, or an in-memory database when `path` is omitted. */
-  static async open(path = ":memory:"): Promise<Database> {
-    const instance = await DuckDBInstance.create(path);
+  static async open(path = ":memory:", { readOnly = false } = {}): Promise<Database> {
+    const instance = await DuckDBInstance.create(path, readOnly ? { access_mode: "READ_ONLY" } : {});
     return new Database(instance, await instance.connect());
   }
 

@@ -1,0 +1,123 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { z } from "zod";
+import { IngestError, type Problem } from "./ingest/problems.js";
+
+export const CONFIG_FILE = "cva.config.json";
+
+const scale = z
+  .object({ min: z.number().int(), max: z.number().int() })
+  .strict()
+  .refine((s) => s.min < s.max, { message: "min must be below max" });
+
+const identifierPattern = /^[a-z][a-z0-9_]*$/;
+
+/**
+ * The schema of `cva.config.json`. Its parsed output is the configuration every report uses;
+ * `docs/cva.config.schema.json` is generated from it for editors.
+ */
+export const configSchema = z
+  .object({
+    $schema: z.string().optional().describe("Path or URL of the JSON Schema, for editors."),
+    brand: z.string().min(1).describe("Our brand, exactly as it appears in the ratings export's brand column."),
+    competitors: z.array(z.string().min(1)).min(1).describe("Competitor brands, as in the ratings export."),
+    attributes: z
+      .array(
+        z
+          .object({
+            id: z.string().regex(identifierPattern, "use lower-case letters, digits and _, starting with a letter")
+              .describe("Attribute id, as in the ratings and importance exports."),
+            label: z.string().min(1).describe("Name shown in the reports."),
+            group: z.enum(["quality", "price"]).describe("Gale's quality profile or price profile."),
+            owner: z.string().min(1).describe("The business function that owns the attribute (what/who matrix)."),
+            factor: z.enum(["product", "service", "personnel", "image", "price"]).optional()
+              .describe("The value factor the attribute belongs to.")
+          })
+          .strict()
+      )
+      .min(1),
+    scales: z
+      .object({
+        rating: scale.default({ min: 1, max: 10 }),
+        importance: scale.default({ min: 1, max: 10 }),
+        overall_satisfaction: scale.default({ min: 1, max: 10 }),
+        perceived_value: scale.default({ min: 1, max: 10 }),
+        likelihood_to_recommend: scale.default({ min: 0, max: 10 }),
+        repurchase_intent: scale.default({ min: 1, max: 5 })
+      })
+      .strict()
+      .default({
+        rating: { min: 1, max: 10 },
+        importance: { min: 1, max: 10 },
+        overall_satisfaction: { min: 1, max: 10 },
+        perceived_value: { min: 1, max: 10 },
+        likelihood_to_recommend: { min: 0, max: 10 },
+        repurchase_intent: { min: 1, max: 5 }
+      })
+      .describe("Answer scales; a score outside its scale is rejected."),
+    dontKnowCodes: z
+      .array(z.union([z.number(), z.string().min(1)]))
+      .default(["Don't know", "N/A"])
+      .describe("Answers that mean \"don't know\": read as missing, not rejected. Text codes match case-insensitively."),
+    minCellSize: z.number().int().min(1).default(10).describe("Survey breakdowns with fewer respondents are suppressed."),
+    currency: z.string().regex(/^[A-Z]{3}$/, "use an ISO 4217 code such as USD").default("USD")
+  })
+  .strict()
+  .superRefine((config, context) => {
+    const brands = [config.brand, ...config.competitors];
+    brands.forEach((brand, i) => {
+      if (brands.indexOf(brand) !== i) {
+        context.addIssue({ code: "custom", path: i === 0 ? ["brand"] : ["competitors", i - 1], message: `brand ${brand} is listed twice` });
+      }
+    });
+    config.attributes.forEach((attribute, i) => {
+      if (config.attributes.findIndex((a) => a.id === attribute.id) !== i) {
+        context.addIssue({ code: "custom", path: ["attributes", i, "id"], message: `attribute id ${attribute.id} is listed twice` });
+      }
+    });
+  });
+
+export type Config = z.output<typeof configSchema>;
+
+/** The JSON Schema of `cva.config.json` (what the input may be, defaults included). */
+export function configJsonSchema(): object {
+  return z.toJSONSchema(configSchema, { io: "input", unrepresentable: "any" });
+}
+
+/**
+ * Reads and validates `<dataDir>/cva.config.json`; undefined when the folder has none.
+ * Throws an IngestError with one problem per schema violation (or the JSON syntax error's
+ * line and column).
+ */
+export function readConfig(dataDir: string): Config | undefined {
+  const path = join(dataDir, CONFIG_FILE);
+  if (!existsSync(path)) return undefined;
+  return parseConfig(readFileSync(path, "utf-8").replace(/^\uFEFF/, ""));
+}
+
+export function parseConfig(text: string): Config {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    const message = (error as Error).message;
+    const position = Number(/position (\d+)/.exec(message)?.[1]);
+    const where = Number.isFinite(position) ? lineAndColumn(text, position) : {};
+    throw new IngestError([{ file: CONFIG_FILE, ...where, rule: "json", message: `not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, "")}` }]);
+  }
+  const result = configSchema.safeParse(json);
+  if (result.success) return result.data;
+  throw new IngestError(
+    result.error.issues.map((issue): Problem => ({
+      file: CONFIG_FILE,
+      column: issue.path.length ? issue.path.map(String).join(".") : undefined,
+      rule: "config",
+      message: issue.message
+    }))
+  );
+}
+
+function lineAndColumn(text: string, position: number): { line: number; column: string } {
+  const before = text.slice(0, position).split("\n");
+  return { line: before.length, column: `character ${before.at(-1)!.length + 1}` };
+}

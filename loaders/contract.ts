@@ -1,0 +1,191 @@
+/**
+ * The data contract, v1: which export files a data folder holds, their columns, types, keys
+ * and references. docs/data-contract.md describes the same in words; ingest derives every
+ * check from these specs.
+ */
+import type { Config } from "./config.js";
+
+export const CONTRACT_VERSION = 1;
+
+/**
+ * How a column's text is read. `score` is a survey answer on one of the config's scales (its
+ * "don't know" codes read as missing); `brand` and `attribute` must be named in the config.
+ */
+export type ColumnType = "text" | "date" | "timestamp" | "decimal" | "integer" | "boolean" | "outcome" | "score" | "brand" | "attribute";
+
+export interface ColumnSpec {
+  name: string;
+  type: ColumnType;
+  /** The column must be in the file's header. */
+  inHeader?: boolean;
+  /** Every row must have a value. */
+  required?: boolean;
+  /** Personal data: kept apart from the report tables and never shown in rejects. */
+  pii?: boolean;
+  /** For `score` columns: which of the config's scales applies. */
+  scale?: keyof Config["scales"];
+}
+
+export interface Reference {
+  columns: string[];
+  file: ExportName;
+  /** The referenced file's columns, in the same order. */
+  target: string[];
+}
+
+export interface FileSpec {
+  name: ExportName;
+  description: string;
+  columns: ColumnSpec[];
+  /** Columns whose values must be unique together; a duplicate stops ingest. */
+  key: string[];
+  /** Checked only when the referenced file is present in the folder. */
+  references: Reference[];
+  /** Pairs of columns where the first must not be later than the second. */
+  ordered?: [string, string][];
+}
+
+export type ExportName =
+  | "customers" | "orders" | "products" | "opportunities" | "tickets" | "events" | "responses" | "ratings" | "importance";
+
+const id = (name: string): ColumnSpec => ({ name, type: "text", inHeader: true, required: true });
+const optional = (name: string, type: ColumnType = "text", more: Partial<ColumnSpec> = {}): ColumnSpec => ({ name, type, ...more });
+const toCustomers: Reference = { columns: ["customer_id"], file: "customers", target: ["customer_id"] };
+const toResponses: Reference = { columns: ["respondent_id", "wave"], file: "responses", target: ["respondent_id", "wave"] };
+
+/** In dependency order: a file's references point to files before it. */
+export const CONTRACT: readonly FileSpec[] = [
+  {
+    name: "customers",
+    description: "One row per customer in the CRM.",
+    columns: [
+      id("customer_id"),
+      optional("name", "text", { pii: true }),
+      optional("email", "text", { pii: true }),
+      optional("phone", "text", { pii: true }),
+      optional("segment"),
+      optional("region"),
+      optional("acquired_at", "date"),
+      optional("rewards_member", "boolean")
+    ],
+    key: ["customer_id"],
+    references: []
+  },
+  {
+    name: "products",
+    description: "One row per product.",
+    columns: [id("product_id"), optional("name"), optional("category")],
+    key: ["product_id"],
+    references: []
+  },
+  {
+    name: "orders",
+    description: "One row per order line or order; a negative amount is a refund.",
+    columns: [
+      id("order_id"),
+      id("customer_id"),
+      { name: "ordered_at", type: "timestamp", inHeader: true, required: true },
+      { name: "amount", type: "decimal", inHeader: true, required: true },
+      optional("cost", "decimal"),
+      optional("product_id"),
+      optional("quantity", "integer")
+    ],
+    key: ["order_id"],
+    references: [toCustomers, { columns: ["product_id"], file: "products", target: ["product_id"] }]
+  },
+  {
+    name: "opportunities",
+    description: "Won and lost deals, naming the competitor (blank: none).",
+    columns: [
+      id("opportunity_id"),
+      { name: "closed_at", type: "date", inHeader: true, required: true },
+      { name: "outcome", type: "outcome", inHeader: true, required: true },
+      optional("competitor"),
+      optional("reason"),
+      optional("amount", "decimal"),
+      optional("customer_id"),
+      optional("segment")
+    ],
+    key: ["opportunity_id"],
+    references: [toCustomers]
+  },
+  {
+    name: "tickets",
+    description: "Complaints and requests; a blank resolved_at means never resolved.",
+    columns: [
+      id("ticket_id"),
+      id("customer_id"),
+      { name: "opened_at", type: "timestamp", inHeader: true, required: true },
+      optional("resolved_at", "timestamp"),
+      optional("kind"),
+      optional("satisfaction", "integer")
+    ],
+    key: ["ticket_id"],
+    references: [toCustomers],
+    ordered: [["opened_at", "resolved_at"]]
+  },
+  {
+    name: "events",
+    description: "Key events on the market timeline.",
+    columns: [
+      { name: "date", type: "date", inHeader: true, required: true },
+      { name: "brand", type: "text", inHeader: true, required: true },
+      { name: "title", type: "text", inHeader: true, required: true }
+    ],
+    key: [],
+    references: []
+  },
+  {
+    name: "responses",
+    description: "One row per survey respondent per wave.",
+    columns: [
+      id("respondent_id"),
+      id("wave"),
+      optional("responded_at", "date"),
+      optional("customer_id"),
+      optional("segment"),
+      optional("region"),
+      { name: "overall_satisfaction", type: "score", scale: "overall_satisfaction", inHeader: true },
+      optional("perceived_value", "score", { scale: "perceived_value" }),
+      optional("likelihood_to_recommend", "score", { scale: "likelihood_to_recommend" }),
+      optional("repurchase_intent", "score", { scale: "repurchase_intent" }),
+      optional("comment")
+    ],
+    key: ["respondent_id", "wave"],
+    references: [toCustomers]
+  },
+  {
+    name: "ratings",
+    description: "Long form: one row per respondent x brand x attribute.",
+    columns: [
+      id("respondent_id"),
+      id("wave"),
+      { name: "brand", type: "brand", inHeader: true, required: true },
+      { name: "attribute", type: "attribute", inHeader: true, required: true },
+      { name: "score", type: "score", scale: "rating", inHeader: true }
+    ],
+    key: ["respondent_id", "wave", "brand", "attribute"],
+    references: [toResponses]
+  },
+  {
+    name: "importance",
+    description: "Optional stated importance: one row per respondent x attribute.",
+    columns: [
+      id("respondent_id"),
+      id("wave"),
+      { name: "attribute", type: "attribute", inHeader: true, required: true },
+      { name: "weight", type: "score", scale: "importance", inHeader: true }
+    ],
+    key: ["respondent_id", "wave", "attribute"],
+    references: [toResponses]
+  }
+];
+
+/** File extensions ingest reads, and how. */
+export const SOURCE_FORMATS = { ".csv": "csv", ".tsv": "csv", ".txt": "csv", ".parquet": "parquet" } as const;
+
+export const SURVEY_FILES: readonly ExportName[] = ["responses", "ratings"];
+
+export function specOf(name: ExportName): FileSpec {
+  return CONTRACT.find((spec) => spec.name === name)!;
+}

@@ -1,0 +1,336 @@
+import { CONFIG_FILE, readConfig, type Config } from "../config.js";
+import { CONTRACT, CONTRACT_VERSION, SURVEY_FILES, type ColumnSpec, type FileSpec } from "../contract.js";
+import type { Database } from "../db.js";
+import { identifier, literal } from "../sql.js";
+import { IngestError, type Problem } from "./problems.js";
+import { findSources, loadRaw, readCsvHeader, type CsvHeader, type SourceFile } from "./read-source.js";
+
+/** Shown instead of the value in rejects of personal-data columns and lines. */
+export const WITHHELD = "(withheld: personal data)";
+
+export interface FileSummary {
+  file: string;
+  export: string;
+  format: string;
+  rowsRead: number;
+  rowsAccepted: number;
+  rowsRejected: number;
+  /** Survey answers read as missing because they were a "don't know" code. */
+  dontKnow: number;
+}
+
+export interface IngestResult {
+  files: FileSummary[];
+  /** Files in the folder that are not part of the contract. */
+  ignored: string[];
+  config: Config | undefined;
+}
+
+export interface IngestOptions {
+  /** Called at the start of each stage, for progress reporting. */
+  onStage?: (stage: string) => void;
+}
+
+/**
+ * Validates the exports in `dataDir` and loads them into `db`: one typed table per export
+ * (named after it), `customer_contacts` (the personal data, kept apart), `rejects` (file,
+ * line, column, value, rule, message for every rule a row broke), `ingest_files` (rows read,
+ * accepted and rejected per file; read = accepted + rejected), `ingest_meta`, and, with a
+ * config, `brands` and `attributes`. Problems that stop ingest are collected across the
+ * folder and thrown together as an IngestError.
+ */
+export async function ingestFolder(db: Database, dataDir: string, options: IngestOptions = {}): Promise<IngestResult> {
+  const { onStage = () => {} } = options;
+  onStage("reading the configuration");
+  const config = readConfig(dataDir);
+  const { sources, ignored, problems } = findSources(dataDir);
+  problems.push(...missingFiles(sources, config));
+  const headers = new Map<SourceFile, CsvHeader | undefined>();
+  for (const source of sources) {
+    const header = source.format === "csv" ? readCsvHeader(source.path) : undefined;
+    headers.set(source, header);
+    problems.push(...(await headerProblems(db, source, header)));
+  }
+  if (problems.length) throw new IngestError(problems);
+
+  await db.run(`CREATE TABLE rejects (file VARCHAR, line BIGINT, "column" VARCHAR, value VARCHAR, rule VARCHAR, message VARCHAR)`);
+  await db.run(`CREATE TEMP TABLE structural_rejects (file VARCHAR, line BIGINT, error_type VARCHAR, csv_line VARCHAR, error_message VARCHAR)`);
+  const files: FileSummary[] = [];
+  for (const spec of CONTRACT) {
+    const source = sources.find((s) => s.name === spec.name);
+    if (!source) continue;
+    onStage(`validating ${source.fileName}`);
+    let columns: string[];
+    try {
+      columns = await loadRaw(db, source, `raw_${spec.name}`, headers.get(source));
+    } catch (error) {
+      problems.push({ file: source.fileName, rule: "unreadable", message: `cannot be read: ${firstLine(error)}` });
+      continue;
+    }
+    problems.push(...(await duplicateKeys(db, spec, source)));
+    await recordRejects(db, spec, source, columns, sources, config);
+    files.push(await acceptRows(db, spec, source, columns, config));
+  }
+  if (problems.length) throw new IngestError(problems);
+
+  onStage("recording the summary");
+  await db.run(`CREATE TABLE ingest_files (file VARCHAR, export VARCHAR, format VARCHAR, rows_read BIGINT, rows_accepted BIGINT, rows_rejected BIGINT, dont_know BIGINT)`);
+  for (const f of files) {
+    await db.run(`INSERT INTO ingest_files VALUES ($1, $2, $3, $4, $5, $6, $7)`, [f.file, f.export, f.format, f.rowsRead, f.rowsAccepted, f.rowsRejected, f.dontKnow]);
+  }
+  await db.run(`CREATE TABLE ingest_meta AS SELECT $1::INTEGER AS contract_version, $2::VARCHAR AS data_dir, $3::VARCHAR AS config, $4::VARCHAR AS ignored_files`, [
+    CONTRACT_VERSION, dataDir, config ? JSON.stringify(config) : null, JSON.stringify(ignored)
+  ]);
+  if (config) await recordConfig(db, config);
+  return { files, ignored, config };
+}
+
+function missingFiles(sources: SourceFile[], config: Config | undefined): Problem[] {
+  const has = (name: string) => sources.some((s) => s.name === name);
+  const problems: Problem[] = [];
+  const missing = (name: string, why: string) =>
+    problems.push({ file: `${name}.csv`, rule: "missing-file", message: `${why}: add ${name}.csv (or ${name}.parquet) to the data folder` });
+  if (!has("orders")) missing("orders", "the orders export is required");
+  const survey = SURVEY_FILES.filter(has);
+  if (survey.length) {
+    for (const name of SURVEY_FILES) if (!has(name)) missing(name, `${survey[0]} is present, so the survey needs ${name} too`);
+    if (!config) problems.push({ file: CONFIG_FILE, rule: "missing-file", message: "the survey exports need a cva.config.json naming our brand, the competitors and the attributes" });
+  }
+  return problems;
+}
+
+async function headerProblems(db: Database, source: SourceFile, header: CsvHeader | undefined): Promise<Problem[]> {
+  let columns: string[];
+  if (source.format === "csv") {
+    if (!header) return [{ file: source.fileName, line: 1, rule: "empty-file", message: "the file is empty: expected a header line naming the columns" }];
+    columns = header.columns.map((c) => c.toLowerCase());
+  } else {
+    try {
+      columns = (await db.rows<{ name: string }>(`SELECT column_name AS name FROM (DESCRIBE SELECT * FROM read_parquet(${literal(source.path)}))`)).map((r) => r.name.trim().toLowerCase());
+    } catch (error) {
+      return [{ file: source.fileName, rule: "unreadable", message: `cannot be read as Parquet: ${firstLine(error)}` }];
+    }
+  }
+  const problems: Problem[] = [];
+  columns.forEach((column, i) => {
+    if (column === "") problems.push({ file: source.fileName, line: 1, rule: "header", message: `column ${i + 1} has no name` });
+    else if (columns.indexOf(column) !== i) problems.push({ file: source.fileName, line: 1, column, rule: "header", message: `column ${column} appears twice in the header` });
+  });
+  const spec = CONTRACT.find((s) => s.name === source.name)!;
+  for (const column of spec.columns) {
+    if (column.inHeader && !columns.includes(column.name)) {
+      problems.push({ file: source.fileName, line: 1, column: column.name, rule: "missing-column", message: `required column ${column.name} is missing (found: ${columns.join(", ")})` });
+    }
+  }
+  return problems;
+}
+
+const MAX_DUPLICATES_REPORTED = 20;
+
+async function duplicateKeys(db: Database, spec: FileSpec, source: SourceFile): Promise<Problem[]> {
+  if (!spec.key.length) return [];
+  const keys = spec.key.map(identifier);
+  const groups = await db.rows<{ key: string; lines: string; total: number }>(`
+    SELECT concat_ws(', ', ${keys.join(", ")}) AS key, list(_line ORDER BY _line)::VARCHAR AS lines, count(*) OVER () AS total
+    FROM ${identifier(`raw_${spec.name}`)} WHERE ${keys.map((k) => `${k} IS NOT NULL`).join(" AND ")}
+    GROUP BY ALL HAVING count(*) > 1 ORDER BY min(_line) LIMIT ${MAX_DUPLICATES_REPORTED}`);
+  const column = spec.key.join(", ");
+  const problems: Problem[] = groups.map((group) => {
+    const lines = group.lines.slice(1, -1).split(", ").map(Number);
+    return {
+      file: source.fileName, line: lines[1], column, rule: "duplicate-key",
+      message: `duplicate ${column} ${group.key} (first on line ${lines[0]}${lines.length > 2 ? `, ${lines.length} times in all` : ""})`
+    };
+  });
+  const total = groups[0]?.total ?? 0;
+  if (total > MAX_DUPLICATES_REPORTED) {
+    problems.push({ file: source.fileName, column, rule: "duplicate-key", message: `${total - MAX_DUPLICATES_REPORTED} more duplicate ${column} values not listed` });
+  }
+  return problems;
+}
+
+/** The SQL condition under which a value is a "don't know" code, for score columns. */
+function dontKnowCondition(value: string, config: Config | undefined): string {
+  const codes = config?.dontKnowCodes ?? ["Don't know", "N/A"];
+  const text = codes.filter((c) => typeof c === "string").map((c) => literal((c as string).toLowerCase()));
+  const numbers = codes.filter((c) => typeof c === "number").map((c) => literal(c as number));
+  const parts = [
+    text.length ? `lower(${value}) IN (${text.join(", ")})` : "",
+    numbers.length ? `TRY_CAST(${value} AS DOUBLE) IN (${numbers.join(", ")})` : ""
+  ].filter(Boolean);
+  // coalesce: TRY_CAST of a word is NULL, and NULL IN (...) would make the whole test NULL.
+  return parts.length ? `coalesce(${parts.join(" OR ")}, false)` : "false";
+}
+
+const TRUE_WORDS = ["true", "t", "yes", "y", "1"];
+const FALSE_WORDS = ["false", "f", "no", "n", "0"];
+
+interface Violation {
+  column: string;
+  rule: string;
+  /** SQL condition, true when the row breaks the rule. */
+  when: string;
+  /** SQL expression for the message. */
+  message: string;
+}
+
+function columnViolations(column: ColumnSpec, config: Config | undefined): Violation[] {
+  const v = identifier(column.name);
+  const shown = `'"' || ${v} || '"'`;
+  const violations: Violation[] = [];
+  if (column.required) violations.push({ column: column.name, rule: "missing-value", when: `${v} IS NULL`, message: literal(`${column.name} is required`) });
+  const typeCheck = (rule: string, sqlType: string, expected: string) =>
+    violations.push({ column: column.name, rule, when: `${v} IS NOT NULL AND TRY_CAST(${v} AS ${sqlType}) IS NULL`, message: `${shown} || ${literal(` is not ${expected}`)}` });
+  switch (column.type) {
+    case "date":
+      typeCheck("not-a-date", "DATE", "a date (expected YYYY-MM-DD)");
+      break;
+    case "timestamp":
+      typeCheck("not-a-date", "TIMESTAMP", "a date or time (expected YYYY-MM-DD or YYYY-MM-DD HH:MM:SS)");
+      break;
+    case "decimal":
+      typeCheck("not-a-number", "DECIMAL(18,2)", "a number (expected digits with a decimal point, such as -1234.50)");
+      break;
+    case "integer":
+      typeCheck("not-a-whole-number", "INTEGER", "a whole number");
+      break;
+    case "boolean":
+      violations.push({
+        column: column.name, rule: "not-a-boolean",
+        when: `${v} IS NOT NULL AND lower(${v}) NOT IN (${[...TRUE_WORDS, ...FALSE_WORDS].map(literal).join(", ")})`,
+        message: `${shown} || ' is not true or false'`
+      });
+      break;
+    case "outcome":
+      violations.push({ column: column.name, rule: "not-an-outcome", when: `${v} IS NOT NULL AND lower(${v}) NOT IN ('won', 'lost')`, message: `${shown} || ' is not won or lost'` });
+      break;
+    case "score": {
+      const scale = config?.scales[column.scale!] ?? { min: 0, max: 10 };
+      const dontKnow = dontKnowCondition(v, config);
+      violations.push({
+        column: column.name, rule: "not-a-score",
+        when: `${v} IS NOT NULL AND NOT ${dontKnow} AND TRY_CAST(${v} AS INTEGER) IS NULL`,
+        message: `${shown} || ${literal(` is not a whole number on the ${scale.min}-${scale.max} scale, nor a "don't know" code`)}`
+      });
+      violations.push({
+        column: column.name, rule: "out-of-range",
+        when: `${v} IS NOT NULL AND NOT ${dontKnow} AND TRY_CAST(${v} AS INTEGER) NOT BETWEEN ${scale.min} AND ${scale.max}`,
+        message: `${shown} || ${literal(` is outside the ${scale.min}-${scale.max} scale`)}`
+      });
+      break;
+    }
+    case "brand": {
+      const brands = config ? [config.brand, ...config.competitors] : [];
+      violations.push({
+        column: column.name, rule: "unknown-brand",
+        when: `${v} IS NOT NULL AND ${v} NOT IN (${brands.map(literal).join(", ") || "NULL"})`,
+        message: `'brand ' || ${shown} || ' is not in cva.config.json (brand or competitors)'`
+      });
+      break;
+    }
+    case "attribute": {
+      const ids = config?.attributes.map((a) => literal(a.id)) ?? [];
+      violations.push({
+        column: column.name, rule: "unknown-attribute",
+        when: `${v} IS NOT NULL AND ${v} NOT IN (${ids.join(", ") || "NULL"})`,
+        message: `'attribute ' || ${shown} || ' is not in cva.config.json attributes'`
+      });
+      break;
+    }
+    case "text":
+      break;
+  }
+  return violations;
+}
+
+async function recordRejects(db: Database, spec: FileSpec, source: SourceFile, columns: string[], sources: SourceFile[], config: Config | undefined): Promise<void> {
+  const raw = identifier(`raw_${spec.name}`);
+  const present = spec.columns.filter((c) => columns.includes(c.name));
+  const violations = present.flatMap((c) => columnViolations(c, config));
+  for (const reference of spec.references) {
+    const target = sources.find((s) => s.name === reference.file);
+    if (!target || !reference.columns.every((c) => columns.includes(c))) continue;
+    const matches = reference.columns.map((c, i) => `t.${identifier(reference.target[i]!)} = r.${identifier(c)}`).join(" AND ");
+    violations.push({
+      column: reference.columns.join(", "), rule: "orphan",
+      // Against every key in the referenced file, rejected rows included: an order is not wrong
+      // because its customer's row broke an unrelated rule (that row is in rejects already).
+      when: `${reference.columns.map((c) => `r.${identifier(c)} IS NOT NULL`).join(" AND ")} AND NOT EXISTS (SELECT 1 FROM ${identifier(`raw_${reference.file}`)} t WHERE ${matches})`,
+      message: `${literal(`${reference.columns.join(", ")} `)} || concat_ws(', ', ${reference.columns.map((c) => `r.${identifier(c)}`).join(", ")}) || ${literal(` is not in ${target.fileName}`)}`
+    });
+  }
+  for (const [first, second] of spec.ordered ?? []) {
+    if (!columns.includes(first) || !columns.includes(second)) continue;
+    const cast = (c: string) => `TRY_CAST(r.${identifier(c)} AS TIMESTAMP)`;
+    violations.push({ column: second, rule: "out-of-order", when: `${cast(second)} < ${cast(first)}`, message: literal(`${second} is before ${first}`) });
+  }
+  const piiColumns = new Set(spec.columns.filter((c) => c.pii).map((c) => c.name));
+  for (const violation of violations) {
+    const value = piiColumns.has(violation.column) ? literal(WITHHELD) : violation.column.includes(", ")
+      ? `concat_ws(', ', ${violation.column.split(", ").map((c) => `r.${identifier(c)}`).join(", ")})` : `r.${identifier(violation.column)}`;
+    await db.run(`INSERT INTO rejects SELECT ${literal(source.fileName)}, r._line, ${literal(violation.column)}, ${value}, ${literal(violation.rule)}, ${violation.message}
+      FROM ${raw} r WHERE ${violation.when}`);
+  }
+  const structuralValue = piiColumns.size ? literal(WITHHELD) : "left(csv_line, 200)";
+  await db.run(`INSERT INTO rejects SELECT file, line, NULL, ${structuralValue},
+      CASE WHEN error_type IN ('MISSING COLUMNS', 'TOO MANY COLUMNS') THEN 'field-count' ELSE lower(replace(error_type, ' ', '-')) END,
+      CASE WHEN error_type IN ('MISSING COLUMNS', 'TOO MANY COLUMNS')
+        THEN 'expected ' || regexp_extract(error_message, 'Expected Number of Columns: (\\d+)', 1) || ' fields, found ' || regexp_extract(error_message, 'Found: (\\d+)', 1)
+        ELSE error_message END
+    FROM structural_rejects WHERE file = ${literal(source.fileName)}`);
+}
+
+function typedExpression(column: ColumnSpec, config: Config | undefined): string {
+  const v = identifier(column.name);
+  switch (column.type) {
+    case "date": return `TRY_CAST(${v} AS DATE)`;
+    case "timestamp": return `TRY_CAST(${v} AS TIMESTAMP)`;
+    case "decimal": return `TRY_CAST(${v} AS DECIMAL(18,2))`;
+    case "integer": return `TRY_CAST(${v} AS INTEGER)`;
+    case "boolean": return `CASE WHEN lower(${v}) IN (${TRUE_WORDS.map(literal).join(", ")}) THEN true WHEN ${v} IS NOT NULL THEN false END`;
+    case "outcome": return `lower(${v})`;
+    case "score": return `CASE WHEN ${dontKnowCondition(v, config)} THEN NULL ELSE TRY_CAST(${v} AS INTEGER) END`;
+    default: return v;
+  }
+}
+
+async function acceptRows(db: Database, spec: FileSpec, source: SourceFile, columns: string[], config: Config | undefined): Promise<FileSummary> {
+  const raw = identifier(`raw_${spec.name}`);
+  const known = spec.columns.filter((c) => columns.includes(c.name));
+  const extras = columns.filter((c) => !spec.columns.some((s) => s.name === c) && c !== "_line");
+  const select = (cs: ColumnSpec[]) => cs.map((c) => `${typedExpression(c, config)} AS ${identifier(c.name)}`);
+  const accepted = `${raw} r ANTI JOIN (SELECT DISTINCT line FROM rejects WHERE file = ${literal(source.fileName)}) x ON r._line = x.line`;
+  await db.run(`CREATE TABLE ${identifier(spec.name)} AS
+    SELECT ${[...select(known.filter((c) => !c.pii)), ...extras.map(identifier), "_line"].join(", ")} FROM ${accepted} ORDER BY _line`);
+  const pii = known.filter((c) => c.pii);
+  if (pii.length) {
+    await db.run(`CREATE TABLE customer_contacts AS SELECT customer_id, ${select(pii).join(", ")} FROM ${accepted}`);
+  }
+  const scores = known.filter((c) => c.type === "score");
+  const dontKnow = scores.length ? scores.map((c) => `count(*) FILTER (WHERE ${dontKnowCondition(identifier(c.name), config)})`).join(" + ") : "count(*) FILTER (WHERE false)";
+  const [counts] = await db.rows<{ parsed: number; broken: number; rejected: number; accepted: number; dont_know: number }>(`
+    SELECT (SELECT count(*) FROM ${raw})::BIGINT AS parsed,
+           (SELECT count(DISTINCT line) FROM structural_rejects WHERE file = ${literal(source.fileName)})::BIGINT AS broken,
+           (SELECT count(DISTINCT line) FROM rejects WHERE file = ${literal(source.fileName)})::BIGINT AS rejected,
+           (SELECT count(*) FROM ${identifier(spec.name)})::BIGINT AS accepted,
+           (SELECT ${dontKnow} FROM ${accepted})::BIGINT AS dont_know`);
+  return {
+    file: source.fileName, export: spec.name, format: source.format,
+    rowsRead: counts!.parsed + counts!.broken, rowsAccepted: counts!.accepted, rowsRejected: counts!.rejected, dontKnow: counts!.dont_know
+  };
+}
+
+async function recordConfig(db: Database, config: Config): Promise<void> {
+  await db.run(`CREATE TABLE brands (brand VARCHAR, is_ours BOOLEAN, position INTEGER)`);
+  for (const [i, brand] of [config.brand, ...config.competitors].entries()) {
+    await db.run(`INSERT INTO brands VALUES ($1, $2, $3)`, [brand, i === 0, i]);
+  }
+  await db.run(`CREATE TABLE attributes (id VARCHAR, label VARCHAR, "group" VARCHAR, owner VARCHAR, factor VARCHAR, position INTEGER)`);
+  for (const [i, a] of config.attributes.entries()) {
+    await db.run(`INSERT INTO attributes VALUES ($1, $2, $3, $4, $5, $6)`, [a.id, a.label, a.group, a.owner, a.factor ?? null, i]);
+  }
+}
+
+function firstLine(error: unknown): string {
+  return String(error instanceof Error ? error.message : error).split("\n")[0]!;
+}

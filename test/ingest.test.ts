@@ -1,0 +1,340 @@
+import { describe, expect, it } from "vitest";
+import { Database } from "../loaders/db.js";
+import { WITHHELD } from "../loaders/ingest/ingest.js";
+import { formatProblem } from "../loaders/ingest/problems.js";
+import { ingestChanged, VALID_FOLDER, type IngestOutcome } from "./support/fixture-folder.js";
+
+const ORDERS_HEADER = "order_id,customer_id,ordered_at,amount,cost,product_id,quantity";
+const RATINGS_HEADER = "respondent_id,wave,brand,attribute,score";
+const RESPONSES_HEADER = String(VALID_FOLDER["responses.csv"]).split("\n")[0]!;
+const csv = (...lines: string[]) => lines.join("\n") + "\n";
+
+/** Ingests the valid folder with `changes`, checks that counts reconcile, returns the outcome. */
+async function ingest(changes: Record<string, string | Buffer | null>): Promise<IngestOutcome> {
+  const outcome = await ingestChanged(changes);
+  try {
+    for (const file of outcome.files) {
+      expect(file.rows_read, `${file.file}: read = accepted + rejected`).toBe(Number(file.rows_accepted) + Number(file.rows_rejected));
+    }
+    return outcome;
+  } finally {
+    outcome.dispose();
+  }
+}
+
+async function rejectsOf(changes: Record<string, string | Buffer | null>) {
+  const { rejects, problems } = await ingest(changes);
+  expect(problems).toEqual([]);
+  return rejects;
+}
+
+async function problemsOf(changes: Record<string, string | Buffer | null>) {
+  const { problems } = await ingest(changes);
+  return problems.map(formatProblem);
+}
+
+describe("ingestFolder(db, dataDir) on a valid folder", () => {
+  it("accepts every row and reconciles the counts", async () => {
+    const { files, rejects, problems } = await ingest({});
+    expect(problems).toEqual([]);
+    expect(rejects).toEqual([]);
+    expect(files.map((f) => [f.file, f.rows_read, f.rows_accepted, f.rows_rejected])).toEqual([
+      ["customers.csv", 2, 2, 0], ["orders.csv", 2, 2, 0], ["products.csv", 1, 1, 0], ["ratings.csv", 3, 3, 0], ["responses.csv", 2, 2, 0]
+    ]);
+  });
+
+  it("types the columns and keeps personal data out of the customers table", async () => {
+    const outcome = await ingestChanged({});
+    try {
+      const { db } = outcome;
+      expect(await db.rows(`SELECT * EXCLUDE (_line) FROM orders ORDER BY order_id`)).toEqual([
+        { order_id: "O1", customer_id: "C1", ordered_at: "2024-01-15T00:00:00.000Z", amount: 100, cost: 60, product_id: "P1", quantity: 1 },
+        { order_id: "O2", customer_id: "C2", ordered_at: "2024-02-20T10:30:00.000Z", amount: 50.5, cost: 30, product_id: "P1", quantity: 2 }
+      ]);
+      expect(await db.rows(`SELECT column_name FROM (DESCRIBE customers)`)).toEqual(
+        ["customer_id", "segment", "region", "acquired_at", "rewards_member", "_line"].map((column_name) => ({ column_name })));
+      expect(await db.rows(`SELECT * FROM customer_contacts ORDER BY customer_id`)).toEqual([
+        { customer_id: "C1", name: "Ann Lee", email: "ann@x.example", phone: "+1 202-555-0101" },
+        { customer_id: "C2", name: "Bo Chan", email: "bo@x.example", phone: "+1 202-555-0102" }
+      ]);
+      expect(await db.rows(`SELECT brand, is_ours FROM brands ORDER BY position`)).toEqual([{ brand: "Us", is_ours: true }, { brand: "Them", is_ours: false }]);
+    } finally {
+      outcome.dispose();
+    }
+  });
+});
+
+describe("problems that stop ingest name the file, line, column and rule", () => {
+  it("a missing orders export", async () => {
+    expect(await problemsOf({ "orders.csv": null })).toEqual([
+      "orders.csv: the orders export is required: add orders.csv (or orders.parquet) to the data folder [missing-file]"
+    ]);
+  });
+
+  it("ratings without responses", async () => {
+    expect(await problemsOf({ "responses.csv": null })).toEqual([
+      "responses.csv: ratings is present, so the survey needs responses too: add responses.csv (or responses.parquet) to the data folder [missing-file]"
+    ]);
+  });
+
+  it("survey exports without a config", async () => {
+    expect(await problemsOf({ "cva.config.json": null })).toEqual([
+      "cva.config.json: the survey exports need a cva.config.json naming our brand, the competitors and the attributes [missing-file]"
+    ]);
+  });
+
+  it("a missing required column, listing the columns found", async () => {
+    expect(await problemsOf({ "orders.csv": csv("order_id,customer_id,ordered_at,cost", "O1,C1,2024-01-15,60") })).toEqual([
+      "orders.csv:1: amount: required column amount is missing (found: order_id, customer_id, ordered_at, cost) [missing-column]"
+    ]);
+  });
+
+  it("an empty file", async () => {
+    expect(await problemsOf({ "orders.csv": "" })).toEqual([
+      "orders.csv:1: the file is empty: expected a header line naming the columns [empty-file]"
+    ]);
+  });
+
+  it("a column named twice in the header, whatever its case", async () => {
+    expect(await problemsOf({ "products.csv": csv("product_id,name,Name", "P1,Router,Router") })).toEqual([
+      "products.csv:1: name: column name appears twice in the header [header]"
+    ]);
+  });
+
+  it("a duplicate id, with the line of its first occurrence", async () => {
+    expect(await problemsOf({ "orders.csv": csv(ORDERS_HEADER, "O1,C1,2024-01-15,100.00,60.00,P1,1", "O2,C2,2024-02-20,50.50,30.00,P1,2", "O1,C2,2024-03-01,10.00,5.00,P1,1") })).toEqual([
+      "orders.csv:4: order_id: duplicate order_id O1 (first on line 2) [duplicate-key]"
+    ]);
+  });
+
+  it("a duplicate composite key", async () => {
+    expect(await problemsOf({ "ratings.csv": csv(RATINGS_HEADER, "R1,2024-Q1,Us,quality,8", "R1,2024-Q1,Us,quality,7") })).toEqual([
+      "ratings.csv:3: respondent_id, wave, brand, attribute: duplicate respondent_id, wave, brand, attribute R1, 2024-Q1, Us, quality (first on line 2) [duplicate-key]"
+    ]);
+  });
+
+  it("a config that is not valid JSON, with the line and character", async () => {
+    expect(await problemsOf({ "cva.config.json": '{\n  "brand": "Us",\n  "competitors": ["Them"]\n  "attributes": []\n}' })).toEqual([
+      "cva.config.json:4: character 3: not valid JSON: Expected ',' or '}' after property value [json]"
+    ]);
+  });
+
+  it("a config that breaks its schema, naming each setting", async () => {
+    const config = JSON.parse(String(VALID_FOLDER["cva.config.json"]));
+    config.attributes[0].group = "value";
+    config.competitors.push("Us");
+    config.minCellSize = 0;
+    expect(await problemsOf({ "cva.config.json": JSON.stringify(config) })).toEqual([
+      'cva.config.json: attributes.0.group: Invalid option: expected one of "quality"|"price" [config]',
+      "cva.config.json: minCellSize: Too small: expected number to be >=1 [config]"
+    ]);
+    delete config.minCellSize;
+    config.attributes[0].group = "quality";
+    expect(await problemsOf({ "cva.config.json": JSON.stringify(config) })).toEqual([
+      "cva.config.json: competitors.1: brand Us is listed twice [config]"
+    ]);
+  });
+
+  it("two files holding the same export", async () => {
+    expect(await problemsOf({ "Products.CSV": csv("product_id", "P2") })).toEqual([
+      "products.csv: Products.CSV and products.csv both hold products: keep one [ambiguous-file]"
+    ]);
+  });
+
+  it("a Parquet file that is not Parquet", async () => {
+    const problems = await problemsOf({ "products.csv": null, "products.parquet": "this is not parquet" });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^products\.parquet: cannot be read as Parquet: .+ \[unreadable\]$/);
+  });
+
+  it("collects every problem of the folder before stopping", async () => {
+    expect(await problemsOf({ "orders.csv": "", "products.csv": csv("product_id,Product_ID", "P1,P1") })).toEqual([
+      "orders.csv:1: the file is empty: expected a header line naming the columns [empty-file]",
+      "products.csv:1: product_id: column product_id appears twice in the header [header]"
+    ]);
+  });
+});
+
+describe("rows that break a rule become rejects: file, line, column, value, rule, message", () => {
+  const order = (line: string) => ({ "orders.csv": csv(ORDERS_HEADER, "O1,C1,2024-01-15,100.00,60.00,P1,1", line) });
+  const rating = (line: string) => ({ "ratings.csv": csv(RATINGS_HEADER, "R1,2024-Q1,Us,quality,8", line) });
+
+  it("a number that is not one", async () => {
+    expect(await rejectsOf(order("O2,C2,2024-02-20,abc,30.00,P1,2"))).toEqual([
+      { file: "orders.csv", line: 3, column: "amount", value: "abc", rule: "not-a-number", message: '"abc" is not a number (expected digits with a decimal point, such as -1234.50)' }
+    ]);
+  });
+
+  it("a date that does not exist", async () => {
+    expect(await rejectsOf(order("O2,C2,2024-13-45,50.50,30.00,P1,2"))).toEqual([
+      { file: "orders.csv", line: 3, column: "ordered_at", value: "2024-13-45", rule: "not-a-date", message: '"2024-13-45" is not a date or time (expected YYYY-MM-DD or YYYY-MM-DD HH:MM:SS)' }
+    ]);
+  });
+
+  it("a blank required value", async () => {
+    expect(await rejectsOf(order("O2,,2024-02-20,50.50,30.00,P1,2"))).toEqual([
+      { file: "orders.csv", line: 3, column: "customer_id", value: null, rule: "missing-value", message: "customer_id is required" }
+    ]);
+  });
+
+  it("an order whose customer is not in the customers export", async () => {
+    expect(await rejectsOf(order("O2,C9,2024-02-20,50.50,30.00,P1,2"))).toEqual([
+      { file: "orders.csv", line: 3, column: "customer_id", value: "C9", rule: "orphan", message: "customer_id C9 is not in customers.csv" }
+    ]);
+  });
+
+  it("an order whose product is not in the products export", async () => {
+    expect(await rejectsOf(order("O2,C2,2024-02-20,50.50,30.00,P7,2"))).toEqual([
+      { file: "orders.csv", line: 3, column: "product_id", value: "P7", rule: "orphan", message: "product_id P7 is not in products.csv" }
+    ]);
+  });
+
+  it("a quantity that is not a whole number", async () => {
+    expect(await rejectsOf(order("O2,C2,2024-02-20,50.50,30.00,P1,two"))).toEqual([
+      { file: "orders.csv", line: 3, column: "quantity", value: "two", rule: "not-a-whole-number", message: '"two" is not a whole number' }
+    ]);
+  });
+
+  it("every rule a row breaks, as one rejected row", async () => {
+    const { rejects, files } = await ingest(order("O2,C9,yesterday,lots,30.00,P1,2"));
+    expect(rejects.map((r) => r.rule)).toEqual(["not-a-number", "orphan", "not-a-date"]);
+    expect(files.find((f) => f.file === "orders.csv")).toMatchObject({ rows_read: 2, rows_accepted: 1, rows_rejected: 1 });
+  });
+
+  it("a score outside its scale", async () => {
+    expect(await rejectsOf(rating("R1,2024-Q1,Them,quality,11"))).toEqual([
+      { file: "ratings.csv", line: 3, column: "score", value: "11", rule: "out-of-range", message: '"11" is outside the 1-10 scale' }
+    ]);
+  });
+
+  it('"N/A" when the config does not list it as a don\'t-know code', async () => {
+    expect(await rejectsOf(rating("R1,2024-Q1,Them,quality,N/A"))).toEqual([
+      { file: "ratings.csv", line: 3, column: "score", value: "N/A", rule: "not-a-score", message: `"N/A" is not a whole number on the 1-10 scale, nor a "don't know" code` }
+    ]);
+  });
+
+  it("don't-know codes (99, \"DON'T KNOW\" in any case) are read as missing, and counted", async () => {
+    const outcome = await ingestChanged({ "ratings.csv": csv(RATINGS_HEADER, "R1,2024-Q1,Us,quality,8", "R1,2024-Q1,Them,quality,99", "R1,2024-Q1,Them,price,DON'T KNOW") });
+    try {
+      expect(await outcome.db.rows(`SELECT brand, attribute, score FROM ratings ORDER BY _line`)).toEqual([
+        { brand: "Us", attribute: "quality", score: 8 }, { brand: "Them", attribute: "quality", score: null }, { brand: "Them", attribute: "price", score: null }
+      ]);
+      expect(outcome.files.find((f) => f.file === "ratings.csv")).toMatchObject({ rows_accepted: 3, rows_rejected: 0, dont_know: 2 });
+    } finally {
+      outcome.dispose();
+    }
+  });
+
+  it("a brand the config does not name", async () => {
+    expect(await rejectsOf(rating("R1,2024-Q1,Others,quality,5"))).toEqual([
+      { file: "ratings.csv", line: 3, column: "brand", value: "Others", rule: "unknown-brand", message: 'brand "Others" is not in cva.config.json (brand or competitors)' }
+    ]);
+  });
+
+  it("an attribute the config does not name", async () => {
+    expect(await rejectsOf(rating("R1,2024-Q1,Us,speed,5"))).toEqual([
+      { file: "ratings.csv", line: 3, column: "attribute", value: "speed", rule: "unknown-attribute", message: 'attribute "speed" is not in cva.config.json attributes' }
+    ]);
+  });
+
+  it("a rating by a respondent who is not in the responses export", async () => {
+    expect(await rejectsOf(rating("R3,2024-Q1,Us,quality,5"))).toEqual([
+      { file: "ratings.csv", line: 3, column: "respondent_id, wave", value: "R3, 2024-Q1", rule: "orphan", message: "respondent_id, wave R3, 2024-Q1 is not in responses.csv" }
+    ]);
+  });
+
+  it("a flag that is not true or false; the customer's orders and answers are kept", async () => {
+    const { rejects, files } = await ingest({ "customers.csv": String(VALID_FOLDER["customers.csv"]).replace("true", "maybe") });
+    expect(rejects).toEqual([
+      { file: "customers.csv", line: 2, column: "rewards_member", value: "maybe", rule: "not-a-boolean", message: '"maybe" is not true or false' }
+    ]);
+    expect(files.find((f) => f.file === "orders.csv")).toMatchObject({ rows_accepted: 2, rows_rejected: 0 });
+  });
+
+  it("a deal outcome other than won or lost", async () => {
+    expect(await rejectsOf({ "opportunities.csv": csv("opportunity_id,closed_at,outcome,competitor", "D1,2024-03-01,Won,Them", "D2,2024-03-02,tie,Them") })).toEqual([
+      { file: "opportunities.csv", line: 3, column: "outcome", value: "tie", rule: "not-an-outcome", message: '"tie" is not won or lost' }
+    ]);
+  });
+
+  it("a ticket resolved before it was opened", async () => {
+    expect(await rejectsOf({ "tickets.csv": csv("ticket_id,customer_id,opened_at,resolved_at", "T1,C1,2024-03-05,2024-03-01", "T2,C2,2024-03-05,") })).toEqual([
+      { file: "tickets.csv", line: 2, column: "resolved_at", value: "2024-03-01", rule: "out-of-order", message: "resolved_at is before opened_at" }
+    ]);
+  });
+
+  it("a line with too many or too few fields, by its physical line", async () => {
+    expect(await rejectsOf({ "orders.csv": csv(ORDERS_HEADER, "O1,C1,2024-01-15,100.00,60.00,P1,1,surplus", "O2,C2,2024-02-20", "O3,C2,2024-02-21,abc,1,P1,1") })).toEqual([
+      { file: "orders.csv", line: 2, column: null, value: "O1,C1,2024-01-15,100.00,60.00,P1,1,surplus", rule: "field-count", message: "expected 7 fields, found 8" },
+      { file: "orders.csv", line: 3, column: null, value: "O2,C2,2024-02-20", rule: "field-count", message: "expected 7 fields, found 3" },
+      { file: "orders.csv", line: 4, column: "amount", value: "abc", rule: "not-a-number", message: '"abc" is not a number (expected digits with a decimal point, such as -1234.50)' }
+    ]);
+  });
+
+  it("withholds the values of personal-data columns and lines", async () => {
+    expect(await rejectsOf({ "customers.csv": String(VALID_FOLDER["customers.csv"]) + "C3,Cy Diaz,cy@x.example\n" })).toEqual([
+      { file: "customers.csv", line: 4, column: null, value: WITHHELD, rule: "field-count", message: "expected 8 fields, found 3" }
+    ]);
+  });
+
+  it("counts line breaks inside quoted fields, so later lines keep their true numbers", async () => {
+    const responses = csv(
+      RESPONSES_HEADER,
+      'R1,2024-Q1,2024-02-10,C1,Enterprise,North,8,7,9,4,"Good,\nreally good,\r\nthanks"',
+      "R2,2024-Q1,2024-02-11,,Small business,South,6,5,6,3,",
+      "R3,2024-Q1,2024-02-12,,Small business,South,12,5,6,3,"
+    );
+    expect(await rejectsOf({ "responses.csv": responses })).toEqual([
+      { file: "responses.csv", line: 6, column: "overall_satisfaction", value: "12", rule: "out-of-range", message: '"12" is outside the 1-10 scale' }
+    ]);
+  });
+});
+
+describe("files as analysts export them", () => {
+  it("semicolons, a byte order mark, CRLF line ends and a decimal comma in a text column", async () => {
+    const orders = "\uFEFF" + ["order_id;customer_id;ordered_at;amount;cost;product_id;quantity", "O1;C1;2024-01-15;100.00;60.00;P1;1", 'O2;C2;2024-02-20;50.50;30.00;P1;2'].join("\r\n") + "\r\n";
+    const products = "product_id;name;category\r\nP1;Router 10,5 inch;Hardware\r\n";
+    const { files, rejects } = await ingest({ "orders.csv": orders, "products.csv": products });
+    expect(rejects).toEqual([]);
+    expect(files.find((f) => f.file === "orders.csv")).toMatchObject({ rows_read: 2, rows_accepted: 2 });
+  });
+
+  it("tabs, in a .tsv file, with upper-case column names", async () => {
+    const { files, rejects } = await ingest({ "orders.csv": null, "orders.tsv": "ORDER_ID\tCustomer_Id\tordered_at\tAmount\nO1\tC1\t2024-01-15\t10\n" });
+    expect(rejects).toEqual([]);
+    expect(files.find((f) => f.file === "orders.tsv")).toMatchObject({ rows_read: 1, rows_accepted: 1 });
+  });
+
+  it("a header-only file: no rows, no problem", async () => {
+    const { files, problems } = await ingest({ "products.csv": "product_id,name,category\n", "orders.csv": csv(ORDERS_HEADER.replace(",product_id", "")) });
+    expect(problems).toEqual([]);
+    expect(files.find((f) => f.file === "products.csv")).toMatchObject({ rows_read: 0, rows_accepted: 0, rows_rejected: 0 });
+  });
+
+  it("keeps extra columns as dimensions and lists files outside the contract", async () => {
+    const outcome = await ingestChanged({ "orders.csv": csv(ORDERS_HEADER + ",Channel", "O1,C1,2024-01-15,100.00,60.00,P1,1,web"), "notes.txt": "hello" });
+    try {
+      expect(await outcome.db.rows(`SELECT order_id, channel FROM orders`)).toEqual([{ order_id: "O1", channel: "web" }]);
+      expect(outcome.result!.ignored).toEqual(["notes.txt"]);
+    } finally {
+      outcome.dispose();
+    }
+  });
+
+  it("Parquet, with rejects numbered by row", async () => {
+    const db = await Database.open();
+    const { mkdtempSync, readFileSync, rmSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { tmpdir } = await import("node:os");
+    const scratch = mkdtempSync(join(tmpdir(), "cva-parquet-"));
+    const path = join(scratch, "orders.parquet");
+    await db.run(`COPY (SELECT * FROM (VALUES ('O1', 'C1', TIMESTAMP '2024-01-15 00:00:00', 100.00::DECIMAL(18,2)), ('O2', 'C9', TIMESTAMP '2024-01-16 00:00:00', 5.00::DECIMAL(18,2)))
+      t(order_id, customer_id, ordered_at, amount)) TO '${path}' (FORMAT parquet)`);
+    db.close();
+    const parquet = readFileSync(path);
+    rmSync(scratch, { recursive: true, force: true });
+    const { files, rejects } = await ingest({ "orders.csv": null, "orders.parquet": parquet });
+    expect(rejects).toEqual([{ file: "orders.parquet", line: 2, column: "customer_id", value: "C9", rule: "orphan", message: "customer_id C9 is not in customers.csv" }]);
+    expect(files.find((f) => f.file === "orders.parquet")).toMatchObject({ format: "parquet", rows_read: 2, rows_accepted: 1, rows_rejected: 1 });
+  });
+});
