@@ -10,7 +10,11 @@ export default {
   // DuckDB-Wasm would download its json and parquet extensions from extensions.duckdb.org.
   // Both are built into the Wasm bundles, so nothing is installed.
   duckdb: {extensions: {json: {install: false, load: false}, parquet: {install: false, load: false}}},
+  pager: false,
   head: '<link rel="icon" href="favicon.svg" type="image/svg+xml">',
   footer: "CVA Reports · built from your own exports; nothing leaves this site.",
-  pages: []
+  pages: [
+    {name: "Overview", path: "/"},
+    {name: "Data quality", path: "/data-quality"}
+  ]
 };

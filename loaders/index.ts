@@ -1,20 +1,41 @@
-/** The CVA Reports library: what the Framework data loaders, the CLI and the tests call. */
-export { Database, plainRows, type Row, type Scalar } from "./db.js";
-export { dataFolderFrom, SAMPLE_DATA_DIR } from "./data-folder.js";
-export { attachExports, EXPORT_TYPES, type ExportName } from "./exports.js";
-export { overviewFrom, type Overview, type QuarterRevenue, type WaveResponses } from "./overview.js";
-
-import { Database } from "./db.js";
-import { attachExports } from "./exports.js";
+/** The CVA Reports library: what the Framework data loaders, the `cva` CLI and the tests call. */
+import type { Writable } from "node:stream";
+import type { Database } from "./db.js";
 import { overviewFrom, type Overview } from "./overview.js";
+import { tableRows, writeTable, type TableFormat } from "./tables.js";
+import { openWarehouse, type WarehouseOptions } from "./warehouse.js";
 
-/** The overview figures of the exports in `dataDir`, computed in a scratch in-memory database. */
-export async function overviewOfFolder(dataDir: string): Promise<Overview> {
-  const db = await Database.open();
+export { configJsonSchema, configSchema, parseConfig, readConfig, type Config } from "./config.js";
+export { CONTRACT, CONTRACT_VERSION, type ExportName, type FileSpec } from "./contract.js";
+export { Database, type Row, type Scalar } from "./db.js";
+export { dataFolderFrom, SAMPLE_DATA_DIR } from "./data-folder.js";
+export { ingestFolder, type FileSummary, type IngestResult } from "./ingest/ingest.js";
+export { formatProblem, IngestError, type Problem } from "./ingest/problems.js";
+export { overviewFrom, type Overview, type QuarterRevenue, type WaveResponses } from "./overview.js";
+export { TABLE_FORMATS, TABLES, tableNamed, tableQuery, tableRows, writeTable, type TableFormat } from "./tables.js";
+export { DEFAULT_WAREHOUSE_DIR, ensureWarehouse, openWarehouse, type WarehouseOptions } from "./warehouse.js";
+
+/** Runs `task` on the folder's up-to-date warehouse (ingesting first if needed), then closes it. */
+export async function withWarehouse<T>(options: WarehouseOptions, task: (db: Database) => Promise<T>): Promise<T> {
+  const db = await openWarehouse(options);
   try {
-    await attachExports(db, dataDir, ["customers", "orders", "responses"]);
-    return await overviewFrom(db);
+    return await task(db);
   } finally {
     db.close();
   }
+}
+
+/** The overview page's figures for a data folder. */
+export function overviewOfFolder(dataDir: string, options: Omit<WarehouseOptions, "dataDir"> = {}): Promise<Overview> {
+  return withWarehouse({ ...options, dataDir }, overviewFrom);
+}
+
+/** A table's rows for a data folder, as JSON-ready objects. */
+export function tableOfFolder(dataDir: string, name: string, options: Omit<WarehouseOptions, "dataDir"> = {}) {
+  return withWarehouse({ ...options, dataDir }, (db) => tableRows(db, name));
+}
+
+/** Writes a table of a data folder to a stream or file, as `cva table` does. */
+export function writeTableOfFolder(dataDir: string, name: string, format: TableFormat, target: { out: string } | { stream: Writable }, options: Omit<WarehouseOptions, "dataDir"> = {}) {
+  return withWarehouse({ ...options, dataDir }, (db) => writeTable(db, name, format, target));
 }

@@ -1,10 +1,13 @@
 /**
  * Runs before `observable build` and `observable preview`: vendors the browser libraries from
- * node_modules (no CDN) and drops cached loader outputs when the data folder changed.
+ * node_modules (no CDN), ingests the data folder into its warehouse if it changed (stopping
+ * with one line per problem if the exports break the contract), and drops cached loader
+ * outputs when the data folder or the library changed.
  */
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { dataFolderFrom } from "../loaders/data-folder.js";
+import { ensureWarehouse, formatProblem, IngestError } from "../loaders/index.js";
 import { invalidateLoaderCache } from "./loader-cache.js";
 import { vendorNpm } from "./vendor-npm.js";
 
@@ -12,5 +15,15 @@ const projectDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const root = join(projectDir, "src");
 const { paths, rebuilt } = await vendorNpm({ root, projectDir });
 console.log(rebuilt ? `vendored ${paths.length} browser modules from node_modules` : `browser modules up to date (${paths.length})`);
+
 const dataDir = dataFolderFrom();
-if (await invalidateLoaderCache(root, dataDir)) console.log(`data folder ${dataDir} changed: its reports will be recomputed`);
+try {
+  const { ingested } = await ensureWarehouse({ dataDir, onStage: (stage) => console.log(`ingest: ${stage}`) });
+  console.log(ingested ? `ingested ${dataDir}` : `warehouse of ${dataDir} is up to date`);
+} catch (error) {
+  if (!(error instanceof IngestError)) throw error;
+  for (const problem of error.problems) console.error(formatProblem(problem));
+  console.error(`the exports in ${dataDir} cannot be ingested (${error.problems.length} problem${error.problems.length === 1 ? "" : "s"}); run npx cva validate --data ${dataDir} after fixing them`);
+  process.exit(1);
+}
+if (await invalidateLoaderCache(root, dataDir)) console.log(`data folder or library changed: the reports will be recomputed`);

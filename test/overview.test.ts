@@ -22,27 +22,35 @@ O5,C3,2024-06-30 23:59:00,10.25,5.00,P3,1
 R1,2024-Q1,2024-02-10,C1,Enterprise,North,8,7,9,4,"Good, fast"
 R2,2024-Q1,2024-02-11,,Small business,South,6,5,6,3,
 R1,2024-Q2,2024-05-12,C2,Small business,South,7,7,8,4,
-`
+`,
+  "ratings.csv": `respondent_id,wave,brand,attribute,score
+R1,2024-Q1,Us,quality,8
+`,
+  "cva.config.json": JSON.stringify({ brand: "Us", competitors: ["Them"], attributes: [{ id: "quality", label: "Quality", group: "quality", owner: "Operations" }] })
 };
 
 describe("overviewOfFolder(dataDir)", () => {
   let dir: string;
+  let warehouseDir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "cva-overview-"));
+    warehouseDir = mkdtempSync(join(tmpdir(), "cva-warehouse-"));
     for (const [name, text] of Object.entries(FIXTURE)) writeFileSync(join(dir, name), text);
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => [dir, warehouseDir].forEach((d) => rmSync(d, { recursive: true, force: true })));
 
   it("computes the headline figures: refunds reduce revenue but are not orders", async () => {
-    expect(await overviewOfFolder(dir)).toEqual({
+    expect(await overviewOfFolder(dir, { warehouseDir })).toEqual({
       asOf: "2024-06-30",
       customers: 3,
       revenue: 260.75, // 100 + 50.50 + 200 - 100 + 10.25
       orders: 4, // O4 is a refund
       respondents: 3,
+      rejectedRows: 0,
       revenueByQuarter: [
-        { quarter: "2024-Q1", revenue: 150.5, orders: 2, customers: 2 },
-        { quarter: "2024-Q2", revenue: 110.25, orders: 2, customers: 2 } // C1 (O3) and C3 (O5)
+        { quarter: "2024-Q1", revenue: 150.5, cost: 90, gross_margin: 60.5, orders: 2, customers: 2 },
+        // C1 (O3) and C3 (O5); cost 120 - 60 + 5 = 65, margin 110.25 - 65 = 45.25
+        { quarter: "2024-Q2", revenue: 110.25, cost: 65, gross_margin: 45.25, orders: 2, customers: 2 }
       ],
       responsesByWave: [
         { wave: "2024-Q1", respondents: 2, linked: 1 },
@@ -51,12 +59,14 @@ describe("overviewOfFolder(dataDir)", () => {
     });
   });
 
-  it("names the missing export file when one is absent", async () => {
-    const empty = mkdtempSync(join(tmpdir(), "cva-empty-"));
+  it("counts customers from the orders when there is no customers export", async () => {
+    const crmOnly = mkdtempSync(join(tmpdir(), "cva-crm-only-"));
     try {
-      await expect(overviewOfFolder(empty)).rejects.toThrow(`${join(empty, "customers.csv")}: missing export file customers.csv`);
+      writeFileSync(join(crmOnly, "orders.csv"), FIXTURE["orders.csv"]);
+      const overview = await overviewOfFolder(crmOnly, { warehouseDir });
+      expect(overview).toMatchObject({ customers: 3, orders: 4, respondents: 0, responsesByWave: [] });
     } finally {
-      rmSync(empty, { recursive: true, force: true });
+      rmSync(crmOnly, { recursive: true, force: true });
     }
   });
 });

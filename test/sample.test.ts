@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Database } from "../loaders/db.js";
-import { literal } from "../loaders/sql.js";
+import { openWarehouse } from "../loaders/warehouse.js";
 import { csvField } from "../loaders/sample/csv-writer.js";
 import { generateSample } from "../loaders/sample/generate.js";
 import { ATTRIBUTES, OUR_BRAND, TREND, WAVES } from "../loaders/sample/model.js";
@@ -78,22 +78,39 @@ describe("generateSample({outDir, scale, seed})", () => {
   });
 });
 
-// The structure docs/sample-data.md promises, recovered from data/ by plain SQL (no library code).
+// The structure docs/sample-data.md promises, recovered by plain SQL from the rows ingest accepted.
 describe("the sample data's built-in structure", () => {
   let db: Database;
-  const file = (name: string) => literal(join(DATA_DIR, `${name}.csv`));
+  let warehouseDir: string;
   beforeAll(async () => {
-    db = await Database.open();
-    for (const name of ["customers", "orders", "responses", "ratings", "opportunities"]) {
-      await db.run(`CREATE VIEW ${name} AS SELECT * FROM read_csv(${file(name)})`);
-    }
+    warehouseDir = scratch();
+    db = await openWarehouse({ dataDir: DATA_DIR, warehouseDir });
   });
-  afterAll(() => db.close());
+  afterAll(() => {
+    db.close();
+    rmSync(warehouseDir, { recursive: true, force: true });
+  });
+
+  it("has the documented defects, each found by text search and rejected by the rule for it", async () => {
+    const lines = (name: string) => readFileSync(join(DATA_DIR, `${name}.csv`), "utf-8").trimEnd().split("\n").slice(1);
+    const customers = new Set(lines("customers").map((l) => l.split(",")[0]));
+    const orders = lines("orders").map((l) => l.split(","));
+    const tickets = lines("tickets").map((l) => l.split(","));
+    const expected = {
+      "orders.csv not-a-date": orders.filter((o) => o[2] === "0000-00-00").length,
+      "orders.csv orphan": orders.filter((o) => !customers.has(o[1])).length,
+      "tickets.csv out-of-order": tickets.filter((t) => t[3] && t[3] < t[2]!).length,
+      "ratings.csv out-of-range": lines("ratings").filter((l) => l.endsWith(",11")).length
+    };
+    const found = await db.rows<{ key: string; n: number }>(`SELECT file || ' ' || rule AS key, count(*) AS n FROM rejects GROUP BY ALL`);
+    expect(Object.fromEntries(found.map((r) => [r.key, r.n]))).toEqual(expected);
+    for (const [key, n] of Object.entries(expected)) expect(n, key).toBeGreaterThan(0);
+  });
 
   it(`${TREND.brand} gains on ${TREND.attribute} wave over wave; delivery does not move for anyone`, async () => {
     const rows = await db.rows<{ brand: string; attribute: string; change: number; se: number }>(`
-      WITH s AS (SELECT brand, attribute, wave, avg(score) AS m, var_samp(score) / count(*) AS v
-                 FROM ratings WHERE score <= 10 AND wave IN ('${WAVES[0]}', '${WAVES.at(-1)}') GROUP BY ALL)
+      WITH s AS (SELECT brand, attribute, wave, avg(score) AS m, var_samp(score) / count(score) AS v
+                 FROM ratings WHERE wave IN ('${WAVES[0]}', '${WAVES.at(-1)}') GROUP BY ALL)
       SELECT l.brand, l.attribute, l.m - f.m AS change, sqrt(l.v + f.v) AS se
       FROM s l JOIN s f USING (brand, attribute) WHERE l.wave = '${WAVES.at(-1)}' AND f.wave = '${WAVES[0]}'`);
     const gain = rows.find((r) => r.brand === TREND.brand && r.attribute === TREND.attribute)!;
@@ -106,7 +123,8 @@ describe("the sample data's built-in structure", () => {
   it("overall satisfaction is driven by the attributes the model says, and only by them", async () => {
     const rows = await db.rows<Record<string, number>>(`
       SELECT r.overall_satisfaction AS y, ${ATTRIBUTES.map((a) => `max(score) FILTER (attribute = '${a.id}') AS ${a.id}`).join(", ")}
-      FROM responses r JOIN ratings USING (respondent_id, wave) WHERE brand = '${OUR_BRAND}' GROUP BY r.respondent_id, r.wave, y`);
+      FROM responses r JOIN ratings USING (respondent_id, wave) WHERE brand = '${OUR_BRAND}' GROUP BY r.respondent_id, r.wave, y
+      HAVING count(score) = ${ATTRIBUTES.length}`);
     const [, ...coefficients] = leastSquares(rows.map((r) => ATTRIBUTES.map((a) => r[a.id]!)), rows.map((r) => r.y!));
     ATTRIBUTES.forEach((attribute, i) => expect(coefficients[i], attribute.id).toBeCloseTo(attribute.driver, 1));
   });
@@ -145,7 +163,7 @@ describe("the sample data's built-in structure", () => {
   it("has refunds, don't-know codes and comments that contain personal details", async () => {
     const [row] = await db.rows<Record<string, number>>(`
       SELECT (SELECT count(*) FROM orders WHERE amount < 0)::INT AS refunds,
-             (SELECT count(*) FROM ratings WHERE score = 99)::INT AS dont_know,
+             (SELECT dont_know FROM ingest_files WHERE export = 'ratings')::INT AS dont_know,
              (SELECT count(*) FROM responses WHERE regexp_matches(comment, '[a-z.]+@[a-z]+\\.example'))::INT AS emails,
              (SELECT count(*) FROM responses WHERE regexp_matches(comment, '555-01[0-9]{2}'))::INT AS phones`);
     expect(row).toEqual({ refunds: expect.any(Number), dont_know: expect.any(Number), emails: expect.any(Number), phones: expect.any(Number) });

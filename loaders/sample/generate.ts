@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CsvWriter, type CsvValue } from "./csv-writer.js";
 import {
-  ATTITUDE, ATTRIBUTES, COMPETITORS, DEALS, DEFAULT_SEED, DONT_KNOW_CODE, EVENTS, HISTORY_MONTHS,
+  ATTITUDE, ATTRIBUTES, COMPETITORS, DEALS, DEFAULT_SEED, DEFECTS, DONT_KNOW_CODE, EVENTS, HISTORY_MONTHS,
   HISTORY_START, LEVERS, OUR_BRAND, PRODUCT_CATEGORIES, PROMOTION_COHORT, REFUND_RATE, REGIONS, REGION_SHARES,
   SCALES, SEGMENTS, SURVEY, TREND, WAVES, type Brand
 } from "./model.js";
@@ -68,6 +68,7 @@ export function generateSample(options: SampleOptions): SampleSummary {
   if (!(scale > 0)) throw new Error(`invalid scale: ${scale} (expected a positive number)`);
   mkdirSync(outDir, { recursive: true });
   const random = new Random(seed);
+  const defects = new Random(seed ^ 0x5eed);
   const file = (name: string, header: string[]) => new CsvWriter(join(outDir, `${name}.csv`), header);
 
   const products = writeProducts(file("products", ["product_id", "name", "category"]), random);
@@ -199,11 +200,13 @@ export function generateSample(options: SampleOptions): SampleSummary {
 
     for (const [dayOfMonth, row] of orders.drain()) {
       row[0] = `O${pad(++orderSeq, 8)}`;
-      row[2] = isoDate(first + dayOfMonth);
+      row[2] = defects.bernoulli(DEFECTS.zeroOrderDate) ? "0000-00-00" : isoDate(first + dayOfMonth);
+      if (defects.bernoulli(DEFECTS.unknownCustomer)) row[1] = customerIdOf(-1);
       ordersOut.write(row);
     }
     for (const [, row] of tickets.drain()) {
       row[0] = `T${pad(++ticketSeq, 7)}`;
+      if (row[3] !== null && defects.bernoulli(DEFECTS.resolvedBeforeOpened)) row[3] = isoDate(Date.parse(`${row[2]}T00:00:00Z`) / DAY_MS - 2);
       ticketsOut.write(row);
     }
     if (fieldwork) {
@@ -215,7 +218,7 @@ export function generateSample(options: SampleOptions): SampleSummary {
         ]);
       }
       let respondentSeq = 0;
-      const survey = { wave, waveId: WAVES[wave]!, responsesOut, ratingsOut, importanceOut, random };
+      const survey = { wave, waveId: WAVES[wave]!, responsesOut, ratingsOut, importanceOut, random, defects };
       for (const [dayOfMonth, row] of respondents.drain()) {
         const [customerId, segment, region, u, complained] = row as [string | null, string, string, number, number];
         writeRespondent(survey, `R${pad(++respondentSeq, 6)}`, isoDate(first + dayOfMonth), customerId, segment, region, u, complained === 1);
@@ -279,6 +282,7 @@ interface SurveyOutput {
   ratingsOut: CsvWriter;
   importanceOut: CsvWriter;
   random: Random;
+  defects: Random;
 }
 
 const attributeMean = (brand: Brand, attribute: (typeof ATTRIBUTES)[number], wave: number) =>
@@ -307,7 +311,7 @@ function writeRespondent(
         if (attribute.id === "price") priceScore = score;
       }
       const answer = brand !== OUR_BRAND && random.bernoulli(SURVEY.dontKnow) ? DONT_KNOW_CODE : score;
-      out.ratingsOut.write([respondentId, waveId, brand, attribute.id, answer]);
+      out.ratingsOut.write([respondentId, waveId, brand, attribute.id, out.defects.bernoulli(DEFECTS.ratingTypo) ? 11 : answer]);
     }
   }
   satisfaction += random.normal(0, SURVEY.satisfactionNoise);

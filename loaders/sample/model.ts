@@ -192,4 +192,20 @@ export const SCALES = {
   repurchase_intent: { min: 1, max: 5 }
 } as const;
 
+/**
+ * Defects real exports have, at rates that leave a handful of each in the default sample, so
+ * ingest and the data-quality page have something to reject. They are drawn from their own
+ * random stream: the rest of the sample does not depend on them.
+ */
+export const DEFECTS = {
+  /** An order date exported as MySQL's zero date. */
+  zeroOrderDate: 0.0001,
+  /** An order naming a customer id that is in no customers export (C000000). */
+  unknownCustomer: 0.00003,
+  /** A ticket resolved "before" it was opened (clock skew between systems). */
+  resolvedBeforeOpened: 0.001,
+  /** A rating keyed as 11 on the 1-10 scale. */
+  ratingTypo: 0.00005
+} as const;
+
 export const DEFAULT_SEED = 20260101;

@@ -8,7 +8,7 @@ export const PROJECT_DIR = fileURLToPath(new URL("../..", import.meta.url));
 export const ARTIFACTS_DIR = join(PROJECT_DIR, "test", "artifacts");
 
 /** What a fresh clone has: tracked sources, no caches, no dist (node_modules is linked in). */
-const CLONE_ENTRIES = ["package.json", "package-lock.json", "tsconfig.json", "observablehq.config.ts", "src", "loaders", "scripts", "data"];
+const CLONE_ENTRIES = ["package.json", "package-lock.json", "tsconfig.json", "observablehq.config.ts", "src", "loaders", "cli", "bin", "scripts", "data"];
 
 /** A scratch copy of the project as a fresh clone would have it, minus Framework's caches. */
 export function scratchClone(): string {

@@ -1,0 +1,101 @@
+/**
+ * cva: validate exports, list and compute tables.
+ *   cva validate [--data DIR]
+ *   cva tables
+ *   cva table NAME [--data DIR] [--format csv|json|parquet] [--out FILE]
+ */
+import { parseArgs } from "node:util";
+import {
+  dataFolderFrom, ensureWarehouse, formatProblem, IngestError, TABLE_FORMATS, TABLES, tableNamed, withWarehouse, writeTable,
+  tableRows, type TableFormat
+} from "../loaders/index.js";
+import { resolve } from "node:path";
+
+const USAGE = `usage:
+  cva validate [--data DIR]                 check the exports, print a summary per file
+  cva tables                                list the tables
+  cva table NAME [--data DIR] [--format csv|json|parquet] [--out FILE]
+                                            compute a table (to stdout unless --out)
+The data folder is --data, else $CVA_DATA, else the bundled sample data.`;
+
+/** Exit codes: 0 fine, 1 the data stops ingest, 2 the command line is wrong. */
+export async function main(argv: string[], io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const say = (text: string) => io.stderr.write(`${text}\n`);
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { data: { type: "string" }, format: { type: "string", default: "csv" }, out: { type: "string" }, help: { type: "boolean", short: "h" } }
+    });
+  } catch (error) {
+    say(`cva: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    (values.help ? io.stdout : io.stderr).write(`${USAGE}\n`);
+    return values.help ? 0 : 2;
+  }
+  const dataDir = values.data ? resolve(values.data) : dataFolderFrom();
+  const progress = io.stderr.isTTY ? (stage: string) => say(`cva: ${stage}`) : undefined;
+  try {
+    switch (command) {
+      case "validate": {
+        if (rest.length) throw new UsageError(`validate takes no arguments (got ${rest.join(" ")})`);
+        const { ingested } = await ensureWarehouse({ dataDir, onStage: progress });
+        const summary = await withWarehouse({ dataDir }, (db) => tableRows(db, "ingest-summary"));
+        io.stdout.write(`${dataDir}${ingested ? "" : " (unchanged since the last ingest)"}\n${formatSummary(summary)}\n`);
+        return 0;
+      }
+      case "tables": {
+        const width = Math.max(...TABLES.map((t) => t.name.length));
+        for (const table of TABLES) io.stdout.write(`${table.name.padEnd(width)}  ${table.description}\n`);
+        return 0;
+      }
+      case "table": {
+        if (rest.length !== 1) throw new UsageError(`table takes one table name (the tables are ${TABLES.map((t) => t.name).join(", ")})`);
+        const format = values.format as TableFormat;
+        if (!TABLE_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${TABLE_FORMATS.join(", ")} (got ${format})`);
+        try {
+          tableNamed(rest[0]!);
+        } catch (error) {
+          throw new UsageError((error as Error).message);
+        }
+        if (format === "parquet" && !values.out && io.stdout.isTTY) throw new UsageError("Parquet is binary: give --out FILE or redirect stdout");
+        await withWarehouse({ dataDir, onStage: progress }, (db) =>
+          writeTable(db, rest[0]!, format, values.out ? { out: resolve(values.out) } : { stream: io.stdout }));
+        return 0;
+      }
+      default:
+        throw new UsageError(`unknown command ${command}`);
+    }
+  } catch (error) {
+    if (error instanceof IngestError) {
+      for (const problem of error.problems) say(formatProblem(problem));
+      say(`cva: ${error.problems.length} problem${error.problems.length === 1 ? "" : "s"} in ${dataDir}: nothing was ingested`);
+      return 1;
+    }
+    if (error instanceof UsageError) {
+      say(`cva: ${error.message}\n${USAGE}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+class UsageError extends Error {}
+
+/** The per-file summary as an aligned text table. */
+function formatSummary(rows: Record<string, unknown>[]): string {
+  const header = ["file", "read", "accepted", "rejected", "don't know", "rejected by rule"];
+  const number = (v: unknown) => (v === null || v === undefined ? "" : Number(v).toLocaleString("en-US"));
+  const lines = rows.map((r) =>
+    r.status === "ingested"
+      ? [String(r.file), number(r.rows_read), number(r.rows_accepted), number(r.rows_rejected), number(r.dont_know), String(r.rejected_by_rule)]
+      : [String(r.file), "", "", "", "", String(r.status)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const format = (cells: string[]) => cells.map((c, i) => (i === 0 || i === 5 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ").trimEnd();
+  return [format(header), ...lines.map(format)].join("\n");
+}
