@@ -8,8 +8,8 @@ import { LIBRARY_DIR } from "./data-folder.js";
 import { folderFingerprint } from "./fingerprint.js";
 import { ingestFolder, type IngestOptions } from "./ingest/ingest.js";
 
-/** Where warehouses are kept by default: `.cva/` beside the library, git-ignored. */
-export const DEFAULT_WAREHOUSE_DIR = fileURLToPath(new URL("../.cva", import.meta.url));
+/** Where warehouses are kept: `CVA_WAREHOUSE` when set, else `.cva/` in the project (git-ignored). */
+export const DEFAULT_WAREHOUSE_DIR = process.env.CVA_WAREHOUSE ? resolve(process.env.CVA_WAREHOUSE) : fileURLToPath(new URL("../.cva", import.meta.url));
 
 export interface WarehouseOptions extends IngestOptions {
   dataDir: string;

@@ -337,6 +337,7 @@ function writeRespondent(
 /** The sample company's cva.config.json (validated by the config schema at ingest). */
 export function sampleConfig() {
   return {
+    $schema: "../docs/cva.config.schema.json",
     brand: OUR_BRAND,
     competitors: [...COMPETITORS],
     attributes: ATTRIBUTES.map(({ id, label, group, owner, factor }) => ({ id, label, group, owner, factor })),

@@ -1,0 +1,102 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Database } from "../loaders/db.js";
+import { literal } from "../loaders/sql.js";
+import { VALID_FOLDER } from "./support/fixture-folder.js";
+import { PROJECT_DIR } from "./support/project.js";
+
+// The real command, as an analyst runs it: `npx cva ...` runs bin/cva.js.
+const warehouseDir = mkdtempSync(join(tmpdir(), "cva-cli-warehouse-"));
+function cva(...args: string[]) {
+  const result = spawnSync(process.execPath, [join(PROJECT_DIR, "bin", "cva.js"), ...args], {
+    cwd: PROJECT_DIR, encoding: "utf-8", env: { ...process.env, CVA_DATA: "", CVA_WAREHOUSE: warehouseDir }
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("the cva command", () => {
+  let dataDir: string;
+  let scratch: string;
+  beforeAll(() => {
+    dataDir = mkdtempSync(join(tmpdir(), "cva-cli-data-"));
+    scratch = mkdtempSync(join(tmpdir(), "cva-cli-out-"));
+    for (const [name, contents] of Object.entries(VALID_FOLDER)) writeFileSync(join(dataDir, name), contents);
+    // One rejected row (an unknown customer) and a file outside the contract.
+    writeFileSync(join(dataDir, "orders.csv"), String(VALID_FOLDER["orders.csv"]) + "O3,C9,2024-03-01,7.00,3.00,P1,1\n");
+    writeFileSync(join(dataDir, "README.txt"), "notes");
+  });
+  afterAll(() => [dataDir, scratch, warehouseDir].forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  it("cva validate prints read, accepted and rejected by rule per file", () => {
+    const { status, stdout } = cva("validate", "--data", dataDir);
+    expect(status).toBe(0);
+    const lines = stdout.split("\n");
+    expect(lines[1]).toMatch(/^file\s+read\s+accepted\s+rejected\s+don't know\s+rejected by rule$/);
+    expect(lines.find((l) => l.startsWith("orders.csv"))).toMatch(/^orders\.csv\s+3\s+2\s+1\s+0\s+orphan: 1$/);
+    expect(lines.find((l) => l.startsWith("README.txt"))).toMatch(/^README\.txt\s+ignored: not part of the data contract$/);
+  });
+
+  it("cva validate exits 1 and prints one line per problem, with no stack trace", () => {
+    const broken = mkdtempSync(join(tmpdir(), "cva-cli-broken-"));
+    try {
+      writeFileSync(join(broken, "orders.csv"), "order_id,customer_id,ordered_at\nO1,C1,2024-01-01\n");
+      writeFileSync(join(broken, "ratings.csv"), "respondent_id,wave,brand,attribute,score\n");
+      const { status, stdout, stderr } = cva("validate", "--data", broken);
+      expect(status).toBe(1);
+      expect(stdout).toBe("");
+      expect(stderr.trim().split("\n")).toEqual([
+        "responses.csv: ratings is present, so the survey needs responses too: add responses.csv (or responses.parquet) to the data folder [missing-file]",
+        "cva.config.json: the survey exports need a cva.config.json naming our brand, the competitors and the attributes [missing-file]",
+        "orders.csv:1: amount: required column amount is missing (found: order_id, customer_id, ordered_at) [missing-column]",
+        `cva: 3 problems in ${broken}: nothing was ingested`
+      ]);
+    } finally {
+      rmSync(broken, { recursive: true, force: true });
+    }
+  });
+
+  it("cva tables lists every table with a description", () => {
+    const { status, stdout } = cva("tables");
+    expect(status).toBe(0);
+    expect(stdout.split("\n").filter(Boolean).map((l) => l.split(/\s+/)[0])).toEqual(
+      ["ingest-summary", "rejects", "rejects-by-rule", "revenue-by-quarter", "responses-by-wave"]);
+  });
+
+  it("cva table NAME --format json writes row objects with numbers as numbers", () => {
+    const { status, stdout } = cva("table", "revenue-by-quarter", "--data", dataDir, "--format", "json");
+    expect(status).toBe(0);
+    expect(JSON.parse(stdout)).toEqual([
+      { quarter: "2024-Q1", revenue: 150.5, cost: 90, gross_margin: 60.5, orders: 2, customers: 2 }
+    ]);
+  });
+
+  it("cva table NAME writes CSV by default, and rejects name file, line, column, value and rule", () => {
+    const { status, stdout } = cva("table", "rejects", "--data", dataDir);
+    expect(status).toBe(0);
+    expect(stdout).toBe("file,line,column,value,rule,message\norders.csv,4,customer_id,C9,orphan,customer_id C9 is not in customers.csv\n");
+  });
+
+  it("cva table NAME --format parquet --out FILE writes Parquet that DuckDB reads back", async () => {
+    const out = join(scratch, "rejects.parquet");
+    expect(cva("table", "rejects", "--data", dataDir, "--format", "parquet", "--out", out).status).toBe(0);
+    expect(readFileSync(out).subarray(0, 4).toString()).toBe("PAR1");
+    const db = await Database.open();
+    try {
+      expect(await db.rows(`SELECT file, line, rule FROM read_parquet(${literal(out)})`)).toEqual([{ file: "orders.csv", line: 4, rule: "orphan" }]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("exits 2 with the usage on a wrong command line", () => {
+    for (const args of [["table", "nope"], ["table", "rejects", "--format", "xml"], ["frobnicate"], []]) {
+      const { status, stderr } = cva(...args);
+      expect(status, args.join(" ")).toBe(2);
+      expect(stderr).toContain("usage:");
+    }
+    expect(cva("table", "nope").stderr).toContain("cva: unknown table nope: the tables are ingest-summary, rejects, rejects-by-rule, revenue-by-quarter, responses-by-wave");
+  });
+});

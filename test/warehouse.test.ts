@@ -1,0 +1,57 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { IngestError } from "../loaders/ingest/problems.js";
+import { ensureWarehouse, openWarehouse } from "../loaders/warehouse.js";
+import { VALID_FOLDER } from "./support/fixture-folder.js";
+
+describe("ensureWarehouse({dataDir, warehouseDir})", () => {
+  let dataDir: string;
+  let warehouseDir: string;
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), "cva-data-"));
+    warehouseDir = mkdtempSync(join(tmpdir(), "cva-wh-"));
+    for (const [name, contents] of Object.entries(VALID_FOLDER)) writeFileSync(join(dataDir, name), contents);
+  });
+  afterEach(() => [dataDir, warehouseDir].forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  it("ingests once, and not again while the exports and config are unchanged", async () => {
+    const first = await ensureWarehouse({ dataDir, warehouseDir });
+    const second = await ensureWarehouse({ dataDir, warehouseDir });
+    expect(first.ingested).toBe(true);
+    expect(second).toEqual({ path: first.path, ingested: false });
+  });
+
+  it("re-ingests when an export or the config changes, and removes the stale warehouse", async () => {
+    const first = await ensureWarehouse({ dataDir, warehouseDir });
+    writeFileSync(join(dataDir, "orders.csv"), String(VALID_FOLDER["orders.csv"]) + "O3,C1,2024-03-01,7.00,3.00,P1,1\n");
+    const second = await ensureWarehouse({ dataDir, warehouseDir });
+    expect(second.ingested).toBe(true);
+    expect(second.path).not.toBe(first.path);
+    expect(existsSync(first.path)).toBe(false);
+    const db = await openWarehouse({ dataDir, warehouseDir });
+    try {
+      expect(await db.rows("SELECT count(*)::INT AS n FROM orders")).toEqual([{ n: 3 }]);
+    } finally {
+      db.close();
+    }
+    utimesSync(join(dataDir, "cva.config.json"), new Date(), new Date(Date.now() + 10_000));
+    expect((await ensureWarehouse({ dataDir, warehouseDir })).ingested).toBe(true);
+  });
+
+  it("leaves no warehouse, not even a partial one, when ingest fails", async () => {
+    writeFileSync(join(dataDir, "orders.csv"), "");
+    await expect(ensureWarehouse({ dataDir, warehouseDir })).rejects.toBeInstanceOf(IngestError);
+    expect(readdirSync(warehouseDir)).toEqual([]);
+  });
+
+  it("opens warehouses read-only", async () => {
+    const db = await openWarehouse({ dataDir, warehouseDir });
+    try {
+      await expect(db.run("DELETE FROM orders")).rejects.toThrow(/read-only/);
+    } finally {
+      db.close();
+    }
+  });
+});
