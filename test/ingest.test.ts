@@ -147,6 +147,13 @@ describe("problems that stop ingest name the file, line, column and rule", () =>
     expect(problems[0]).toMatch(/^products\.parquet: cannot be read as Parquet: .+ \[unreadable\]$/);
   });
 
+  it("a file that is not UTF-8 (Windows-1252 here), as one problem rather than rejected lines", async () => {
+    const latin1 = (text: string) => Buffer.from(text, "latin1");
+    expect(await problemsOf({ "products.csv": latin1("product_id,name,category\nP1,Café machine,Hardware\nP2,Crème brûlée torch,Kitchen\n") })).toEqual([
+      "products.csv:2: the file is not UTF-8 (2 lines with other bytes, the first here): export it again as UTF-8 [encoding]"
+    ]);
+  });
+
   it("collects every problem of the folder before stopping", async () => {
     expect(await problemsOf({ "orders.csv": "", "products.csv": csv("product_id,Product_ID", "P1,P1") })).toEqual([
       "orders.csv:1: the file is empty: expected a header line naming the columns [empty-file]",

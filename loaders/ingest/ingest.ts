@@ -67,6 +67,11 @@ export async function ingestFolder(db: Database, dataDir: string, options: Inges
       problems.push({ file: source.fileName, rule: "unreadable", message: `cannot be read: ${firstLine(error)}` });
       continue;
     }
+    const encoding = await notUtf8(db, source);
+    if (encoding) {
+      problems.push(encoding);
+      continue;
+    }
     problems.push(...(await duplicateKeys(db, spec, source)));
     await recordRejects(db, spec, source, columns, sources, config);
     files.push(await acceptRows(db, spec, source, columns, config));
@@ -123,6 +128,20 @@ async function headerProblems(db: Database, source: SourceFile, header: CsvHeade
     }
   }
   return problems;
+}
+
+/**
+ * A file that is not UTF-8 is a problem of the whole file (an export setting), not of the
+ * lines with accented letters: rejecting those would drop every customer named José.
+ */
+async function notUtf8(db: Database, source: SourceFile): Promise<Problem | undefined> {
+  const [bad] = await db.rows<{ line: number | null; lines: number }>(`
+    SELECT min(line) AS line, count(*) AS lines FROM structural_rejects WHERE file = ${literal(source.fileName)} AND error_type = 'INVALID ENCODING'`);
+  if (!bad?.line) return undefined;
+  return {
+    file: source.fileName, line: bad.line, rule: "encoding",
+    message: `the file is not UTF-8 (${bad.lines} line${bad.lines === 1 ? "" : "s"} with other bytes, the first here): export it again as UTF-8`
+  };
 }
 
 const MAX_DUPLICATES_REPORTED = 20;
