@@ -31,7 +31,9 @@ export const configSchema = z
             group: z.enum(["quality", "price"]).describe("Gale's quality profile or price profile."),
             owner: z.string().min(1).describe("The business function that owns the attribute (what/who matrix)."),
             factor: z.enum(["product", "service", "personnel", "image", "price"]).optional()
-              .describe("The value factor the attribute belongs to.")
+              .describe("The value factor the attribute belongs to."),
+            weight: z.number().positive().optional()
+              .describe("Importance weight, used when the survey has no stated importance; normalized to sum to 100 within the group.")
           })
           .strict()
       )
@@ -60,6 +62,15 @@ export const configSchema = z
       .default(["Don't know", "N/A"])
       .describe("Answers that mean \"don't know\": read as missing, not rejected. Text codes match case-insensitively."),
     minCellSize: z.number().int().min(1).default(10).describe("Survey breakdowns with fewer respondents are suppressed."),
+    prices: z.record(z.string(), z.number().positive()).optional()
+      .describe("Actual selling prices by brand (any common unit): the value map then uses 100 x price / mean competitor price."),
+    fairValue: z
+      .object({
+        slope: z.number().positive().default(1).describe("Relative price points per relative quality point along the fair-value line through (100, 100)."),
+        band: z.number().min(0).default(10).describe("Width of the fair-value zone around the line, in points measured across it.")
+      })
+      .strict()
+      .default({ slope: 1, band: 10 }),
     currency: z.string().regex(/^[A-Z]{3}$/, "use an ISO 4217 code such as USD").default("USD")
   })
   .strict()
@@ -70,6 +81,9 @@ export const configSchema = z
         context.addIssue({ code: "custom", path: i === 0 ? ["brand"] : ["competitors", i - 1], message: `brand ${brand} is listed twice` });
       }
     });
+    for (const brand of Object.keys(config.prices ?? {})) {
+      if (!brands.includes(brand)) context.addIssue({ code: "custom", path: ["prices", brand], message: `${brand} is neither the brand nor a competitor` });
+    }
     config.attributes.forEach((attribute, i) => {
       if (config.attributes.findIndex((a) => a.id === attribute.id) !== i) {
         context.addIssue({ code: "custom", path: ["attributes", i, "id"], message: `attribute id ${attribute.id} is listed twice` });

@@ -27,8 +27,8 @@ export class Database {
   }
 
   /** Runs a query and returns its rows (see `plainRows` for the value conversions). */
-  async rows<T extends Row = Row>(sql: string, params?: DuckDBValue[]): Promise<T[]> {
-    return plainRows(await this.connection.runAndReadAll(sql, params)) as T[];
+  async rows<T = Row>(sql: string, params?: DuckDBValue[]): Promise<T[]> {
+    return plainRows(await this.connection.runAndReadAll(sql, params)) as unknown as T[];
   }
 
   close(): void {

@@ -12,7 +12,8 @@ export { dataFolderFrom, SAMPLE_DATA_DIR } from "./data-folder.js";
 export { ingestFolder, type FileSummary, type IngestResult } from "./ingest/ingest.js";
 export { formatProblem, IngestError, type Problem } from "./ingest/problems.js";
 export { overviewFrom, type Overview, type QuarterRevenue, type WaveResponses } from "./overview.js";
-export { TABLE_FORMATS, TABLES, tableNamed, tableQuery, tableRows, writeTable, type TableFormat } from "./tables.js";
+export { contextOf, type TableContext } from "./context.js";
+export { TABLE_FORMATS, TABLES, tableNamed, tableRows, writeTable, type TableFormat } from "./tables.js";
 export { DEFAULT_WAREHOUSE_DIR, ensureWarehouse, openWarehouse, type WarehouseOptions } from "./warehouse.js";
 
 /** Runs `task` on the folder's up-to-date warehouse (ingesting first if needed), then closes it. */

@@ -1,5 +1,6 @@
 import type { Database } from "./db.js";
-import { schemaOf, tableRows } from "./tables.js";
+import { contextOf } from "./context.js";
+import { tableRows } from "./tables.js";
 
 export interface QuarterRevenue {
   /** Calendar quarter, e.g. `2025-Q3`. */
@@ -40,9 +41,10 @@ export interface Overview {
 
 /** Headline figures of a warehouse: the revenue-by-quarter and responses-by-wave tables, and totals. */
 export async function overviewFrom(db: Database): Promise<Overview> {
-  const schema = await schemaOf(db);
-  const revenueByQuarter = await tableRows<QuarterRevenue & Record<string, number | string | null>>(db, "revenue-by-quarter");
-  const responsesByWave = await tableRows<WaveResponses & Record<string, number | string>>(db, "responses-by-wave");
+  const context = await contextOf(db);
+  const { schema } = context;
+  const revenueByQuarter = await tableRows<QuarterRevenue>(db, "revenue-by-quarter", context);
+  const responsesByWave = await tableRows<WaveResponses>(db, "responses-by-wave", context);
   const [totals] = await db.rows<{ asOf: string; customers: number; revenue: number; orders: number; rejectedRows: number }>(`
     SELECT max(ordered_at)::DATE AS asOf,
            ${schema.has("customers") ? "(SELECT count(*) FROM customers)" : "count(DISTINCT customer_id)"} AS customers,

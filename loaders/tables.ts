@@ -3,29 +3,32 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { Writable } from "node:stream";
+import { contextOf, type TableContext, type WarehouseSchema } from "./context.js";
 import type { Database, Row } from "./db.js";
-import { literal } from "./sql.js";
+import { keyEvents } from "./key-events.js";
+import { identifier, literal } from "./sql.js";
+import { headToHead } from "./value/head-to-head.js";
+import { profiles } from "./value/profiles.js";
+import { valueMap } from "./value/value-map.js";
+import { valueFactors, whatWho } from "./value/what-who.js";
+import { wonLost, wonLostReasons } from "./won-lost.js";
 
-/** What a warehouse holds, so a table can adapt to optional exports and columns. */
-export interface WarehouseSchema {
-  has(table: string, column?: string): boolean;
-}
+type ColumnType = "VARCHAR" | "DOUBLE" | "BIGINT" | "BOOLEAN";
 
 export interface TableDefinition {
   name: string;
   /** One line, shown by `cva tables`. */
   description: string;
-  /** The SQL that computes the table from the warehouse. */
-  query(schema: WarehouseSchema): string;
+  /** A table that is one SQL query over the warehouse: DuckDB writes it straight out. */
+  query?(schema: WarehouseSchema): string;
+  /** A table computed in JavaScript from small aggregates, with its columns' types. */
+  compute?(context: TableContext): Promise<object[]>;
+  columns?: readonly (readonly [string, ColumnType])[];
 }
 
 const quarterOf = (column: string) => `strftime(${column}, '%Y') || '-Q' || quarter(${column})`;
 
-/**
- * Every table the reports and the CLI can compute. A table is one SQL query over the
- * warehouse, so `cva table` and the site's data loaders run the same SQL and cannot disagree.
- */
-export const TABLES: readonly TableDefinition[] = [
+const INGEST_AND_REVENUE_TABLES: readonly TableDefinition[] = [
   {
     name: "ingest-summary",
     description: "Per export file: rows read, accepted and rejected (read = accepted + rejected), don't-know answers, rejects by rule; and files ignored.",
@@ -76,26 +79,111 @@ export const TABLES: readonly TableDefinition[] = [
   }
 ];
 
+const V = "VARCHAR", D = "DOUBLE", I = "BIGINT", B = "BOOLEAN";
+const PROFILE_COLUMNS = [["wave", V], ["segment", V], ["group", V], ["attribute", V], ["label", V], ["brand", V], ["is_ours", B], ["weight", D],
+  ["weight_source", V], ["n", I], ["mean", D], ["ci_low", D], ["ci_high", D], ["competitor_mean", D], ["ratio", D], ["suppressed", B], ["note", V]] as const;
+const SCORE_COLUMNS = [["wave", V], ["segment", V], ["group", V], ["brand", V], ["is_ours", B], ["score", D], ["se", D], ["ci_low", D], ["ci_high", D],
+  ["suppressed", B], ["note", V]] as const;
+
+/** Customer value analysis (Gale): see docs/metrics.md for every formula. */
+const VALUE_TABLES: readonly TableDefinition[] = [
+  {
+    name: "quality-profile",
+    description: "Per wave, segment, quality attribute and brand: weight (and its source), n, mean with 95% CI, ratio to the competitors' mean.",
+    columns: PROFILE_COLUMNS,
+    compute: async (context) => (await profiles(context)).rows.filter((r) => r.group === "quality")
+  },
+  {
+    name: "quality-score",
+    description: "Per wave, segment and brand: market-perceived quality score (Σ weight × ratio; 100 = parity) with a delta-method 95% CI.",
+    columns: SCORE_COLUMNS,
+    compute: async (context) => (await profiles(context)).scores.filter((s) => s.group === "quality")
+  },
+  {
+    name: "price-profile",
+    description: "Per wave, segment, price attribute and brand: weight, n, mean with 95% CI, ratio to the competitors' mean.",
+    columns: PROFILE_COLUMNS,
+    compute: async (context) => (await profiles(context)).rows.filter((r) => r.group === "price")
+  },
+  {
+    name: "relative-price",
+    description: "Per wave, segment and brand: price-satisfaction score, relative price (100 × 100 / score, or from actual prices) with 95% CI.",
+    columns: [["wave", V], ["segment", V], ["brand", V], ["is_ours", B], ["price_score", D], ["relative_price", D], ["ci_low", D], ["ci_high", D],
+      ["price_basis", V], ["suppressed", B], ["note", V]],
+    compute: async (context) => {
+      const prices = (await profiles(context)).scores.filter((s) => s.group === "price");
+      return (await valueMap(context)).map((v) => ({
+        wave: v.wave, segment: v.segment, brand: v.brand, is_ours: v.is_ours,
+        price_score: prices.find((p) => p.wave === v.wave && p.segment === v.segment && p.brand === v.brand)?.score ?? null,
+        relative_price: v.relative_price, ci_low: v.price_ci_low, ci_high: v.price_ci_high, price_basis: v.price_basis,
+        suppressed: v.relative_price === null, note: v.relative_price === null ? v.note : null
+      }));
+    }
+  },
+  {
+    name: "value-map",
+    description: "Per wave, segment and brand: quality score and relative price, signed distance to the fair-value line (positive = better value) and zone.",
+    columns: [["wave", V], ["segment", V], ["brand", V], ["is_ours", B], ["quality_score", D], ["quality_ci_low", D], ["quality_ci_high", D],
+      ["relative_price", D], ["price_ci_low", D], ["price_ci_high", D], ["price_basis", V], ["value_distance", D], ["zone", V], ["suppressed", B], ["note", V]],
+    compute: valueMap
+  },
+  {
+    name: "head-to-head",
+    description: "Per wave, competitor and attribute: weight, our and their mean, gap, weighted gap and net, paired or Welch test with Holm-adjusted p.",
+    columns: [["wave", V], ["competitor", V], ["group", V], ["attribute", V], ["label", V], ["weight", D], ["our_mean", D], ["their_mean", D], ["gap", D],
+      ["weighted_gap", D], ["net_weighted_gap", D], ["test", V], ["n_pairs", I], ["t", D], ["p_value", D], ["p_holm", D], ["significant", B], ["suppressed", B]],
+    compute: headToHead
+  },
+  {
+    name: "value-factors",
+    description: "Per wave, brand and value factor (product, service, personnel, image, price): weighted mean rating and score (100 = parity).",
+    columns: [["wave", V], ["brand", V], ["is_ours", B], ["factor", V], ["attributes", I], ["mean", D], ["score", D]],
+    compute: valueFactors
+  },
+  {
+    name: "what-who",
+    description: "Per wave and attribute: the owning function, our gap to the best competitor, and a priority (weight × how far we trail).",
+    columns: [["wave", V], ["attribute", V], ["label", V], ["group", V], ["owner", V], ["weight", D], ["our_mean", D], ["best_competitor", V],
+      ["best_mean", D], ["gap_to_best", D], ["priority", D]],
+    compute: whatWho
+  },
+  {
+    name: "won-lost",
+    description: "Per quarter and competitor (and all deals): deals won and lost, win rate with Wilson 95% CI, value won and lost.",
+    columns: [["quarter", V], ["competitor", V], ["won", I], ["lost", I], ["win_rate", D], ["ci_low", D], ["ci_high", D], ["value_won", D], ["value_lost", D]],
+    compute: wonLost
+  },
+  {
+    name: "won-lost-reasons",
+    description: "Per competitor (and all deals), outcome and reason: deals, share of the competitor's deals with that outcome, value.",
+    columns: [["competitor", V], ["outcome", V], ["reason", V], ["deals", I], ["share", D], ["value", D]],
+    compute: wonLostReasons
+  },
+  {
+    name: "key-events",
+    description: "The events export, with our quality score and win rate in each event's quarter.",
+    columns: [["date", V], ["quarter", V], ["brand", V], ["title", V], ["our_quality_score", D], ["win_rate", D]],
+    compute: keyEvents
+  }
+];
+
+/**
+ * Every table the reports and the CLI can compute. The same definition serves `cva table` and
+ * the site's data loaders, so the two cannot disagree.
+ */
+export const TABLES: readonly TableDefinition[] = [...INGEST_AND_REVENUE_TABLES, ...VALUE_TABLES];
+
 export function tableNamed(name: string): TableDefinition {
   const table = TABLES.find((t) => t.name === name);
   if (!table) throw new Error(`unknown table ${name}: the tables are ${TABLES.map((t) => t.name).join(", ")}`);
   return table;
 }
 
-export async function schemaOf(db: Database): Promise<WarehouseSchema> {
-  const columns = await db.rows<{ t: string; c: string }>(`SELECT table_name AS t, column_name AS c FROM duckdb_columns()`);
-  const names = new Set(columns.flatMap(({ t, c }) => [t, `${t}.${c}`]));
-  return { has: (table, column) => names.has(column ? `${table}.${column}` : table) };
-}
-
-/** The SQL of a table over this warehouse. */
-export async function tableQuery(db: Database, name: string): Promise<string> {
-  return tableNamed(name).query(await schemaOf(db));
-}
-
 /** A table's rows as JSON-ready objects (for small tables: the loaders' JSON outputs). */
-export async function tableRows<T extends Row = Row>(db: Database, name: string): Promise<T[]> {
-  return db.rows<T>(await tableQuery(db, name));
+export async function tableRows<T = Row>(db: Database, name: string, context?: TableContext): Promise<T[]> {
+  const table = tableNamed(name);
+  const ctx = context ?? (await contextOf(db));
+  return (table.query ? await db.rows(table.query(ctx.schema)) : await table.compute!(ctx)) as T[];
 }
 
 export type TableFormat = "csv" | "json" | "parquet";
@@ -109,17 +197,41 @@ const COPY_OPTIONS: Record<TableFormat, string> = {
 
 /**
  * Writes a table in `format` to the file `out`, or to `stream` when no file is named. DuckDB
- * writes it (COPY), so a table of any size streams through without becoming JS objects.
+ * writes it (COPY): a query table streams through without becoming JS objects; a computed
+ * table (small by construction) is appended to a temporary table first.
  */
 export async function writeTable(db: Database, name: string, format: TableFormat, target: { out: string } | { stream: Writable }): Promise<void> {
-  const sql = await tableQuery(db, name);
+  const table = tableNamed(name);
+  const context = await contextOf(db);
+  const source = table.query ? table.query(context.schema) : await materialize(db, table, await table.compute!(context));
   const scratch = mkdtempSync(join(tmpdir(), "cva-table-"));
   const file = join(scratch, `${name}.${format}`);
   try {
-    await db.run(`COPY (${sql}) TO ${literal(file)} (${COPY_OPTIONS[format]})`);
+    await db.run(`COPY (${source}) TO ${literal(file)} (${COPY_OPTIONS[format]})`);
     if ("out" in target) copyFileSync(file, target.out);
     else await pipeline(createReadStream(file), target.stream, { end: false });
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** Appends computed rows to a temporary table with the table's declared columns; returns a query of it. */
+async function materialize(db: Database, table: TableDefinition, rows: object[]): Promise<string> {
+  const temp = `table_${table.name.replaceAll("-", "_")}`;
+  const columns = table.columns!;
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${identifier(temp)} (${columns.map(([c, t]) => `${identifier(c)} ${t}`).join(", ")})`);
+  const appender = await db.connection.createAppender(temp, "main", "temp");
+  for (const row of rows as Record<string, unknown>[]) {
+    for (const [column, type] of columns) {
+      const value = row[column];
+      if (value === null || value === undefined) appender.appendNull();
+      else if (type === "VARCHAR") appender.appendVarchar(String(value));
+      else if (type === "DOUBLE") appender.appendDouble(Number(value));
+      else if (type === "BIGINT") appender.appendBigInt(BigInt(value as number));
+      else appender.appendBoolean(Boolean(value));
+    }
+    appender.endRow();
+  }
+  appender.closeSync();
+  return `SELECT * FROM temp.${identifier(temp)}`;
 }

@@ -1,0 +1,89 @@
+/**
+ * Confidence intervals and tests on summary statistics. The sums run in DuckDB; these take the
+ * small aggregated rows. Distributions come from stdlib (stdlib.io), not hand-rolled code.
+ */
+import normalQuantile from "@stdlib/stats-base-dists-normal-quantile";
+import tCdf from "@stdlib/stats-base-dists-t-cdf";
+import tQuantile from "@stdlib/stats-base-dists-t-quantile";
+
+export const CONFIDENCE = 0.95;
+
+export interface Interval {
+  low: number;
+  high: number;
+}
+
+/** Student-t interval of a mean: mean ± t(0.975, n−1) × sd / √n. Null below two observations. */
+export function meanInterval(mean: number, sd: number, n: number, confidence = CONFIDENCE): Interval | null {
+  if (n < 2 || !Number.isFinite(sd)) return null;
+  const half = tQuantile(1 - (1 - confidence) / 2, n - 1) * (sd / Math.sqrt(n));
+  return { low: mean - half, high: mean + half };
+}
+
+/** Normal interval from an estimate and its standard error (delta method). */
+export function normalInterval(estimate: number, se: number, confidence = CONFIDENCE): Interval | null {
+  if (!Number.isFinite(se)) return null;
+  const z = normalQuantile(1 - (1 - confidence) / 2, 0, 1);
+  return { low: estimate - z * se, high: estimate + z * se };
+}
+
+/** Wilson score interval of a proportion k / n (Wilson 1927); null when n = 0. */
+export function wilsonInterval(k: number, n: number, confidence = CONFIDENCE): Interval | null {
+  if (n === 0) return null;
+  const z = normalQuantile(1 - (1 - confidence) / 2, 0, 1);
+  const p = k / n;
+  const denominator = 1 + (z * z) / n;
+  const centre = (p + (z * z) / (2 * n)) / denominator;
+  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / denominator;
+  return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
+}
+
+export interface TestResult {
+  /** Difference of means (first − second). */
+  difference: number;
+  t: number;
+  df: number;
+  /** Two-sided p-value. */
+  p: number;
+  test: "paired" | "welch";
+}
+
+/** Paired t-test on n differences with mean `meanDiff` and standard deviation `sdDiff`. */
+export function pairedTest(meanDiff: number, sdDiff: number, n: number): TestResult | null {
+  if (n < 2) return null;
+  const se = sdDiff / Math.sqrt(n);
+  const t = se === 0 ? (meanDiff === 0 ? 0 : Math.sign(meanDiff) * Infinity) : meanDiff / se;
+  return { difference: meanDiff, t, df: n - 1, p: twoSided(t, n - 1), test: "paired" };
+}
+
+/** Welch's unequal-variances t-test with the Welch-Satterthwaite degrees of freedom. */
+export function welchTest(m1: number, s1: number, n1: number, m2: number, s2: number, n2: number): TestResult | null {
+  if (n1 < 2 || n2 < 2) return null;
+  const v1 = (s1 * s1) / n1;
+  const v2 = (s2 * s2) / n2;
+  const se = Math.sqrt(v1 + v2);
+  const difference = m1 - m2;
+  const df = se === 0 ? n1 + n2 - 2 : (v1 + v2) ** 2 / ((v1 * v1) / (n1 - 1) + (v2 * v2) / (n2 - 1));
+  const t = se === 0 ? (difference === 0 ? 0 : Math.sign(difference) * Infinity) : difference / se;
+  return { difference, t, df, p: twoSided(t, df), test: "welch" };
+}
+
+function twoSided(t: number, df: number): number {
+  return Math.min(1, 2 * tCdf(-Math.abs(t), df));
+}
+
+/**
+ * Holm's step-down adjustment of a family of p-values (Holm 1979): controls the family-wise
+ * error rate. Returns adjusted p-values in the input order; nulls stay null.
+ */
+export function holm(pValues: readonly (number | null)[]): (number | null)[] {
+  const order = pValues.map((p, i) => [p, i] as const).filter(([p]) => p !== null).sort((a, b) => a[0]! - b[0]!);
+  const m = order.length;
+  const adjusted: (number | null)[] = pValues.map(() => null);
+  let running = 0;
+  order.forEach(([p, i], rank) => {
+    running = Math.max(running, Math.min(1, (m - rank) * p!));
+    adjusted[i] = running;
+  });
+  return adjusted;
+}

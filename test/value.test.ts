@@ -1,0 +1,221 @@
+import { csvParse } from "d3-dsv";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { Random } from "../loaders/sample/random.js";
+import { holm, meanInterval, pairedTest, welchTest, wilsonInterval } from "../loaders/stats/intervals.js";
+import { relativeWeights } from "../loaders/stats/relative-weights.js";
+import { PROJECT_DIR } from "./support/project.js";
+import { surveyTables } from "./support/survey-folder.js";
+
+const DATASETS = join(PROJECT_DIR, "..", "shared", "datasets");
+const find = (rows: Record<string, unknown>[], match: Record<string, unknown>) =>
+  rows.find((r) => Object.entries(match).every(([k, v]) => r[k] === v))!;
+const repeat = <T>(n: number, make: (i: number) => T) => Array.from({ length: n }, (_, i) => make(i));
+
+describe("Gale's worked examples, through ingest and the tables", () => {
+  // Yang (2005) tables 5.3 and 5.4, restating Gale (1994): quality weights 40/30/10/5/15 with
+  // performance ratios 3.0/2.0/1.5/1.4/2.0 score 232; a weighted price-satisfaction sum of
+  // 118.7 gives a relative price of 100 / 118.7 = 84.2.
+  const quality = [["q1", 40, 9, 3], ["q2", 30, 8, 4], ["q3", 10, 6, 4], ["q4", 5, 7, 5], ["q5", 15, 8, 4]] as const;
+  const config = {
+    brand: "Us",
+    competitors: ["Them"],
+    attributes: [
+      ...quality.map(([id, weight]) => ({ id, label: id, group: "quality", owner: "Ops", weight })),
+      { id: "p1", label: "Price", group: "price", owner: "Pricing", weight: 100 }
+    ]
+  };
+  // 200 respondents: 187 rate our price 6 and 13 rate it 5 (mean 5.935); all rate theirs 5.
+  const respondents = repeat(200, (i) => ({
+    scores: {
+      Us: { ...Object.fromEntries(quality.map(([id, , ours]) => [id, ours])), p1: i < 187 ? 6 : 5 },
+      Them: { ...Object.fromEntries(quality.map(([id, , , theirs]) => [id, theirs])), p1: 5 }
+    }
+  }));
+
+  it("quality score: 40×3.0 + 30×2.0 + 10×1.5 + 5×1.4 + 15×2.0 = 232", async () => {
+    const { "quality-profile": profile, "quality-score": scores } = await surveyTables({ config, respondents }, ["quality-profile", "quality-score"]);
+    for (const [id, weight, ours, theirs] of quality) {
+      expect(find(profile, { attribute: id, brand: "Us", segment: "All" })).toMatchObject({ weight, weight_source: "config", ratio: ours / theirs });
+    }
+    expect(find(scores, { brand: "Us", segment: "All" })).toMatchObject({ score: 232, se: 0, suppressed: false });
+  });
+
+  it("relative price: 100 × 100 / 118.7 = 84.2", async () => {
+    const { "relative-price": prices } = await surveyTables({ config, respondents }, ["relative-price"]);
+    const ours = find(prices, { brand: "Us", segment: "All" });
+    expect(ours.price_score).toBe(118.7);
+    expect(ours.relative_price).toBeCloseTo(84.2, 1);
+    expect(ours.price_basis).toBe("perceived");
+  });
+});
+
+describe("on the fast-food attribute survey (mkt4320/ffattrib.csv: 40 respondents x 8 restaurants x 7 attributes)", () => {
+  const rows = csvParse(readFileSync(join(DATASETS, "mkt4320", "ffattrib.csv"), "utf-8"));
+  const attributes = ["taste", "speed", "value", "variety", "clean", "conv", "healthy"];
+  const weights = [30, 10, 20, 10, 15, 10, 5];
+  const brands = [...new Set(rows.map((r) => r.rest!))];
+  const ours = "Subway";
+  const config = {
+    brand: ours,
+    competitors: brands.filter((b) => b !== ours),
+    attributes: attributes.map((id, i) => ({ id, label: id, group: "quality", owner: "Ops", weight: weights[i] })),
+    scales: { rating: { min: 1, max: 5 }, overall_satisfaction: { min: 1, max: 5 } }
+  };
+  const ids = [...new Set(rows.map((r) => r.id!))];
+  const respondents = ids.map((id) => ({
+    satisfaction: Number(rows.find((r) => r.id === id)!.pref),
+    scores: Object.fromEntries(rows.filter((r) => r.id === id).map((r) => [r.rest!, Object.fromEntries(attributes.map((a) => [a, Number(r[a])]))]))
+  }));
+
+  // Independent computation, straight from the file: means, ratio to the other brands' means, score.
+  type Rows = readonly (typeof rows)[number][];
+  const meanOf = (subset: Rows, brand: string, attribute: string) => {
+    const values = subset.filter((r) => r.rest === brand).map((r) => Number(r[attribute]));
+    return values.reduce((a, b) => a + b, 0) / values.length;
+  };
+  const scoreOf = (subset: Rows, brand: string) =>
+    attributes.reduce((sum, a, i) => {
+      const others = brands.filter((b) => b !== brand).map((b) => meanOf(subset, b, a));
+      return sum + weights[i]! * (meanOf(subset, brand, a) / (others.reduce((x, y) => x + y, 0) / others.length));
+    }, 0);
+
+  it("every brand's ratios and quality score match an independent computation", async () => {
+    const { "quality-profile": profile, "quality-score": scores } = await surveyTables({ config, respondents }, ["quality-profile", "quality-score"]);
+    for (const brand of brands) {
+      for (const attribute of attributes) {
+        const others = brands.filter((b) => b !== brand).map((b) => meanOf(rows, b, attribute));
+        const ratio = meanOf(rows, brand, attribute) / (others.reduce((a, b) => a + b, 0) / others.length);
+        expect(find(profile, { brand, attribute, segment: "All" }).ratio, `${brand} ${attribute}`).toBeCloseTo(ratio, 4);
+      }
+      expect(find(scores, { brand, segment: "All" }).score, brand).toBeCloseTo(scoreOf(rows, brand), 2);
+    }
+  });
+
+  it("the delta-method standard error of a score agrees with a bootstrap over respondents", async () => {
+    const { "quality-score": scores } = await surveyTables({ config, respondents }, ["quality-score"]);
+    const random = new Random(7);
+    const replicates = repeat(2000, () => {
+      const sample = repeat(ids.length, () => ids[random.int(ids.length)]!).flatMap((id) => rows.filter((r) => r.id === id));
+      return scoreOf(sample, ours);
+    });
+    const mean = replicates.reduce((a, b) => a + b, 0) / replicates.length;
+    const bootstrapSe = Math.sqrt(replicates.reduce((s, x) => s + (x - mean) ** 2, 0) / (replicates.length - 1));
+    const se = find(scores, { brand: ours, segment: "All" }).se as number;
+    expect(se / bootstrapSe).toBeGreaterThan(0.85);
+    expect(se / bootstrapSe).toBeLessThan(1.15);
+  });
+
+  it("head-to-head uses the paired test when the same respondents rated both brands", async () => {
+    const { "head-to-head": h2h } = await surveyTables({ config, respondents }, ["head-to-head"]);
+    const row = find(h2h, { competitor: "Wendy's", attribute: "taste" });
+    const differences = ids.map((id) => Number(rows.find((r) => r.id === id && r.rest === ours)!.taste) - Number(rows.find((r) => r.id === id && r.rest === "Wendy's")!.taste));
+    const mean = differences.reduce((a, b) => a + b, 0) / differences.length;
+    const sd = Math.sqrt(differences.reduce((s, d) => s + (d - mean) ** 2, 0) / (differences.length - 1));
+    expect(row).toMatchObject({ test: "paired", n_pairs: 40 });
+    expect(row.gap).toBeCloseTo(mean, 3);
+    expect(row.t).toBeCloseTo(mean / (sd / Math.sqrt(40)), 3);
+  });
+});
+
+describe("small cells", () => {
+  it("are marked suppressed, with no numbers, and so is every score that needs them", async () => {
+    const config = {
+      brand: "Us", competitors: ["Them"], minCellSize: 5,
+      attributes: [{ id: "q1", label: "Q1", group: "quality", owner: "Ops", weight: 1 }]
+    };
+    const respondents = [
+      ...repeat(6, () => ({ segment: "Large", scores: { Us: { q1: 8 }, Them: { q1: 6 } } })),
+      ...repeat(3, () => ({ segment: "Small", scores: { Us: { q1: 9 }, Them: { q1: 5 } } }))
+    ];
+    const { "quality-profile": profile, "quality-score": scores } = await surveyTables({ config, respondents }, ["quality-profile", "quality-score"]);
+    expect(find(profile, { segment: "Small", brand: "Us" })).toMatchObject({ n: 3, mean: null, ci_low: null, ratio: null, suppressed: true, note: "fewer than 5 respondents (n = 3)" });
+    expect(find(scores, { segment: "Small", brand: "Us" })).toMatchObject({ score: null, se: null, suppressed: true });
+    expect(find(profile, { segment: "Large", brand: "Us" })).toMatchObject({ n: 6, mean: 8, suppressed: false });
+    expect(find(profile, { segment: "All", brand: "Us" })).toMatchObject({ n: 9, suppressed: false });
+  });
+});
+
+describe("attribute weights", () => {
+  const attributes = [
+    { id: "q1", label: "Q1", group: "quality", owner: "Ops" },
+    { id: "q2", label: "Q2", group: "quality", owner: "Ops" }
+  ];
+  const random = new Random(3);
+  // Satisfaction driven by q1 only, so derived weights favour q1.
+  const respondents = repeat(60, () => {
+    const q1 = 1 + random.int(10);
+    const q2 = 1 + random.int(10);
+    return { satisfaction: Math.max(1, Math.min(10, Math.round(q1 + random.normal(0, 1)))), scores: { Us: { q1, q2 }, Them: { q1: 5, q2: 5 } } };
+  });
+
+  it("come from stated importance when the survey has it, normalized to 100", async () => {
+    const importance = repeat(60, () => ({ q1: 9, q2: 3 }));
+    const { "quality-profile": profile } = await surveyTables({ config: { brand: "Us", competitors: ["Them"], attributes }, respondents, importance }, ["quality-profile"]);
+    expect(find(profile, { attribute: "q1", brand: "Us", segment: "All" })).toMatchObject({ weight: 75, weight_source: "stated" });
+    expect(find(profile, { attribute: "q2", brand: "Us", segment: "All" })).toMatchObject({ weight: 25, weight_source: "stated" });
+  });
+
+  it("are derived from key-driver analysis (relative weights) without stated or configured ones", async () => {
+    const { "quality-profile": profile } = await surveyTables({ config: { brand: "Us", competitors: ["Them"], attributes }, respondents }, ["quality-profile"]);
+    const q1 = find(profile, { attribute: "q1", brand: "Us", segment: "All" });
+    const q2 = find(profile, { attribute: "q2", brand: "Us", segment: "All" });
+    expect(q1.weight_source).toBe("derived");
+    expect((q1.weight as number) + (q2.weight as number)).toBeCloseTo(100, 1);
+    expect(q1.weight as number).toBeGreaterThan(90);
+  });
+});
+
+describe("relativeWeights(rxx, rxy)", () => {
+  it("sums to the R² of the published amusement-park regression (Chapman & Feit ch. 7: 0.5586)", () => {
+    const park = csvParse(readFileSync(join(DATASETS, "chapman-feit", "rintro-chapter7.csv"), "utf-8"));
+    const columns = ["rides", "games", "wait", "clean"];
+    const values = (c: string) => park.map((r) => Number(r[c]));
+    const corr = (a: number[], b: number[]) => {
+      const ma = a.reduce((x, y) => x + y, 0) / a.length;
+      const mb = b.reduce((x, y) => x + y, 0) / b.length;
+      const cov = a.reduce((s, x, i) => s + (x - ma) * (b[i]! - mb), 0);
+      return cov / Math.sqrt(a.reduce((s, x) => s + (x - ma) ** 2, 0) * b.reduce((s, x) => s + (x - mb) ** 2, 0));
+    };
+    const rxx = columns.map((a) => columns.map((b) => corr(values(a), values(b))));
+    const rxy = columns.map((a) => corr(values(a), values("overall")));
+    const { weights, rSquared } = relativeWeights(rxx, rxy);
+    expect(rSquared).toBeCloseTo(0.5586, 4);
+    expect(weights.every((w) => w > 0)).toBe(true);
+  });
+
+  it("gives an uncorrelated predictor's weight as its squared correlation", () => {
+    const { weights, rSquared } = relativeWeights([[1, 0], [0, 1]], [0.6, 0.3]);
+    expect(weights[0]).toBeCloseTo(0.36, 10);
+    expect(weights[1]).toBeCloseTo(0.09, 10);
+    expect(rSquared).toBeCloseTo(0.45, 10);
+  });
+});
+
+describe("intervals and tests", () => {
+  it("wilsonInterval(k, n) matches the published example (Newcombe 1998: 81/263 -> 0.2553-0.3662)", () => {
+    const interval = wilsonInterval(81, 263)!;
+    expect(interval.low).toBeCloseTo(0.2553, 4);
+    expect(interval.high).toBeCloseTo(0.3662, 4);
+    expect(wilsonInterval(0, 0)).toBeNull();
+  });
+
+  it("meanInterval uses Student's t: n = 10, sd = 1 gives ± 2.262 / √10", () => {
+    const interval = meanInterval(5, 1, 10)!;
+    expect(interval.high - 5).toBeCloseTo(2.2622 / Math.sqrt(10), 4);
+    expect(meanInterval(5, 1, 1)).toBeNull();
+  });
+
+  it("welchTest and pairedTest give the textbook t, df and two-sided p", () => {
+    const welch = welchTest(5, 2, 20, 4, 3, 30)!;
+    const se = Math.sqrt(4 / 20 + 9 / 30);
+    expect(welch.t).toBeCloseTo(1 / se, 10);
+    expect(welch.df).toBeCloseTo((4 / 20 + 9 / 30) ** 2 / ((4 / 20) ** 2 / 19 + (9 / 30) ** 2 / 29), 10);
+    expect(pairedTest(2.228 * (1 / Math.sqrt(11)), 1, 11)!.p).toBeCloseTo(0.05, 3); // t(0.975, 10) = 2.228
+  });
+
+  it("holm(p) multiplies the k-th smallest by (m - k + 1) and keeps the order monotone", () => {
+    expect(holm([0.01, 0.04, 0.03, null])).toEqual([0.03, 0.06, 0.06, null]);
+  });
+});
