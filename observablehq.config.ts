@@ -15,6 +15,14 @@ export default {
   footer: "CVA Reports · built from your own exports; nothing leaves this site.",
   pages: [
     {name: "Overview", path: "/"},
+    {
+      name: "Customer value",
+      pages: [
+        {name: "Value map", path: "/value-map"},
+        {name: "Quality profile", path: "/quality-profile"},
+        {name: "Won and lost", path: "/won-lost"}
+      ]
+    },
     {name: "Data quality", path: "/data-quality"}
   ]
 };

@@ -1,6 +1,7 @@
 /** The CVA Reports library: what the Framework data loaders, the `cva` CLI and the tests call. */
 import type { Writable } from "node:stream";
 import type { Database } from "./db.js";
+import { contextOf } from "./context.js";
 import { overviewFrom, type Overview } from "./overview.js";
 import { tableRows, writeTable, type TableFormat } from "./tables.js";
 import { openWarehouse, type WarehouseOptions } from "./warehouse.js";
@@ -29,6 +30,16 @@ export async function withWarehouse<T>(options: WarehouseOptions, task: (db: Dat
 /** The overview page's figures for a data folder. */
 export function overviewOfFolder(dataDir: string, options: Omit<WarehouseOptions, "dataDir"> = {}): Promise<Overview> {
   return withWarehouse({ ...options, dataDir }, overviewFrom);
+}
+
+/** What pages need of the config: brands, attributes, fair-value line, cell size; null without one. */
+export function surveyConfigOfFolder(dataDir: string, options: Omit<WarehouseOptions, "dataDir"> = {}) {
+  return withWarehouse({ ...options, dataDir }, async (db) => {
+    const { config } = await contextOf(db);
+    if (!config) return null;
+    const { brand, competitors, attributes, minCellSize, fairValue, currency, scales } = config;
+    return { brand, competitors, attributes, minCellSize, fairValue, currency, scales };
+  });
 }
 
 /** A table's rows for a data folder, as JSON-ready objects. */

@@ -106,4 +106,36 @@ describe("the overview page in Chromium", () => {
     await page.screenshot({ path: join(ARTIFACTS_DIR, "data-quality.png"), fullPage: true });
     expect(problems).toEqual([]);
   });
+
+  const VALUE_PAGES = {
+    "value-map": { charts: ["#value-map-chart"], readings: ["#value-map-reading"] },
+    "quality-profile": { charts: ["#quality-score-chart", "#head-to-head-chart", "#value-factors-chart"], readings: ["#head-to-head-reading", "#what-who-reading"] },
+    "won-lost": { charts: ["#win-rate-chart", "#lost-reasons-chart", "#won-reasons-chart"], readings: ["#won-lost-reading"] }
+  };
+
+  for (const [path, { charts, readings }] of Object.entries(VALUE_PAGES)) {
+    it(`renders /${path}: every chart drawn, a reading in words, no errors`, async () => {
+      expect(build.status, build.output).toBe(0);
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const problems: string[] = [];
+      page.on("console", (message) => message.type() === "error" && problems.push(`console: ${message.text()}`));
+      page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+      page.on("response", (response) => response.status() >= 400 && problems.push(`HTTP ${response.status()} ${response.url()}`));
+      await page.goto(`${server.url}${path}`, { waitUntil: "networkidle" });
+      for (const chart of charts) {
+        // The chart is the SVG with an aria-label (legend swatches are SVGs too, unlabelled).
+        const svg = page.locator(`${chart} svg[aria-label]`).first();
+        await svg.waitFor();
+        expect(await svg.getAttribute("aria-label"), chart).toMatch(/chart|map/i);
+        expect(await svg.locator("g[aria-label] > *").count(), `${path} ${chart}`).toBeGreaterThan(3);
+      }
+      for (const reading of readings) {
+        const text = (await page.locator(reading).textContent()) ?? "";
+        expect(text.length, `${path} ${reading}`).toBeGreaterThan(40);
+        expect(text).not.toMatch(/undefined|NaN|null/);
+      }
+      await page.screenshot({ path: join(ARTIFACTS_DIR, `${path}.png`), fullPage: true });
+      expect(problems).toEqual([]);
+    });
+  }
 });

@@ -1,0 +1,57 @@
+// Plain-language readings of the value tables, for executives. Pure functions of table rows:
+// the numbers come from the library; these only choose the words.
+
+const points = (x) => `${Math.abs(x).toFixed(1)} point${Math.abs(x).toFixed(1) === "1.0" ? "" : "s"}`;
+const percent = (x) => `${Math.round(100 * x)}%`;
+const list = (items) => (items.length <= 1 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`);
+
+/** One wave and segment of the value-map table -> "Northwind offers fair value: ..." */
+export function valueMapReading(rows, brand) {
+  const ours = rows.find((d) => d.brand === brand);
+  if (!ours || ours.suppressed) return `Too few respondents rated ${brand} to place it on the value map.`;
+  const basis = ours.price_basis === "actual" ? "actual prices" : "price satisfaction";
+  let text = `${brand} offers ${ours.zone}: a quality score of ${ours.quality_score.toFixed(0)} (100 = the competitors' average) at a relative price of ${ours.relative_price.toFixed(0)} (from ${basis}).`;
+  const best = rows.filter((d) => !d.suppressed).sort((a, b) => b.value_distance - a.value_distance)[0];
+  if (best && best.brand !== brand) text += ` ${best.brand} offers the best value, ${best.value_distance.toFixed(1)} points below the fair-value line.`;
+  else if (best) text += ` No competitor offers better value.`;
+  return text;
+}
+
+/** One wave, competitor and group of the head-to-head table -> "We lead Contoso on ..." */
+export function headToHeadReading(rows, competitor) {
+  const usable = rows.filter((d) => !d.suppressed);
+  if (!usable.length) return `Too few respondents rated both brands to compare us with ${competitor}.`;
+  const lead = usable.filter((d) => d.significant && d.gap > 0).sort((a, b) => b.gap - a.gap);
+  const trail = usable.filter((d) => d.significant && d.gap < 0).sort((a, b) => a.gap - b.gap);
+  const parts = [];
+  if (lead.length) parts.push(`We lead ${competitor} on ${list(lead.map((d) => `${d.label.toLowerCase()} by ${points(d.gap)}`))}`);
+  if (trail.length) parts.push(`${competitor} leads on ${list(trail.map((d) => `${d.label.toLowerCase()} by ${points(d.gap)}`))}`);
+  if (!parts.length) parts.push(`No attribute differs significantly between us and ${competitor}`);
+  const net = usable[0].net_weighted_gap;
+  const weighted = net === null ? "" : ` Weighted by importance, we are ${net >= 0 ? "ahead" : "behind"} by ${Math.abs(net).toFixed(2)} points.`;
+  return `${parts.join("; ")}.${weighted}`;
+}
+
+/** The won-lost rows of one competitor (or all deals) -> "Against Globex we won 40% of deals in ..." */
+export function winRateReading(rows, competitor) {
+  const series = rows.filter((d) => d.competitor === competitor && d.win_rate !== null).sort((a, b) => a.quarter.localeCompare(b.quarter));
+  if (series.length === 0) return `No deals recorded against ${competitor}.`;
+  const first = series[0];
+  const last = series.at(-1);
+  const against = competitor === "All deals" ? "Over all deals" : `Against ${competitor}`;
+  let text = `${against} we won ${percent(last.win_rate)} in ${last.quarter} (95% CI ${percent(last.ci_low)}-${percent(last.ci_high)}, ${last.won + last.lost} deals)`;
+  if (series.length > 1) {
+    const change = last.win_rate - first.win_rate;
+    const overlap = last.ci_low <= first.ci_high && first.ci_low <= last.ci_high;
+    text += `, ${Math.abs(change) < 0.005 ? "unchanged" : change > 0 ? "up" : "down"} from ${percent(first.win_rate)} in ${first.quarter}`;
+    if (overlap && Math.abs(change) >= 0.005) text += " (the intervals overlap: treat the change with caution)";
+  }
+  return `${text}.`;
+}
+
+/** One wave of the what-who table -> "Fix first: ..." */
+export function whatWhoReading(rows) {
+  const top = rows.filter((d) => d.priority > 0).sort((a, b) => b.priority - a.priority).slice(0, 3);
+  if (!top.length) return "We lead every competitor on every attribute: nothing to catch up on.";
+  return `Fix first: ${list(top.map((d) => `${d.label.toLowerCase()} (${d.owner}; ${d.best_competitor} is ${points(d.gap_to_best)} ahead)`))}.`;
+}

@@ -1,0 +1,102 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { contextOf, type TableContext } from "../loaders/context.js";
+import type { Database } from "../loaders/db.js";
+import { ATTRIBUTES, COMPETITORS, OUR_BRAND, TREND, WAVES } from "../loaders/sample/model.js";
+import { TABLES, tableRows } from "../loaders/tables.js";
+import { openWarehouse } from "../loaders/warehouse.js";
+import { PROJECT_DIR } from "./support/project.js";
+
+// The customer value tables on the sample data recover what docs/sample-data.md says the
+// generator built in (the model's parameters are imported, not restated).
+describe("customer value analysis of the sample data", () => {
+  let db: Database;
+  let context: TableContext;
+  let warehouseDir: string;
+  const rows = (name: string) => tableRows<Record<string, any>>(db, name, context);
+  const first = WAVES[0];
+  const last = WAVES.at(-1)!;
+
+  beforeAll(async () => {
+    warehouseDir = mkdtempSync(join(tmpdir(), "cva-value-sample-"));
+    db = await openWarehouse({ dataDir: join(PROJECT_DIR, "data"), warehouseDir });
+    context = await contextOf(db);
+  });
+  afterAll(() => {
+    db.close();
+    rmSync(warehouseDir, { recursive: true, force: true });
+  });
+
+  it("every computed table's rows have exactly its declared columns, in order", async () => {
+    for (const table of TABLES.filter((t) => t.compute)) {
+      const result = await rows(table.name);
+      expect(result.length, table.name).toBeGreaterThan(0);
+      expect(Object.keys(result[0]!), table.name).toEqual(table.columns!.map(([name]) => name));
+    }
+  });
+
+  it("weights come from stated importance and sum to 100 per wave and group", async () => {
+    const profile = await rows("quality-profile");
+    for (const wave of WAVES) {
+      const ours = profile.filter((r) => r.wave === wave && r.segment === "All" && r.is_ours);
+      expect(ours.every((r) => r.weight_source === "stated")).toBe(true);
+      expect(ours.reduce((s, r) => s + r.weight, 0)).toBeCloseTo(100, 1);
+    }
+  });
+
+  it(`shows ${TREND.brand} gaining on ${TREND.attribute}: behind us in the first wave, ahead in the last, both significant`, async () => {
+    const h2h = (await rows("head-to-head")).filter((r) => r.competitor === TREND.brand && r.attribute === TREND.attribute);
+    const start = h2h.find((r) => r.wave === first)!;
+    const end = h2h.find((r) => r.wave === last)!;
+    const model = ATTRIBUTES.find((a) => a.id === TREND.attribute)!.means;
+    expect(start.gap).toBeCloseTo(model[OUR_BRAND] - model[TREND.brand], 0);
+    expect(end.gap).toBeCloseTo(model[OUR_BRAND] - model[TREND.brand] - TREND.perWave * (WAVES.length - 1), 0);
+    expect(start).toMatchObject({ test: "paired", significant: true });
+    expect(end.gap).toBeLessThan(0);
+    expect(end.significant).toBe(true);
+    const profile = (await rows("quality-profile")).filter((r) => r.brand === TREND.brand && r.attribute === TREND.attribute && r.segment === "All");
+    expect(profile.find((r) => r.wave === last)!.ratio - profile.find((r) => r.wave === first)!.ratio).toBeGreaterThan(0.1);
+  });
+
+  it("has us leading every competitor on product quality in every wave, significantly", async () => {
+    const h2h = (await rows("head-to-head")).filter((r) => r.attribute === "product_quality");
+    expect(h2h).toHaveLength(WAVES.length * COMPETITORS.length);
+    for (const row of h2h) expect(row, `${row.wave} ${row.competitor}`).toMatchObject({ significant: true });
+    for (const row of h2h) expect(row.gap).toBeGreaterThan(0);
+  });
+
+  it("puts Fabrikam, the cheapest, at the lowest relative price and us above parity", async () => {
+    const prices = (await rows("relative-price")).filter((r) => r.segment === "All");
+    for (const wave of WAVES) {
+      const inWave = prices.filter((r) => r.wave === wave).sort((a, b) => a.relative_price - b.relative_price);
+      expect(inWave[0]!.brand).toBe("Fabrikam");
+      expect(inWave.find((r) => r.is_ours)!.relative_price).toBeGreaterThan(100);
+    }
+  });
+
+  it("ranks price first on the what/who list, owned by Pricing, with Fabrikam the best", async () => {
+    const latest = (await rows("what-who")).filter((r) => r.wave === last).sort((a, b) => b.priority - a.priority);
+    expect(latest[0]).toMatchObject({ attribute: "price", owner: "Pricing", best_competitor: "Fabrikam" });
+  });
+
+  it("shows our win rate against Globex falling as its service improves", async () => {
+    const globex = (await rows("won-lost")).filter((r) => r.competitor === "Globex");
+    const year = (y: string) => {
+      const q = globex.filter((r) => r.quarter.startsWith(y));
+      return q.reduce((s, r) => s + r.won, 0) / q.reduce((s, r) => s + r.won + r.lost, 0);
+    };
+    expect(year("2023") - year("2025")).toBeGreaterThan(0.1);
+    const lost = (await rows("won-lost-reasons")).filter((r) => r.competitor === "Globex" && r.outcome === "lost");
+    expect(lost[0]!.reason).toBe("Service");
+  });
+
+  it("places the key events on the timeline with our score and win rate of their quarter", async () => {
+    const events = await rows("key-events");
+    const launch = events.find((e) => e.brand === "Globex")!;
+    expect(launch).toMatchObject({ date: "2024-01-15", quarter: "2024-Q1" });
+    expect(launch.our_quality_score).toBeGreaterThan(100);
+    expect(launch.win_rate).toBeGreaterThan(0);
+  });
+});
