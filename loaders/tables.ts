@@ -6,6 +6,10 @@ import type { Writable } from "node:stream";
 import { contextOf, type TableContext, type WarehouseSchema } from "./context.js";
 import type { Database, Row } from "./db.js";
 import { keyEvents } from "./key-events.js";
+import { complaintRetention, complaints } from "./loyalty/complaints.js";
+import { drivers, importancePerformance } from "./loyalty/drivers.js";
+import { linkage, loyaltyGroups } from "./loyalty/linkage.js";
+import { nps, satisfaction } from "./loyalty/nps.js";
 import { identifier, literal } from "./sql.js";
 import { headToHead } from "./value/head-to-head.js";
 import { profiles } from "./value/profiles.js";
@@ -167,11 +171,65 @@ const VALUE_TABLES: readonly TableDefinition[] = [
   }
 ];
 
+/** The customer loyalty model: see docs/metrics.md for every formula. */
+const LOYALTY_TABLES: readonly TableDefinition[] = [
+  {
+    name: "nps",
+    description: "Per wave and segment: promoters (9-10), passives (7-8), detractors (0-6), NPS with its standard error and 95% CI.",
+    columns: [["wave", V], ["segment", V], ["n", I], ["promoters", D], ["passives", D], ["detractors", D], ["nps", D], ["se", D], ["ci_low", D], ["ci_high", D], ["suppressed", B]],
+    compute: nps
+  },
+  {
+    name: "satisfaction",
+    description: "Per wave, segment and measure (overall satisfaction, perceived value): mean and top-2-box share, with 95% CIs.",
+    columns: [["wave", V], ["segment", V], ["measure", V], ["n", I], ["mean", D], ["ci_low", D], ["ci_high", D], ["top2", D], ["top2_ci_low", D], ["top2_ci_high", D], ["suppressed", B]],
+    compute: satisfaction
+  },
+  {
+    name: "drivers",
+    description: "Key drivers of overall satisfaction per wave and pooled: correlation, OLS coefficient and beta, relative weight, Shapley share, R².",
+    columns: [["wave", V], ["outcome", V], ["attribute", V], ["label", V], ["n", I], ["r_squared", D], ["correlation", D], ["coefficient", D], ["intercept", D],
+      ["beta", D], ["relative_weight", D], ["relative_weight_pct", D], ["shapley", D], ["rank", I]],
+    compute: (context) => drivers(context)
+  },
+  {
+    name: "importance-performance",
+    description: "Per wave and attribute: derived importance (% of R²) against our rating, with the importance-performance quadrant.",
+    columns: [["wave", V], ["attribute", V], ["label", V], ["importance", D], ["performance", D], ["quadrant", V]],
+    compute: importancePerformance
+  },
+  {
+    name: "loyalty-groups",
+    description: "Promoters, passives and detractors linked to the CRM: retention and revenue per customer in the 180 days after answering, with 95% CIs.",
+    columns: [["group", V], ["n", I], ["retention", D], ["retention_ci_low", D], ["retention_ci_high", D], ["revenue", D], ["revenue_ci_low", D],
+      ["revenue_ci_high", D], ["margin", D]],
+    compute: loyaltyGroups
+  },
+  {
+    name: "linkage",
+    description: "Each link of the loyalty chain measured (ratings -> satisfaction -> stated -> actual loyalty -> revenue), and revenue at risk from detractors.",
+    columns: [["link", I], ["from_component", V], ["to_component", V], ["measure", V], ["value", D], ["ci_low", D], ["ci_high", D], ["n", I], ["unit", V]],
+    compute: linkage
+  },
+  {
+    name: "complaints",
+    description: "Per quarter: active customers, complaints, complaints per 100 active customers, share resolved, days to resolution.",
+    columns: [["quarter", V], ["active_customers", I], ["complaints", I], ["complaint_rate", D], ["resolved_share", D], ["median_days_to_resolve", D], ["mean_days_to_resolve", D]],
+    compute: complaints
+  },
+  {
+    name: "complaint-retention",
+    description: "Complainers whose first complaint was resolved or not: retention in the 180 days after, with Wilson 95% CIs.",
+    columns: [["resolution", V], ["customers", I], ["retention", D], ["ci_low", D], ["ci_high", D]],
+    compute: complaintRetention
+  }
+];
+
 /**
  * Every table the reports and the CLI can compute. The same definition serves `cva table` and
  * the site's data loaders, so the two cannot disagree.
  */
-export const TABLES: readonly TableDefinition[] = [...INGEST_AND_REVENUE_TABLES, ...VALUE_TABLES];
+export const TABLES: readonly TableDefinition[] = [...INGEST_AND_REVENUE_TABLES, ...VALUE_TABLES, ...LOYALTY_TABLES];
 
 export function tableNamed(name: string): TableDefinition {
   const table = TABLES.find((t) => t.name === name);

@@ -316,7 +316,7 @@ function writeRespondent(
   }
   satisfaction += random.normal(0, SURVEY.satisfactionNoise);
   const value = 6.2 + 0.5 * (satisfaction - 7) + 0.3 * (priceScore - 5.9) + random.normal(0, 0.9);
-  const recommend = 7.6 + 0.9 * (satisfaction - 7) + 0.25 * (value - 6.2) + random.normal(0, 1);
+  const recommend = 7.6 + 0.9 * (satisfaction - 7) + 0.25 * (value - 6.2) + ATTITUDE.recommend * u + random.normal(0, 1);
   const repurchase = 3.7 + 0.45 * (satisfaction - 7) + random.normal(0, 0.6);
   const scaled = (x: number, scale: { min: number; max: number }) => Math.round(clamp(x, scale.min, scale.max));
   const overall = scaled(satisfaction, SCALES.overall_satisfaction);

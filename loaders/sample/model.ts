@@ -48,7 +48,9 @@ export const ATTITUDE = {
   /** Spend multiplier exp(spend * u). */
   spend: 0.12,
   /** Halo on ratings of our brand: halo * u. */
-  halo: 0.7
+  halo: 0.7,
+  /** Likelihood to recommend reflects the relationship beyond satisfaction: + recommend * u. */
+  recommend: 0.5
 } as const;
 
 /** Retention levers: multipliers on the monthly churn hazard. */

@@ -1,4 +1,5 @@
 import type { TableContext } from "../context.js";
+import type { Moments } from "../stats/regression.js";
 import { identifier, literal } from "../sql.js";
 
 /** The segment every respondent belongs to, besides their own: the whole sample. */
@@ -36,42 +37,55 @@ export async function statedImportance(context: TableContext): Promise<{ wave: s
   return context.db.rows(`SELECT wave, attribute, avg(weight) AS mean, count(weight) AS n FROM importance WHERE weight IS NOT NULL GROUP BY ALL`);
 }
 
-export interface CorrelationMatrix {
+/** Waves pooled: the key of moments over every wave together. */
+export const ALL_WAVES = "All waves";
+
+export interface DriverMoments extends Moments {
+  /** A wave, or ALL_WAVES. */
   wave: string;
-  /** Respondents with every rating of our brand and an overall satisfaction (listwise). */
-  n: number;
+  /** Attribute ids, in the order of the predictors in the moments. */
   predictors: string[];
-  /** predictors x predictors */
-  rxx: number[][];
-  /** predictor x outcome */
-  rxy: number[];
+  outcome: string;
 }
 
 /**
- * Per wave, correlations among our brand's attribute ratings and with overall satisfaction,
- * over respondents who answered them all. DuckDB computes every pairwise corr() in one pass;
- * only the matrices come back.
+ * Means and covariances of our brand's attribute ratings and an outcome of the responses
+ * export (overall satisfaction by default), per wave and over all waves, over respondents who
+ * answered them all (listwise). DuckDB computes every covar_samp in one pass; only the small
+ * matrices come back, from which correlations, OLS and relative weights all follow.
  */
-export async function satisfactionCorrelations(context: TableContext & { config: NonNullable<TableContext["config"]> }): Promise<CorrelationMatrix[]> {
+export async function driverMoments(context: TableContext & { config: NonNullable<TableContext["config"]> }, outcome = "overall_satisfaction"): Promise<DriverMoments[]> {
   const attributes = context.config.attributes.map((a) => a.id);
-  const column = (i: number) => identifier(`x${i}`);
-  const pivot = attributes.map((id, i) => `max(score) FILTER (WHERE attribute = ${literal(id)}) AS ${column(i)}`).join(", ");
-  const pairs: string[] = [];
-  attributes.forEach((_, i) => attributes.forEach((__, j) => j > i && pairs.push(`corr(${column(i)}, ${column(j)}) AS ${identifier(`r${i}_${j}`)}`)));
-  const outcome = attributes.map((_, i) => `corr(${column(i)}, y) AS ${identifier(`ry${i}`)}`);
-  const rows = await context.db.rows(`
+  const names = [...attributes.map((_, i) => `x${i}`), "y"];
+  const pivot = attributes.map((id, i) => `max(score) FILTER (WHERE attribute = ${literal(id)}) AS ${identifier(`x${i}`)}`).join(", ");
+  const aggregates = [
+    ...names.map((v) => `avg(${identifier(v)}) AS ${identifier(`m_${v}`)}`),
+    ...names.flatMap((a, i) => names.slice(i).map((b) => `covar_samp(${identifier(a)}, ${identifier(b)}) AS ${identifier(`c_${a}_${b}`)}`))
+  ];
+  const rows = await context.db.rows<Record<string, string | number>>(`
     WITH wide AS (
-      SELECT r.wave, ${pivot}, any_value(p.overall_satisfaction) AS y
+      SELECT r.wave, ${pivot}, any_value(p.${identifier(outcome)}) AS y
       FROM ratings r JOIN responses p USING (respondent_id, wave)
       WHERE r.brand = ${literal(context.config.brand)} GROUP BY r.respondent_id, r.wave)
-    SELECT wave, count(*) AS n${pairs.length ? `, ${pairs.join(", ")}` : ""}, ${outcome.join(", ")}
-    FROM wide WHERE y IS NOT NULL AND ${attributes.map((_, i) => `${column(i)} IS NOT NULL`).join(" AND ")}
-    GROUP BY wave ORDER BY wave`);
+    SELECT coalesce(wave, ${literal(ALL_WAVES)}) AS wave, count(*) AS n, ${aggregates.join(", ")}
+    FROM wide WHERE ${names.map((v) => `${identifier(v)} IS NOT NULL`).join(" AND ")}
+    GROUP BY GROUPING SETS ((wave), ()) ORDER BY wave`);
   return rows.map((row) => ({
     wave: String(row.wave),
     n: Number(row.n),
     predictors: attributes,
-    rxx: attributes.map((_, i) => attributes.map((__, j) => (i === j ? 1 : Number(row[`r${Math.min(i, j)}_${Math.max(i, j)}`])))),
-    rxy: attributes.map((_, i) => Number(row[`ry${i}`]))
+    outcome,
+    means: names.map((v) => Number(row[`m_${v}`])),
+    covariance: names.map((a, i) => names.map((b, j) => Number(row[i <= j ? `c_${a}_${b}` : `c_${b}_${a}`])))
   }));
+}
+
+/** Correlations from covariances: predictors x predictors, and each predictor with the outcome. */
+export function correlationsOf({ covariance }: Moments): { rxx: number[][]; rxy: number[] } {
+  const p = covariance.length - 1;
+  const r = (i: number, j: number) => covariance[i]![j]! / Math.sqrt(covariance[i]![i]! * covariance[j]![j]!);
+  return {
+    rxx: Array.from({ length: p }, (_, i) => Array.from({ length: p }, (__, j) => (i === j ? 1 : r(i, j)))),
+    rxy: Array.from({ length: p }, (_, i) => r(i, p))
+  };
 }

@@ -1,6 +1,6 @@
 import { hasSurvey, memoized, type TableContext } from "../context.js";
 import { relativeWeights } from "../stats/relative-weights.js";
-import { satisfactionCorrelations, statedImportance } from "./survey-cells.js";
+import { correlationsOf, driverMoments, statedImportance, type DriverMoments } from "./survey-cells.js";
 
 export type WeightSource = "stated" | "config" | "derived" | "equal";
 
@@ -29,10 +29,10 @@ export function attributeWeights(context: TableContext): Promise<AttributeWeight
     const { config } = context;
     const waves = (await context.db.rows<{ wave: string }>(`SELECT DISTINCT wave FROM ratings ORDER BY wave`)).map((r) => r.wave);
     const stated = await statedImportance(context);
-    const correlations = await satisfactionCorrelations(context);
+    const moments = await driverMoments(context);
     const weights: AttributeWeight[] = [];
     for (const wave of waves) {
-      const derived = derivedWeights(correlations.find((c) => c.wave === wave));
+      const derived = derivedWeights(moments.find((m) => m.wave === wave));
       for (const group of ["quality", "price"] as const) {
         const attributes = config.attributes.filter((a) => a.group === group);
         if (!attributes.length) continue;
@@ -51,12 +51,13 @@ export function attributeWeights(context: TableContext): Promise<AttributeWeight
   });
 }
 
-function derivedWeights(matrix: Awaited<ReturnType<typeof satisfactionCorrelations>>[number] | undefined): Map<string, number> | undefined {
-  if (!matrix || matrix.n <= matrix.predictors.length + 1) return undefined;
-  if ([...matrix.rxy, ...matrix.rxx.flat()].some((r) => !Number.isFinite(r))) return undefined;
+function derivedWeights(moments: DriverMoments | undefined): Map<string, number> | undefined {
+  if (!moments || moments.n <= moments.predictors.length + 1) return undefined;
+  const { rxx, rxy } = correlationsOf(moments);
+  if ([...rxy, ...rxx.flat()].some((r) => !Number.isFinite(r))) return undefined;
   try {
-    const { weights } = relativeWeights(matrix.rxx, matrix.rxy);
-    return new Map(matrix.predictors.map((id, i) => [id, weights[i]!]));
+    const { weights } = relativeWeights(rxx, rxy);
+    return new Map(moments.predictors.map((id, i) => [id, weights[i]!]));
   } catch {
     return undefined; // perfectly collinear ratings: fall through to equal weights
   }
