@@ -23,6 +23,13 @@ export default {
         {name: "Won and lost", path: "/won-lost"}
       ]
     },
+    {
+      name: "Loyalty",
+      pages: [
+        {name: "Loyalty model", path: "/loyalty"},
+        {name: "Key drivers", path: "/drivers"}
+      ]
+    },
     {name: "Data quality", path: "/data-quality"}
   ]
 };

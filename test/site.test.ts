@@ -110,7 +110,9 @@ describe("the overview page in Chromium", () => {
   const VALUE_PAGES = {
     "value-map": { charts: ["#value-map-chart"], readings: ["#value-map-reading"] },
     "quality-profile": { charts: ["#quality-score-chart", "#head-to-head-chart", "#value-factors-chart"], readings: ["#head-to-head-reading", "#what-who-reading"] },
-    "won-lost": { charts: ["#win-rate-chart", "#lost-reasons-chart", "#won-reasons-chart"], readings: ["#won-lost-reading"] }
+    "won-lost": { charts: ["#win-rate-chart", "#lost-reasons-chart", "#won-reasons-chart"], readings: ["#won-lost-reading"] },
+    loyalty: { charts: ["#nps-chart", "#satisfaction-chart", "#retention-chart", "#revenue-chart", "#complaints-chart"], readings: ["#loyalty-reading", "#complaints-reading"] },
+    drivers: { charts: ["#drivers-chart", "#ipa-chart"], readings: ["#driver-reading"] }
   };
 
   for (const [path, { charts, readings }] of Object.entries(VALUE_PAGES)) {

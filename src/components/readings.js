@@ -55,3 +55,35 @@ export function whatWhoReading(rows) {
   if (!top.length) return "We lead every competitor on every attribute: nothing to catch up on.";
   return `Fix first: ${list(top.map((d) => `${d.label.toLowerCase()} (${d.owner}; ${d.best_competitor} is ${points(d.gap_to_best)} ahead)`))}.`;
 }
+
+const money = (x) => `$${Math.round(Math.abs(x)).toLocaleString("en-US")}`;
+
+/** The linkage and loyalty-groups tables -> what each link of the chain shows. */
+export function linkageReading(links, groups) {
+  const link = (n) => links.find((d) => d.link === n);
+  const [r2, retention, revenue, risk] = [link(1), link(3), link(4), link(5)];
+  const parts = [];
+  if (r2) parts.push(`Our attribute ratings explain ${Math.round(100 * r2.value)}% of the variation in overall satisfaction`);
+  const recommend = links.find((d) => d.link === 2 && /recommend/.test(d.measure));
+  if (recommend) parts.push(`satisfaction goes with likelihood to recommend (r = ${recommend.value.toFixed(2)})`);
+  let text = parts.length ? `${parts.join("; ")}.` : "";
+  const promoters = groups.find((g) => g.group === "promoter");
+  const detractors = groups.find((g) => g.group === "detractor");
+  if (retention && promoters && detractors) {
+    const significant = retention.ci_low > 0 || retention.ci_high < 0;
+    text += ` Promoters we can link to the CRM were still buying two quarters later ${percent(promoters.retention)} of the time, detractors ${percent(detractors.retention)}`;
+    text += significant ? ` (a difference of ${retention.value.toFixed(1)} points, 95% CI ${retention.ci_low.toFixed(1)} to ${retention.ci_high.toFixed(1)}).` : " (not a significant difference).";
+  }
+  if (revenue) text += ` They spent ${money(revenue.value)} ${revenue.value >= 0 ? "more" : "less"} per customer over those six months.`;
+  if (risk && risk.value > 0) text += ` Revenue at risk from the latest wave's ${risk.n} linked detractors: about ${money(risk.value)}.`;
+  return text.trim();
+}
+
+/** One wave of the drivers table and the what-if choice -> "Raising ... would lift ...". */
+export function driverReading(rows, attribute, change) {
+  const driver = rows.find((d) => d.attribute === attribute);
+  if (!driver) return "";
+  const effect = driver.coefficient * change;
+  const direction = effect >= 0 ? "lift" : "lower";
+  return `${change >= 0 ? "Raising" : "Lowering"} our ${driver.label.toLowerCase()} rating by ${Math.abs(change).toFixed(1)} points would ${direction} overall satisfaction by about ${Math.abs(effect).toFixed(2)} points, other ratings held fixed (regression coefficient ${driver.coefficient.toFixed(2)}, n = ${driver.n.toLocaleString("en-US")}). This is an association in survey answers, not proof of cause.`;
+}

@@ -1,0 +1,131 @@
+import { csvParse } from "d3-dsv";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { contextOf, type TableContext } from "../loaders/context.js";
+import type { Database } from "../loaders/db.js";
+import { ATTRIBUTES } from "../loaders/sample/model.js";
+import { tableRows } from "../loaders/tables.js";
+import { openWarehouse } from "../loaders/warehouse.js";
+import { PROJECT_DIR } from "./support/project.js";
+import { surveyTables } from "./support/survey-folder.js";
+
+const DATASETS = join(PROJECT_DIR, "..", "shared", "datasets");
+
+describe("drivers on the amusement-park survey (Chapman & Feit, ch. 7)", () => {
+  // Converted into the contract: one "brand" (the park) rated on four attributes, overall
+  // satisfaction as the outcome; all on a 0-100 scale.
+  const park = csvParse(readFileSync(join(DATASETS, "chapman-feit", "rintro-chapter7.csv"), "utf-8"));
+  const attributes = ["rides", "games", "wait", "clean"];
+  const spec = {
+    config: {
+      brand: "Park", competitors: ["Other"],
+      attributes: attributes.map((id) => ({ id, label: id, group: "quality", owner: "Operations" })),
+      scales: { rating: { min: 0, max: 100 }, overall_satisfaction: { min: 0, max: 100 } }
+    },
+    respondents: park.map((r) => ({ satisfaction: Number(r.overall), scores: { Park: Object.fromEntries(attributes.map((a) => [a, Number(r[a])])) } }))
+  };
+
+  it("reproduces the published OLS fit to 5 decimals, and the shares of R² sum to it", async () => {
+    const { drivers } = await surveyTables(spec, ["drivers"]);
+    const pooled = drivers.filter((d) => d.wave === "All waves");
+    const coefficient = (a: string) => pooled.find((d) => d.attribute === a)!.coefficient as number;
+    expect(pooled[0]!.intercept).toBeCloseTo(-131.40919, 5);
+    expect(coefficient("rides")).toBeCloseTo(0.52908, 5);
+    expect(coefficient("games")).toBeCloseTo(0.15334, 5);
+    expect(coefficient("wait")).toBeCloseTo(0.55333, 5);
+    expect(coefficient("clean")).toBeCloseTo(0.98421, 5);
+    const rSquared = pooled[0]!.r_squared as number;
+    expect(rSquared).toBeCloseTo(0.5586, 4);
+    expect(pooled.reduce((s, d) => s + (d.relative_weight as number), 0)).toBeCloseTo(rSquared, 6);
+    expect(pooled.reduce((s, d) => s + (d.shapley as number), 0)).toBeCloseTo(rSquared, 6);
+    expect(pooled.map((d) => d.n)).toEqual([500, 500, 500, 500]);
+  });
+});
+
+describe("nps and its standard error, on a hand-computed fixture", () => {
+  // 10 answers: promoters 10, 9, 9, 10 (0.4); passives 8, 7 (0.2); detractors 6, 5, 3, 0 (0.4).
+  // NPS = 100 (0.4 - 0.4) = 0; SE = 100 √((0.4 + 0.4 - 0²) / 10) = 28.2843.
+  // Segment B (20 answers: 10 promoters, 6 passives, 4 detractors): NPS = 30,
+  // SE = 100 √((0.5 + 0.2 - 0.3²) / 20) = 17.4642.
+  const ltr = [10, 9, 9, 8, 7, 6, 5, 3, 0, 10];
+  const b = [...Array(10).fill(9), ...Array(6).fill(7), ...Array(4).fill(2)];
+  const config = { brand: "Us", competitors: ["Them"], minCellSize: 5, attributes: [{ id: "q", label: "Q", group: "quality", owner: "Ops" }] };
+  const respondents = [...ltr.map((l) => ({ segment: "A", ltr: l })), ...b.map((l) => ({ segment: "B", ltr: l }))];
+
+  it("counts promoters (9-10), passives (7-8) and detractors (0-6)", async () => {
+    const { writeSurveyFolder } = await import("./support/survey-folder.js");
+    const { tableOfFolder } = await import("../loaders/index.js");
+    const { writeFileSync } = await import("node:fs");
+    const dir = writeSurveyFolder({ config, respondents: respondents.map((r) => ({ segment: r.segment, scores: { Us: { q: 5 } } })) });
+    const warehouseDir = mkdtempSync(join(tmpdir(), "cva-nps-"));
+    try {
+      writeFileSync(join(dir, "responses.csv"), ["respondent_id,wave,segment,overall_satisfaction,likelihood_to_recommend",
+        ...respondents.map((r, i) => `R${i + 1},2025-Q1,${r.segment},7,${r.ltr}`)].join("\n") + "\n");
+      const rows = (await tableOfFolder(dir, "nps", { warehouseDir })) as Record<string, unknown>[];
+      expect(rows.find((r) => r.segment === "A")).toEqual({
+        wave: "2025-Q1", segment: "A", n: 10, promoters: 0.4, passives: 0.2, detractors: 0.4, nps: 0, se: 28.284,
+        ci_low: -55.44, ci_high: 55.44, suppressed: false
+      });
+      expect(rows.find((r) => r.segment === "B")).toMatchObject({ n: 20, promoters: 0.5, passives: 0.3, detractors: 0.2, nps: 30, se: 17.464 });
+      expect(rows.find((r) => r.segment === "All")).toMatchObject({ n: 30, nps: 20 }); // (14 - 8) / 30
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(warehouseDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the loyalty model on the sample data", () => {
+  let db: Database;
+  let context: TableContext;
+  let warehouseDir: string;
+  const rows = (name: string) => tableRows<Record<string, any>>(db, name, context);
+  beforeAll(async () => {
+    warehouseDir = mkdtempSync(join(tmpdir(), "cva-loyalty-sample-"));
+    db = await openWarehouse({ dataDir: join(PROJECT_DIR, "data"), warehouseDir });
+    context = await contextOf(db);
+  });
+  afterAll(() => {
+    db.close();
+    rmSync(warehouseDir, { recursive: true, force: true });
+  });
+
+  it("finds the attributes the generator made drive satisfaction, with their effect sizes", async () => {
+    const pooled = (await rows("drivers")).filter((d) => d.wave === "All waves");
+    const drivers = ATTRIBUTES.filter((a) => a.driver >= 0.15).map((a) => a.id).sort();
+    expect(pooled.filter((d) => d.rank <= drivers.length).map((d) => d.attribute).sort()).toEqual(drivers);
+    for (const attribute of ATTRIBUTES) {
+      expect(pooled.find((d) => d.attribute === attribute.id)!.coefficient, attribute.id).toBeCloseTo(attribute.driver, 1);
+    }
+  });
+
+  it("puts price, a strong driver where we trail, in the concentrate-here quadrant", async () => {
+    const latest = (await rows("importance-performance")).filter((r) => r.wave === "2025-Q4");
+    expect(latest.find((r) => r.attribute === "price")!.quadrant).toBe("concentrate here");
+    expect(latest.find((r) => r.attribute === "product_quality")!.quadrant).toBe("keep up the good work");
+  });
+
+  it("links stated loyalty to actual retention and revenue: promoters retain and spend more, significantly", async () => {
+    const links = await rows("linkage");
+    const retention = links.find((l) => l.link === 3)!;
+    const revenue = links.find((l) => l.link === 4)!;
+    expect(retention.ci_low).toBeGreaterThan(0);
+    expect(revenue.ci_low).toBeGreaterThan(0);
+    expect(links.find((l) => l.link === 1)!.value).toBeGreaterThan(0.4);
+    expect(links.find((l) => l.link === 5)!.value).toBeGreaterThan(0);
+    const groups = await rows("loyalty-groups");
+    expect(groups.map((g) => g.group)).toEqual(["promoter", "passive", "detractor"]);
+    expect(groups[0]!.retention).toBeGreaterThan(groups[2]!.retention);
+  });
+
+  it("shows complainers whose complaint was resolved retaining better than those whose was not", async () => {
+    const [resolved, unresolved] = await rows("complaint-retention");
+    expect(resolved).toMatchObject({ resolution: "resolved" });
+    expect(unresolved).toMatchObject({ resolution: "not resolved" });
+    expect(resolved!.retention).toBeGreaterThan(unresolved!.retention);
+    const complaints = await rows("complaints");
+    expect(complaints.every((c) => c.complaint_rate > 0 && c.resolved_share > 0.6)).toBe(true);
+  });
+});
