@@ -46,7 +46,7 @@ export interface FileSpec {
 }
 
 export type ExportName =
-  | "customers" | "orders" | "products" | "opportunities" | "tickets" | "events" | "responses" | "ratings" | "importance";
+  | "customers" | "orders" | "products" | "opportunities" | "tickets" | "events" | "responses" | "ratings" | "importance" | "recommendations";
 
 const id = (name: string): ColumnSpec => ({ name, type: "text", inHeader: true, required: true });
 const optional = (name: string, type: ColumnType = "text", more: Partial<ColumnSpec> = {}): ColumnSpec => ({ name, type, ...more });
@@ -177,6 +177,18 @@ export const CONTRACT: readonly FileSpec[] = [
       { name: "weight", type: "score", scale: "importance", inHeader: true }
     ],
     key: ["respondent_id", "wave", "attribute"],
+    references: [toResponses]
+  },
+  {
+    name: "recommendations",
+    description: "Optional: likelihood to recommend each competitor, one row per respondent x brand.",
+    columns: [
+      id("respondent_id"),
+      id("wave"),
+      { name: "brand", type: "brand", inHeader: true, required: true },
+      { name: "likelihood_to_recommend", type: "score", scale: "likelihood_to_recommend", inHeader: true }
+    ],
+    key: ["respondent_id", "wave", "brand"],
     references: [toResponses]
   }
 ];

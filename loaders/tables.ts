@@ -175,8 +175,8 @@ const VALUE_TABLES: readonly TableDefinition[] = [
 const LOYALTY_TABLES: readonly TableDefinition[] = [
   {
     name: "nps",
-    description: "Per wave and segment: promoters (9-10), passives (7-8), detractors (0-6), NPS with its standard error and 95% CI.",
-    columns: [["wave", V], ["segment", V], ["n", I], ["promoters", D], ["passives", D], ["detractors", D], ["nps", D], ["se", D], ["ci_low", D], ["ci_high", D], ["suppressed", B]],
+    description: "Per wave, segment and brand: promoters (9-10), passives (7-8), detractors (0-6), NPS with its standard error and 95% CI.",
+    columns: [["wave", V], ["segment", V], ["brand", V], ["is_ours", B], ["n", I], ["promoters", D], ["passives", D], ["detractors", D], ["nps", D], ["se", D], ["ci_low", D], ["ci_high", D], ["suppressed", B]],
     compute: nps
   },
   {

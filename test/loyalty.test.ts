@@ -65,7 +65,7 @@ describe("nps and its standard error, on a hand-computed fixture", () => {
         ...respondents.map((r, i) => `R${i + 1},2025-Q1,${r.segment},7,${r.ltr}`)].join("\n") + "\n");
       const rows = (await tableOfFolder(dir, "nps", { warehouseDir })) as Record<string, unknown>[];
       expect(rows.find((r) => r.segment === "A")).toEqual({
-        wave: "2025-Q1", segment: "A", n: 10, promoters: 0.4, passives: 0.2, detractors: 0.4, nps: 0, se: 28.284,
+        wave: "2025-Q1", segment: "A", brand: "Us", is_ours: true, n: 10, promoters: 0.4, passives: 0.2, detractors: 0.4, nps: 0, se: 28.284,
         ci_low: -55.44, ci_high: 55.44, suppressed: false
       });
       expect(rows.find((r) => r.segment === "B")).toMatchObject({ n: 20, promoters: 0.5, passives: 0.3, detractors: 0.2, nps: 30, se: 17.464 });
@@ -118,6 +118,13 @@ describe("the loyalty model on the sample data", () => {
     const groups = await rows("loyalty-groups");
     expect(groups.map((g) => g.group)).toEqual(["promoter", "passive", "detractor"]);
     expect(groups[0]!.retention).toBeGreaterThan(groups[2]!.retention);
+  });
+
+  it("scores competitors' NPS from the recommendations export, ours from the responses", async () => {
+    const latest = (await rows("nps")).filter((r) => r.wave === "2025-Q4" && r.segment === "All");
+    expect(latest.map((r) => r.brand)).toEqual(["Northwind", "Contoso", "Fabrikam", "Globex"]);
+    expect(latest.every((r) => r.n > 100 && r.nps !== null)).toBe(true);
+    expect(latest[0]).toMatchObject({ is_ours: true });
   });
 
   it("shows complainers whose complaint was resolved retaining better than those whose was not", async () => {

@@ -1,5 +1,5 @@
 import { csvParse } from "d3-dsv";
-import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -93,7 +93,7 @@ describe("the overview page in Chromium", () => {
     await page.locator("table").nth(1).waitFor();
 
     const count = (name: string) => readFileSync(join(PROJECT_DIR, "data", `${name}.csv`), "utf-8").trimEnd().split("\n").length - 1;
-    const exports = ["customers", "events", "importance", "opportunities", "orders", "products", "ratings", "responses", "tickets"];
+    const exports = readdirSync(join(PROJECT_DIR, "data")).filter((f) => f.endsWith(".csv")).map((f) => f.slice(0, -4)).sort();
     const read = exports.reduce((sum, name) => sum + count(name), 0);
     expect(await page.locator("#dq-read .big").textContent()).toBe(read.toLocaleString("en-US"));
     const files = await page.locator("table").first().locator("tbody tr td:nth-child(2)").allTextContents();
@@ -111,7 +111,7 @@ describe("the overview page in Chromium", () => {
     "value-map": { charts: ["#value-map-chart"], readings: ["#value-map-reading"] },
     "quality-profile": { charts: ["#quality-score-chart", "#head-to-head-chart", "#value-factors-chart"], readings: ["#head-to-head-reading", "#what-who-reading"] },
     "won-lost": { charts: ["#win-rate-chart", "#lost-reasons-chart", "#won-reasons-chart"], readings: ["#won-lost-reading"] },
-    loyalty: { charts: ["#nps-chart", "#satisfaction-chart", "#retention-chart", "#revenue-chart", "#complaints-chart"], readings: ["#loyalty-reading", "#complaints-reading"] },
+    loyalty: { charts: ["#nps-chart", "#satisfaction-chart", "#competitor-nps-chart", "#retention-chart", "#revenue-chart", "#complaints-chart"], readings: ["#loyalty-reading", "#complaints-reading"] },
     drivers: { charts: ["#drivers-chart", "#ipa-chart"], readings: ["#driver-reading"] }
   };
 

@@ -1,11 +1,14 @@
 import { hasSurvey, memoized, round, type TableContext } from "../context.js";
-import { identifier } from "../sql.js";
+import { identifier, literal } from "../sql.js";
 import { meanInterval, normalInterval, wilsonInterval } from "../stats/intervals.js";
 import { RESPONDENT_SEGMENTS } from "../value/survey-cells.js";
 
 export interface NpsRow {
   wave: string;
   segment: string;
+  /** Our brand (the responses export) or a competitor (the recommendations export). */
+  brand: string;
+  is_ours: boolean;
   /** Respondents who answered likelihood to recommend. */
   n: number;
   /** Shares of the answers: 9-10, 7-8, 0-6. */
@@ -22,31 +25,37 @@ export interface NpsRow {
 }
 
 /**
- * Net Promoter Score (Reichheld 2003) per wave and segment, from likelihood to recommend on
- * its 0-10 scale: promoters answer 9-10, passives 7-8, detractors 0-6. The standard error
- * treats the answer as a multinomial: Var(p − d) = (p + d − (p − d)²) / n.
+ * Net Promoter Score (Reichheld 2003) per wave, segment and brand, from likelihood to
+ * recommend on its 0-10 scale: promoters answer 9-10, passives 7-8, detractors 0-6. Ours comes
+ * from the responses export; competitors' from the optional recommendations export. The
+ * standard error treats the answer as a multinomial: Var(p − d) = (p + d − (p − d)²) / n.
  */
 export function nps(context: TableContext): Promise<NpsRow[]> {
   return memoized(context, "nps", async () => {
     if (!hasSurvey(context) || !context.schema.has("responses", "likelihood_to_recommend")) return [];
     const { min, max } = context.config.scales.likelihood_to_recommend;
     if (min !== 0 || max !== 10) return []; // NPS is defined on 0-10 only
-    const rows = await context.db.rows<{ wave: string; segment: string; n: number; p: number; pa: number; d: number }>(`
-      SELECT r.wave, s.segment, count(r.likelihood_to_recommend) AS n,
+    const ours = literal(context.config.brand);
+    const competitors = context.schema.has("recommendations")
+      ? `UNION ALL SELECT respondent_id, wave, brand, likelihood_to_recommend FROM recommendations WHERE brand <> ${ours}` : "";
+    const rows = await context.db.rows<{ wave: string; segment: string; brand: string; n: number; p: number; pa: number; d: number }>(`
+      WITH answers AS (SELECT respondent_id, wave, ${ours} AS brand, likelihood_to_recommend FROM responses ${competitors})
+      SELECT r.wave, s.segment, r.brand, count(r.likelihood_to_recommend) AS n,
              count(*) FILTER (WHERE r.likelihood_to_recommend >= 9) AS p,
              count(*) FILTER (WHERE r.likelihood_to_recommend BETWEEN 7 AND 8) AS pa,
              count(*) FILTER (WHERE r.likelihood_to_recommend <= 6) AS d
-      FROM responses r JOIN (${RESPONDENT_SEGMENTS}) s USING (respondent_id, wave)
-      GROUP BY ALL ORDER BY ALL`);
-    return rows.map(({ wave, segment, n, p, pa, d }) => {
+      FROM answers r JOIN (${RESPONDENT_SEGMENTS}) s USING (respondent_id, wave)
+      GROUP BY r.wave, s.segment, r.brand ORDER BY r.wave, s.segment, r.brand <> ${ours}, r.brand`);
+    return rows.map(({ wave, segment, brand, n, p, pa, d }) => {
+      const is_ours = brand === context.config!.brand;
       const suppressed = n < context.config!.minCellSize;
-      if (suppressed) return { wave, segment, n, promoters: null, passives: null, detractors: null, nps: null, se: null, ci_low: null, ci_high: null, suppressed };
+      if (suppressed) return { wave, segment, brand, is_ours, n, promoters: null, passives: null, detractors: null, nps: null, se: null, ci_low: null, ci_high: null, suppressed };
       const [sp, sd] = [p / n, d / n];
       const score = 100 * (sp - sd);
       const se = 100 * Math.sqrt((sp + sd - (sp - sd) ** 2) / n);
       const interval = normalInterval(score, se);
       return {
-        wave, segment, n, promoters: round(sp, 4), passives: round(pa / n, 4), detractors: round(sd, 4),
+        wave, segment, brand, is_ours, n, promoters: round(sp, 4), passives: round(pa / n, 4), detractors: round(sd, 4),
         nps: round(score, 2), se: round(se, 3), ci_low: round(interval?.low, 2), ci_high: round(interval?.high, 2), suppressed
       };
     });

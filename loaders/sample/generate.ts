@@ -82,6 +82,10 @@ export function generateSample(options: SampleOptions): SampleSummary {
   ]);
   const ratingsOut = file("ratings", ["respondent_id", "wave", "brand", "attribute", "score"]);
   const importanceOut = file("importance", ["respondent_id", "wave", "attribute", "weight"]);
+  const recommendationsOut = file("recommendations", ["respondent_id", "wave", "brand", "likelihood_to_recommend"]);
+  // Competitors' recommend answers come from a stream of their own, so adding them left every
+  // other file of the sample unchanged.
+  const recommendRandom = new Random(seed ^ 0x7ec0);
   const eventsOut = file("events", ["date", "brand", "title"]);
   for (const event of EVENTS) eventsOut.write([event.date, event.brand, event.title]);
 
@@ -218,7 +222,7 @@ export function generateSample(options: SampleOptions): SampleSummary {
         ]);
       }
       let respondentSeq = 0;
-      const survey = { wave, waveId: WAVES[wave]!, responsesOut, ratingsOut, importanceOut, random, defects };
+      const survey = { wave, waveId: WAVES[wave]!, responsesOut, ratingsOut, importanceOut, recommendationsOut, random, defects, recommendRandom };
       for (const [dayOfMonth, row] of respondents.drain()) {
         const [customerId, segment, region, u, complained] = row as [string | null, string, string, number, number];
         writeRespondent(survey, `R${pad(++respondentSeq, 6)}`, isoDate(first + dayOfMonth), customerId, segment, region, u, complained === 1);
@@ -227,7 +231,10 @@ export function generateSample(options: SampleOptions): SampleSummary {
     onMonth?.(month + 1, HISTORY_MONTHS);
   }
 
-  const writers = { customers: customersOut, orders: ordersOut, opportunities: dealsOut, tickets: ticketsOut, responses: responsesOut, ratings: ratingsOut, importance: importanceOut, events: eventsOut };
+  const writers = {
+    customers: customersOut, orders: ordersOut, opportunities: dealsOut, tickets: ticketsOut, responses: responsesOut,
+    ratings: ratingsOut, importance: importanceOut, recommendations: recommendationsOut, events: eventsOut
+  };
   const summary: SampleSummary = { products: products.length };
   for (const [name, writer] of Object.entries(writers)) {
     writer.close();
@@ -281,8 +288,10 @@ interface SurveyOutput {
   responsesOut: CsvWriter;
   ratingsOut: CsvWriter;
   importanceOut: CsvWriter;
+  recommendationsOut: CsvWriter;
   random: Random;
   defects: Random;
+  recommendRandom: Random;
 }
 
 const attributeMean = (brand: Brand, attribute: (typeof ATTRIBUTES)[number], wave: number) =>
@@ -302,18 +311,27 @@ function writeRespondent(
   if (known.length === 0) known.push(random.pick(COMPETITORS));
   let satisfaction = SURVEY.satisfactionIntercept + (complained ? SURVEY.unresolvedComplaintSatisfaction : 0);
   let priceScore = 0;
+  const recommendations: CsvValue[][] = [];
   for (const brand of [OUR_BRAND, ...known] as Brand[]) {
     const halo = brand === OUR_BRAND ? ATTITUDE.halo * u : random.normal(0, SURVEY.brandHaloSd);
+    let ratingSum = 0;
     for (const attribute of ATTRIBUTES) {
       const score = Math.round(clamp(attributeMean(brand, attribute, wave) + scaleUse + halo + random.normal(0, SURVEY.ratingNoise), SCALES.rating.min, SCALES.rating.max));
       if (brand === OUR_BRAND) {
         satisfaction += attribute.driver * (score - attribute.means[OUR_BRAND]);
         if (attribute.id === "price") priceScore = score;
       }
+      ratingSum += score;
       const answer = brand !== OUR_BRAND && random.bernoulli(SURVEY.dontKnow) ? DONT_KNOW_CODE : score;
       out.ratingsOut.write([respondentId, waveId, brand, attribute.id, out.defects.bernoulli(DEFECTS.ratingTypo) ? 11 : answer]);
     }
+    if (brand !== OUR_BRAND) {
+      // Recommending a competitor follows how well the respondent rates it.
+      const recommend = SURVEY.competitorRecommendIntercept + 0.9 * (ratingSum / ATTRIBUTES.length - 6.9) + out.recommendRandom.normal(0, 1.3);
+      recommendations.push([respondentId, waveId, brand, Math.round(clamp(recommend, SCALES.likelihood_to_recommend.min, SCALES.likelihood_to_recommend.max))]);
+    }
   }
+  for (const row of recommendations) out.recommendationsOut.write(row);
   satisfaction += random.normal(0, SURVEY.satisfactionNoise);
   const value = 6.2 + 0.5 * (satisfaction - 7) + 0.3 * (priceScore - 5.9) + random.normal(0, 0.9);
   const recommend = 7.6 + 0.9 * (satisfaction - 7) + 0.25 * (value - 6.2) + ATTITUDE.recommend * u + random.normal(0, 1);
