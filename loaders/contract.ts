@@ -149,6 +149,7 @@ export const CONTRACT: readonly FileSpec[] = [
       optional("perceived_value", "score", { scale: "perceived_value" }),
       optional("likelihood_to_recommend", "score", { scale: "likelihood_to_recommend" }),
       optional("repurchase_intent", "score", { scale: "repurchase_intent" }),
+      optional("preferred_brand", "brand"),
       optional("comment")
     ],
     key: ["respondent_id", "wave"],

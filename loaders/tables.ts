@@ -11,6 +11,10 @@ import { drivers, importancePerformance } from "./loyalty/drivers.js";
 import { linkage, loyaltyGroups } from "./loyalty/linkage.js";
 import { nps, satisfaction } from "./loyalty/nps.js";
 import { identifier, literal } from "./sql.js";
+import { competitorRatings } from "./tracking/competitor-ratings.js";
+import { perceptualMap } from "./tracking/perceptual-map.js";
+import { shareOfPreference } from "./tracking/preference.js";
+import { waveChanges } from "./tracking/wave-changes.js";
 import { headToHead } from "./value/head-to-head.js";
 import { profiles } from "./value/profiles.js";
 import { valueMap } from "./value/value-map.js";
@@ -225,11 +229,44 @@ const LOYALTY_TABLES: readonly TableDefinition[] = [
   }
 ];
 
+/** Competitor ratings and wave-over-wave tracking: see docs/metrics.md. */
+const TRACKING_TABLES: readonly TableDefinition[] = [
+  {
+    name: "competitor-ratings",
+    description: "Per wave, breakdown (all, segment, region), brand and attribute: n, mean, SD, 95% CI, top-2-box, rank, our gap with a Holm-corrected test.",
+    columns: [["wave", V], ["breakdown", V], ["breakdown_value", V], ["brand", V], ["is_ours", B], ["attribute", V], ["label", V], ["n", I], ["mean", D], ["sd", D],
+      ["ci_low", D], ["ci_high", D], ["top2", D], ["rank", I], ["gap", D], ["test", V], ["n_pairs", I], ["t", D], ["p_value", D], ["p_holm", D], ["significant", B],
+      ["suppressed", B], ["note", V]],
+    compute: competitorRatings
+  },
+  {
+    name: "wave-changes",
+    description: "Per wave, brand and attribute: change from the previous wave and from a year earlier, with 95% CIs; significant only after Holm's correction.",
+    columns: [["wave", V], ["brand", V], ["is_ours", B], ["attribute", V], ["label", V], ["mean", D], ["previous_wave", V], ["change_prev", D], ["prev_ci_low", D],
+      ["prev_ci_high", D], ["p_prev", D], ["p_holm_prev", D], ["significant_prev", B], ["year_ago_wave", V], ["change_year", D], ["year_ci_low", D],
+      ["year_ci_high", D], ["p_year", D], ["p_holm_year", D], ["significant_year", B]],
+    compute: waveChanges
+  },
+  {
+    name: "perceptual-map",
+    description: "Per wave: principal components of the standardized brand means: brand scores and attribute loadings on PC1-PC2, with variance explained.",
+    columns: [["wave", V], ["kind", V], ["name", V], ["pc1", D], ["pc2", D], ["explained_pc1", D], ["explained_pc2", D]],
+    compute: perceptualMap
+  },
+  {
+    name: "share-of-preference",
+    description: "Per wave and breakdown: share of respondents who would choose each brand (responses.preferred_brand), with Wilson 95% CIs.",
+    columns: [["wave", V], ["breakdown", V], ["breakdown_value", V], ["brand", V], ["is_ours", B], ["n", I], ["chosen", I], ["share", D], ["ci_low", D],
+      ["ci_high", D], ["suppressed", B]],
+    compute: shareOfPreference
+  }
+];
+
 /**
  * Every table the reports and the CLI can compute. The same definition serves `cva table` and
  * the site's data loaders, so the two cannot disagree.
  */
-export const TABLES: readonly TableDefinition[] = [...INGEST_AND_REVENUE_TABLES, ...VALUE_TABLES, ...LOYALTY_TABLES];
+export const TABLES: readonly TableDefinition[] = [...INGEST_AND_REVENUE_TABLES, ...VALUE_TABLES, ...LOYALTY_TABLES, ...TRACKING_TABLES];
 
 export function tableNamed(name: string): TableDefinition {
   const table = TABLES.find((t) => t.name === name);

@@ -78,7 +78,7 @@ export function generateSample(options: SampleOptions): SampleSummary {
   const ticketsOut = file("tickets", ["ticket_id", "customer_id", "opened_at", "resolved_at", "kind", "satisfaction"]);
   const responsesOut = file("responses", [
     "respondent_id", "wave", "responded_at", "customer_id", "segment", "region", "overall_satisfaction",
-    "perceived_value", "likelihood_to_recommend", "repurchase_intent", "comment"
+    "perceived_value", "likelihood_to_recommend", "repurchase_intent", "preferred_brand", "comment"
   ]);
   const ratingsOut = file("ratings", ["respondent_id", "wave", "brand", "attribute", "score"]);
   const importanceOut = file("importance", ["respondent_id", "wave", "attribute", "weight"]);
@@ -86,6 +86,7 @@ export function generateSample(options: SampleOptions): SampleSummary {
   // Competitors' recommend answers come from a stream of their own, so adding them left every
   // other file of the sample unchanged.
   const recommendRandom = new Random(seed ^ 0x7ec0);
+  const preferenceRandom = new Random(seed ^ 0x9ef0);
   const eventsOut = file("events", ["date", "brand", "title"]);
   for (const event of EVENTS) eventsOut.write([event.date, event.brand, event.title]);
 
@@ -222,7 +223,7 @@ export function generateSample(options: SampleOptions): SampleSummary {
         ]);
       }
       let respondentSeq = 0;
-      const survey = { wave, waveId: WAVES[wave]!, responsesOut, ratingsOut, importanceOut, recommendationsOut, random, defects, recommendRandom };
+      const survey = { wave, waveId: WAVES[wave]!, responsesOut, ratingsOut, importanceOut, recommendationsOut, random, defects, recommendRandom, preferenceRandom };
       for (const [dayOfMonth, row] of respondents.drain()) {
         const [customerId, segment, region, u, complained] = row as [string | null, string, string, number, number];
         writeRespondent(survey, `R${pad(++respondentSeq, 6)}`, isoDate(first + dayOfMonth), customerId, segment, region, u, complained === 1);
@@ -292,6 +293,7 @@ interface SurveyOutput {
   random: Random;
   defects: Random;
   recommendRandom: Random;
+  preferenceRandom: Random;
 }
 
 const attributeMean = (brand: Brand, attribute: (typeof ATTRIBUTES)[number], wave: number) =>
@@ -312,6 +314,8 @@ function writeRespondent(
   let satisfaction = SURVEY.satisfactionIntercept + (complained ? SURVEY.unresolvedComplaintSatisfaction : 0);
   let priceScore = 0;
   const recommendations: CsvValue[][] = [];
+  let preferred: Brand = OUR_BRAND;
+  let bestUtility = -Infinity;
   for (const brand of [OUR_BRAND, ...known] as Brand[]) {
     const halo = brand === OUR_BRAND ? ATTITUDE.halo * u : random.normal(0, SURVEY.brandHaloSd);
     let ratingSum = 0;
@@ -325,6 +329,9 @@ function writeRespondent(
       const answer = brand !== OUR_BRAND && random.bernoulli(SURVEY.dontKnow) ? DONT_KNOW_CODE : score;
       out.ratingsOut.write([respondentId, waveId, brand, attribute.id, out.defects.bernoulli(DEFECTS.ratingTypo) ? 11 : answer]);
     }
+    // "Which would you choose": a logit choice on the brand's mean rating (Gumbel noise).
+    const utility = ratingSum / ATTRIBUTES.length - Math.log(-Math.log(out.preferenceRandom.uniform() || Number.MIN_VALUE)) * SURVEY.preferenceNoise;
+    if (utility > bestUtility) [bestUtility, preferred] = [utility, brand];
     if (brand !== OUR_BRAND) {
       // Recommending a competitor follows how well the respondent rates it.
       const recommend = SURVEY.competitorRecommendIntercept + 0.9 * (ratingSum / ATTRIBUTES.length - 6.9) + out.recommendRandom.normal(0, 1.3);
@@ -343,7 +350,7 @@ function writeRespondent(
     respondentId, waveId, respondedAt, customerId, segment, region, overall,
     scaled(value, SCALES.perceived_value),
     random.bernoulli(0.02) ? null : scaled(recommend, SCALES.likelihood_to_recommend),
-    scaled(repurchase, SCALES.repurchase_intent), comment
+    scaled(repurchase, SCALES.repurchase_intent), preferred, comment
   ]);
   if (random.bernoulli(SURVEY.answersImportance)) {
     for (const attribute of ATTRIBUTES) {

@@ -136,6 +136,8 @@ export const SURVEY = {
   prospectsPerWave: 200,
   /** Share of respondents who also answer the stated-importance block. */
   answersImportance: 0.5,
+  /** Scale of the Gumbel noise in "which brand would you choose" (rating points). */
+  preferenceNoise: 0.8,
   /** Mean likelihood to recommend a competitor the respondent rates at the market average. */
   competitorRecommendIntercept: 6.8,
   /** Share who write a comment, and of those, how many put personal details in it. */
