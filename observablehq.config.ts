@@ -24,6 +24,13 @@ export default {
       ]
     },
     {
+      name: "Competitors",
+      pages: [
+        {name: "Competitor ratings", path: "/competitors"},
+        {name: "Trends", path: "/trends"}
+      ]
+    },
+    {
       name: "Loyalty",
       pages: [
         {name: "Loyalty model", path: "/loyalty"},

@@ -40,3 +40,23 @@ describe("the plain-language readings", () => {
     expect(whatWhoReading(rows)).toBe("Fix first: price (Pricing; B is 1.2 points ahead) and service (Customer service; C is 0.4 points ahead).");
   });
 });
+
+describe("the tracking readings", () => {
+  it("competitorReading(rows, brand) names where we lead every competitor and who beats us where", async () => {
+    const { competitorReading } = await import("../src/components/readings.js");
+    const row = (brand: string, label: string, gap: number, significant: boolean) => ({ brand, label, gap, significant, is_ours: false, suppressed: false });
+    expect(competitorReading([row("B", "Quality", 0.8, true), row("C", "Quality", 0.5, true), row("B", "Service", -0.4, true), row("C", "Service", 0.1, false)], "Us")).toBe(
+      "Us is rated significantly above every competitor on quality; it is rated significantly below B on service (by 0.4 points). Tests are paired where respondents rated both brands, Holm-corrected across attributes.");
+  });
+
+  it("trendsReading(rows, wave) reports only significant changes, and how many were compared", async () => {
+    const { trendsReading } = await import("../src/components/readings.js");
+    const rows = [
+      { wave: "2025-Q4", brand: "G", label: "Service", significant_year: true, significant_prev: false, change_year: 0.68, year_ci_low: 0.48, year_ci_high: 0.88, p_holm_year: 0, p_holm_prev: 1 },
+      { wave: "2025-Q4", brand: "G", label: "Price", significant_year: false, significant_prev: false, change_year: 0.1, p_holm_year: 1, p_holm_prev: 1 }
+    ];
+    expect(trendsReading(rows, "2025-Q4")).toBe(
+      "G rose 0.7 points on service over the year to 2025-Q4 (95% CI 0.48 to 0.88). No other brand's rating on any attribute changed significantly (2 brand-attribute comparisons, Holm-corrected).");
+    expect(trendsReading(rows.slice(1), "2025-Q4")).toBe("No brand's rating on any attribute changed significantly (1 brand-attribute comparison, Holm-corrected).");
+  });
+});

@@ -112,7 +112,9 @@ describe("the overview page in Chromium", () => {
     "quality-profile": { charts: ["#quality-score-chart", "#head-to-head-chart", "#value-factors-chart"], readings: ["#head-to-head-reading", "#what-who-reading"] },
     "won-lost": { charts: ["#win-rate-chart", "#lost-reasons-chart", "#won-reasons-chart"], readings: ["#won-lost-reading"] },
     loyalty: { charts: ["#nps-chart", "#satisfaction-chart", "#competitor-nps-chart", "#retention-chart", "#revenue-chart", "#complaints-chart"], readings: ["#loyalty-reading", "#complaints-reading"] },
-    drivers: { charts: ["#drivers-chart", "#ipa-chart"], readings: ["#driver-reading"] }
+    drivers: { charts: ["#drivers-chart", "#ipa-chart"], readings: ["#driver-reading"] },
+    competitors: { charts: ["#heat-table", "#intervals-chart", "#perceptual-map-chart", "#preference-chart"], readings: ["#competitors-reading"] },
+    trends: { charts: ["#trends-chart"], readings: ["#trends-reading"] }
   };
 
   for (const [path, { charts, readings }] of Object.entries(VALUE_PAGES)) {

@@ -87,3 +87,40 @@ export function driverReading(rows, attribute, change) {
   const direction = effect >= 0 ? "lift" : "lower";
   return `${change >= 0 ? "Raising" : "Lowering"} our ${driver.label.toLowerCase()} rating by ${Math.abs(change).toFixed(1)} points would ${direction} overall satisfaction by about ${Math.abs(effect).toFixed(2)} points, other ratings held fixed (regression coefficient ${driver.coefficient.toFixed(2)}, n = ${driver.n.toLocaleString("en-US")}). This is an association in survey answers, not proof of cause.`;
 }
+
+/** One wave and breakdown of the competitor-ratings table -> where we stand, significant gaps only. */
+export function competitorReading(rows, brand) {
+  const competitorsRows = rows.filter((d) => !d.is_ours && !d.suppressed && d.significant !== null);
+  if (!competitorsRows.length) return "Too few respondents in this group to compare the brands.";
+  const byAttribute = d3group(competitorsRows, (d) => d.label);
+  const leadAll = [];
+  const trailing = [];
+  for (const [label, list] of byAttribute) {
+    if (list.every((d) => d.significant && d.gap > 0)) leadAll.push(label.toLowerCase());
+    for (const d of list.filter((d) => d.significant && d.gap < 0)) trailing.push(`${d.brand} on ${label.toLowerCase()} (by ${points(d.gap)})`);
+  }
+  const lead = leadAll.length
+    ? `${brand} is rated significantly above every competitor on ${list(leadAll)}`
+    : `${brand} leads no competitor on every attribute`;
+  const trail = trailing.length ? `; it is rated significantly below ${list(trailing)}` : "; no competitor is rated significantly above it on anything";
+  return `${lead}${trail}. Tests are paired where respondents rated both brands, Holm-corrected across attributes.`;
+}
+
+/** One wave of the wave-changes table -> what moved, significant after correction only. */
+export function trendsReading(rows, wave) {
+  const current = rows.filter((d) => d.wave === wave);
+  const moved = current.filter((d) => d.significant_year || d.significant_prev);
+  const compared = current.filter((d) => d.p_holm_year !== null || d.p_holm_prev !== null).length;
+  if (!compared) return `No earlier wave to compare ${wave} with.`;
+  const sentences = moved.map((d) => d.significant_year
+    ? `${d.brand} ${d.change_year > 0 ? "rose" : "fell"} ${points(d.change_year)} on ${d.label.toLowerCase()} over the year to ${wave} (95% CI ${d.year_ci_low.toFixed(2)} to ${d.year_ci_high.toFixed(2)})`
+    : `${d.brand} ${d.change_prev > 0 ? "rose" : "fell"} ${points(d.change_prev)} on ${d.label.toLowerCase()} since ${d.previous_wave}`);
+  const rest = `${moved.length ? "No other" : "No"} brand's rating on any attribute changed significantly (${compared} brand-attribute comparison${compared === 1 ? "" : "s"}, Holm-corrected).`;
+  return moved.length ? `${sentences.join("; ")}. ${rest}` : rest;
+}
+
+function d3group(items, key) {
+  const map = new Map();
+  for (const item of items) map.set(key(item), [...(map.get(key(item)) ?? []), item]);
+  return map;
+}
