@@ -1,7 +1,7 @@
 import { csvParse } from "d3-dsv";
 import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStaticServer, type StaticServer } from "../scripts/static-server.js";
 import { launchChromium } from "./support/chromium.js";
@@ -35,6 +35,16 @@ describe("npm run build", () => {
   });
 });
 
+/** Collects what a reader would notice went wrong on a page: console errors, exceptions, failed fetches. */
+function watchProblems(page: Page, serverUrl: string): string[] {
+  const problems: string[] = [];
+  page.on("console", (message) => message.type() === "error" && problems.push(`console: ${message.text()}`));
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("response", (response) => response.status() >= 400 && problems.push(`HTTP ${response.status()} ${response.url()}`));
+  page.on("request", (request) => !request.url().startsWith(serverUrl) && problems.push(`remote request: ${request.url()}`));
+  return problems;
+}
+
 describe("the overview page in Chromium", () => {
   let browser: Browser;
   let server: StaticServer;
@@ -53,11 +63,7 @@ describe("the overview page in Chromium", () => {
   it("shows the headline figures of the sample exports and renders its charts", async () => {
     expect(build.status, build.output).toBe(0);
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const problems: string[] = [];
-    page.on("console", (message) => message.type() === "error" && problems.push(`console: ${message.text()}`));
-    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-    page.on("response", (response) => response.status() >= 400 && problems.push(`HTTP ${response.status()} ${response.url()}`));
-    page.on("request", (request) => !request.url().startsWith(server.url) && problems.push(`remote request: ${request.url()}`));
+    const problems = watchProblems(page, server.url);
 
     await page.goto(server.url, { waitUntil: "networkidle" });
     await page.locator("#revenue-by-quarter svg rect").first().waitFor();
@@ -86,9 +92,7 @@ describe("the overview page in Chromium", () => {
   it("lists every export with its counts on the data-quality page, and the rejects by rule", async () => {
     expect(build.status, build.output).toBe(0);
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const problems: string[] = [];
-    page.on("console", (message) => message.type() === "error" && problems.push(`console: ${message.text()}`));
-    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+    const problems = watchProblems(page, server.url);
     await page.goto(`${server.url}data-quality`, { waitUntil: "networkidle" });
     await page.locator("table").nth(1).waitFor();
 
@@ -121,10 +125,7 @@ describe("the overview page in Chromium", () => {
     it(`renders /${path}: every chart drawn, a reading in words, no errors`, async () => {
       expect(build.status, build.output).toBe(0);
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      const problems: string[] = [];
-      page.on("console", (message) => message.type() === "error" && problems.push(`console: ${message.text()}`));
-      page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-      page.on("response", (response) => response.status() >= 400 && problems.push(`HTTP ${response.status()} ${response.url()}`));
+      const problems = watchProblems(page, server.url);
       await page.goto(`${server.url}${path}`, { waitUntil: "networkidle" });
       for (const chart of charts) {
         // The chart is the SVG with an aria-label (legend swatches are SVGs too, unlabelled).
