@@ -3,7 +3,8 @@ import type { Writable } from "node:stream";
 import type { Database } from "./db.js";
 import { contextOf } from "./context.js";
 import { overviewFrom, type Overview } from "./overview.js";
-import { tableRows, writeTable, type TableFormat } from "./tables.js";
+import { readCachedTable } from "./cached-table.js";
+import { tableNamed, tableRows, writeTable, type TableFormat } from "./tables.js";
 import { openWarehouse, type WarehouseOptions } from "./warehouse.js";
 
 export { configJsonSchema, configSchema, parseConfig, readConfig, type Config } from "./config.js";
@@ -16,6 +17,7 @@ export { overviewFrom, type Overview, type QuarterRevenue, type WaveResponses } 
 export { contextOf, type TableContext } from "./context.js";
 export { TABLE_FORMATS, TABLES, tableNamed, tableRows, writeTable, type TableFormat } from "./tables.js";
 export { DEFAULT_WAREHOUSE_DIR, ensureWarehouse, openWarehouse, type WarehouseOptions } from "./warehouse.js";
+export { precomputeTables } from "./table-cache.js";
 
 /** Runs `task` on the folder's up-to-date warehouse (ingesting first if needed), then closes it. */
 export async function withWarehouse<T>(options: WarehouseOptions, task: (db: Database) => Promise<T>): Promise<T> {
@@ -42,9 +44,10 @@ export function surveyConfigOfFolder(dataDir: string, options: Omit<WarehouseOpt
   });
 }
 
-/** A table's rows for a data folder, as JSON-ready objects. */
-export function tableOfFolder(dataDir: string, name: string, options: Omit<WarehouseOptions, "dataDir"> = {}) {
-  return withWarehouse({ ...options, dataDir }, (db) => tableRows(db, name));
+/** A table's rows for a data folder, as JSON-ready objects (from the precomputed cache when current). */
+export async function tableOfFolder(dataDir: string, name: string, options: Omit<WarehouseOptions, "dataDir"> = {}) {
+  tableNamed(name);
+  return readCachedTable(dataDir, name, options.warehouseDir) ?? withWarehouse({ ...options, dataDir }, (db) => tableRows(db, name));
 }
 
 /** Writes a table of a data folder to a stream or file, as `cva table` does. */

@@ -1,15 +1,10 @@
-import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { CONTRACT_VERSION } from "./contract.js";
+import { basename, join, resolve } from "node:path";
 import { Database } from "./db.js";
-import { LIBRARY_DIR } from "./data-folder.js";
-import { folderFingerprint } from "./fingerprint.js";
 import { ingestFolder, type IngestOptions } from "./ingest/ingest.js";
+import { DEFAULT_WAREHOUSE_DIR, warehousePathOf } from "./warehouse-key.js";
 
-/** Where warehouses are kept: `CVA_WAREHOUSE` when set, else `.cva/` in the project (git-ignored). */
-export const DEFAULT_WAREHOUSE_DIR = process.env.CVA_WAREHOUSE ? resolve(process.env.CVA_WAREHOUSE) : fileURLToPath(new URL("../.cva", import.meta.url));
+export { DEFAULT_WAREHOUSE_DIR, warehouseKey } from "./warehouse-key.js";
 
 export interface WarehouseOptions extends IngestOptions {
   dataDir: string;
@@ -23,27 +18,14 @@ export interface Warehouse {
 }
 
 /**
- * The key of a folder's warehouse: its path and files (names, sizes, modification times),
- * the config among them, and the ingest code itself, so that a change to either rebuilds it.
- */
-export function warehouseKey(dataDir: string): string {
-  return createHash("sha256")
-    .update(`contract v${CONTRACT_VERSION}\n`)
-    .update(folderFingerprint(resolve(dataDir)))
-    .update(folderFingerprint(join(LIBRARY_DIR, "ingest")))
-    .digest("hex")
-    .slice(0, 16);
-}
-
-/**
  * Ingests `dataDir` into a DuckDB file once per key. The new warehouse is written under a
  * temporary name and renamed into place only when complete, so a reader never sees half of
  * one and a failed ingest leaves nothing behind; older warehouses are then removed.
  */
 export async function ensureWarehouse(options: WarehouseOptions): Promise<Warehouse> {
   const { dataDir, warehouseDir = DEFAULT_WAREHOUSE_DIR } = options;
-  const name = `warehouse-${warehouseKey(dataDir)}.duckdb`;
-  const path = join(warehouseDir, name);
+  const path = warehousePathOf(dataDir, warehouseDir);
+  const name = basename(path);
   if (existsSync(path)) return { path, ingested: false };
   mkdirSync(warehouseDir, { recursive: true });
   const temporary = `${path}.${process.pid}.tmp`;

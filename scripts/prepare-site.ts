@@ -7,7 +7,7 @@
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { dataFolderFrom } from "../loaders/data-folder.js";
-import { ensureWarehouse, formatProblem, IngestError } from "../loaders/index.js";
+import { ensureWarehouse, formatProblem, IngestError, precomputeTables } from "../loaders/index.js";
 import { invalidateLoaderCache } from "./loader-cache.js";
 import { vendorNpm } from "./vendor-npm.js";
 
@@ -20,6 +20,9 @@ const dataDir = dataFolderFrom();
 try {
   const { ingested } = await ensureWarehouse({ dataDir, onStage: (stage) => console.log(`ingest: ${stage}`) });
   console.log(ingested ? `ingested ${dataDir}` : `warehouse of ${dataDir} is up to date`);
+  const started = performance.now();
+  const computed = await precomputeTables({ dataDir });
+  if (computed) console.log(`computed ${computed} tables in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 } catch (error) {
   if (!(error instanceof IngestError)) throw error;
   for (const problem of error.problems) console.error(formatProblem(problem));

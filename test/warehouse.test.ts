@@ -3,6 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { IngestError } from "../loaders/ingest/problems.js";
+import { readCachedTable } from "../loaders/cached-table.js";
+import { precomputeTables } from "../loaders/table-cache.js";
+import { TABLES, tableRows } from "../loaders/tables.js";
 import { ensureWarehouse, openWarehouse } from "../loaders/warehouse.js";
 import { VALID_FOLDER } from "./support/fixture-folder.js";
 
@@ -54,4 +57,19 @@ describe("ensureWarehouse({dataDir, warehouseDir})", () => {
       db.close();
     }
   });
+
+  it("precomputeTables writes every table once; the cache is read while current and ignored once the inputs change", async () => {
+    expect(await precomputeTables({ dataDir, warehouseDir })).toBe(TABLES.length);
+    expect(await precomputeTables({ dataDir, warehouseDir })).toBe(0);
+    const cached = readCachedTable(dataDir, "revenue-by-quarter", warehouseDir);
+    const db = await openWarehouse({ dataDir, warehouseDir });
+    try {
+      expect(cached).toEqual(await tableRows(db, "revenue-by-quarter"));
+    } finally {
+      db.close();
+    }
+    writeFileSync(join(dataDir, "orders.csv"), String(VALID_FOLDER["orders.csv"]) + "O3,C1,2024-03-01,7.00,3.00,P1,1\n");
+    expect(readCachedTable(dataDir, "revenue-by-quarter", warehouseDir)).toBeUndefined();
+  });
 });
+

@@ -1,0 +1,36 @@
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { contextOf } from "./context.js";
+import { Database } from "./db.js";
+import { TABLES, tableRows } from "./tables.js";
+import { ensureWarehouse, type WarehouseOptions } from "./warehouse.js";
+import { tableCacheDirOf } from "./warehouse-key.js";
+
+/**
+ * Computes every table of a data folder once, in one process, so that the tables sharing work
+ * (the profiles behind nine of them) share it, and writes each as JSON. Returns the number of
+ * tables computed (0 when the cache was current).
+ */
+export async function precomputeTables(options: WarehouseOptions): Promise<number> {
+  const { path } = await ensureWarehouse(options);
+  const dir = tableCacheDirOf(path);
+  if (existsSync(join(dir, "complete"))) return 0;
+  const scratch = `${dir}.${process.pid}.tmp`;
+  rmSync(scratch, { recursive: true, force: true });
+  mkdirSync(scratch, { recursive: true });
+  const db = await Database.open(path, { readOnly: true });
+  try {
+    const context = await contextOf(db);
+    for (const table of TABLES) writeFileSync(join(scratch, `${table.name}.json`), JSON.stringify(await tableRows(db, table.name, context)));
+  } finally {
+    db.close();
+  }
+  writeFileSync(join(scratch, "complete"), "");
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(scratch, dir);
+  // Caches of other warehouses or older code are stale.
+  for (const entry of readdirSync(dirname(path))) {
+    if (entry.includes(".tables-") && join(dirname(path), entry) !== dir && !entry.endsWith(".tmp")) rmSync(join(dirname(path), entry), { recursive: true, force: true });
+  }
+  return TABLES.length;
+}
