@@ -219,3 +219,21 @@ describe("intervals and tests", () => {
     expect(holm([0.01, 0.04, 0.03, null])).toEqual([0.03, 0.06, 0.06, null]);
   });
 });
+
+describe("the value map with actual prices", () => {
+  it("uses 100 × price / mean competitor price, and the signed distance to the fair-value line", async () => {
+    // Quality ratios 8/5 = 1.6 (Us) and 5/8 = 0.625 (Them) on one attribute: scores 160 and 62.5.
+    // Prices 120 and 100: relative price 120 (Us), 83.33 (Them). Slope 2, band 10:
+    // Us: d = (2 × 60 - 20) / √5 = 44.72 -> better value; Them: (2 × -37.5 + 16.67) / √5 = -26.09 -> worse.
+    const config = {
+      brand: "Us", competitors: ["Them"], prices: { Us: 120, Them: 100 }, fairValue: { slope: 2, band: 10 },
+      attributes: [{ id: "q", label: "Q", group: "quality", owner: "Ops", weight: 1 }]
+    };
+    const respondents = repeat(12, () => ({ scores: { Us: { q: 8 }, Them: { q: 5 } } }));
+    const { "value-map": map } = await surveyTables({ config, respondents }, ["value-map"]);
+    expect(find(map, { brand: "Us", segment: "All" })).toMatchObject({
+      quality_score: 160, relative_price: 120, price_basis: "actual", value_distance: 44.72, zone: "better value", suppressed: false
+    });
+    expect(find(map, { brand: "Them", segment: "All" })).toMatchObject({ quality_score: 62.5, relative_price: 83.33, value_distance: -26.09, zone: "worse value" });
+  });
+});
