@@ -8,8 +8,9 @@ import { tableCacheDirOf } from "./warehouse-key.js";
 
 /**
  * Computes every table of a data folder once, in one process, so that the tables sharing work
- * (the profiles behind nine of them) share it, and writes each as JSON. Returns the number of
- * tables computed (0 when the cache was current).
+ * (the profiles behind nine of them) share it, and writes each as JSON. Tables with a row per
+ * customer are left out: pages read their summaries. Returns the number of tables computed
+ * (0 when the cache was current).
  */
 export async function precomputeTables(options: WarehouseOptions): Promise<number> {
   const { path } = await ensureWarehouse(options);
@@ -21,7 +22,7 @@ export async function precomputeTables(options: WarehouseOptions): Promise<numbe
   const db = await Database.open(path, { readOnly: true });
   try {
     const context = await contextOf(db);
-    for (const table of TABLES) writeFileSync(join(scratch, `${table.name}.json`), JSON.stringify(await tableRows(db, table.name, context)));
+    for (const table of TABLES.filter((t) => !t.large)) writeFileSync(join(scratch, `${table.name}.json`), JSON.stringify(await tableRows(db, table.name, context)));
   } finally {
     db.close();
   }
@@ -32,5 +33,5 @@ export async function precomputeTables(options: WarehouseOptions): Promise<numbe
   for (const entry of readdirSync(dirname(path))) {
     if (entry.includes(".tables-") && join(dirname(path), entry) !== dir && !entry.endsWith(".tmp")) rmSync(join(dirname(path), entry), { recursive: true, force: true });
   }
-  return TABLES.length;
+  return TABLES.filter((t) => !t.large).length;
 }

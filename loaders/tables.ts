@@ -5,6 +5,7 @@ import { pipeline } from "node:stream/promises";
 import type { Writable } from "node:stream";
 import { contextOf, type TableContext, type WarehouseSchema } from "./context.js";
 import type { Database, Row } from "./db.js";
+import { clvHoldout, clvModel, clvParams, clvQuery, prepareClvPredictions } from "./customers/clv.js";
 import { keyEvents } from "./key-events.js";
 import { complaintRetention, complaints } from "./loyalty/complaints.js";
 import { drivers, importancePerformance } from "./loyalty/drivers.js";
@@ -32,6 +33,12 @@ export interface TableDefinition {
   /** A table computed in JavaScript from small aggregates, with its columns' types. */
   compute?(context: TableContext): Promise<object[]>;
   columns?: readonly (readonly [string, ColumnType])[];
+  /**
+   * A table with a row per customer: prepares temporary tables, then returns the query that
+   * DuckDB runs (null when there is nothing to compute). Never precomputed for the site.
+   */
+  prepareQuery?(context: TableContext): Promise<string | null>;
+  large?: boolean;
 }
 
 const quarterOf = (column: string) => `strftime(${column}, '%Y') || '-Q' || quarter(${column})`;
@@ -262,11 +269,38 @@ const TRACKING_TABLES: readonly TableDefinition[] = [
   }
 ];
 
+/** The value of each customer: see docs/metrics.md. */
+const CUSTOMER_TABLES: readonly TableDefinition[] = [
+  {
+    name: "clv-params",
+    description: "BG/NBD (r, alpha, a, b) and Gamma-Gamma (p, q, gamma) maximum-likelihood fits with log-likelihoods: calibration (first half) and full history.",
+    columns: [["fit", V], ["model", V], ["parameter", V], ["value", D], ["log_likelihood", D], ["customers", I], ["calibration_end", V], ["period_days", I]],
+    compute: clvParams
+  },
+  {
+    name: "clv-holdout",
+    description: "Holdout check: mean purchases per customer in the second half, predicted by the first-half fit and actual, by calibration frequency.",
+    columns: [["frequency", V], ["customers", I], ["actual", D], ["predicted", D]],
+    compute: clvHoldout
+  },
+  {
+    name: "clv",
+    description: "Per customer (ids only): P(alive), expected purchases and revenue next year, expected spend, three-year discounted CLV.",
+    large: true,
+    columns: [["customer_id", V], ["repeat_purchases", I], ["recency_weeks", D], ["age_weeks", D], ["p_alive", D], ["expected_purchases_1y", D],
+      ["expected_spend", D], ["expected_revenue_1y", D], ["clv_3y", D]],
+    prepareQuery: async (context) => {
+      const model = await clvModel(context, "full");
+      return model && (await prepareClvPredictions(context)) ? clvQuery(model) : null;
+    }
+  }
+];
+
 /**
  * Every table the reports and the CLI can compute. The same definition serves `cva table` and
  * the site's data loaders, so the two cannot disagree.
  */
-export const TABLES: readonly TableDefinition[] = [...INGEST_AND_REVENUE_TABLES, ...VALUE_TABLES, ...LOYALTY_TABLES, ...TRACKING_TABLES];
+export const TABLES: readonly TableDefinition[] = [...INGEST_AND_REVENUE_TABLES, ...VALUE_TABLES, ...LOYALTY_TABLES, ...TRACKING_TABLES, ...CUSTOMER_TABLES];
 
 export function tableNamed(name: string): TableDefinition {
   const table = TABLES.find((t) => t.name === name);
@@ -278,7 +312,12 @@ export function tableNamed(name: string): TableDefinition {
 export async function tableRows<T = Row>(db: Database, name: string, context?: TableContext): Promise<T[]> {
   const table = tableNamed(name);
   const ctx = context ?? (await contextOf(db));
-  return (table.query ? await db.rows(table.query(ctx.schema)) : await table.compute!(ctx)) as T[];
+  if (table.query) return db.rows<T>(table.query(ctx.schema));
+  if (table.prepareQuery) {
+    const sql = await table.prepareQuery(ctx);
+    return sql ? db.rows<T>(sql) : [];
+  }
+  return (await table.compute!(ctx)) as T[];
 }
 
 export type TableFormat = "csv" | "json" | "parquet";
@@ -298,7 +337,10 @@ const COPY_OPTIONS: Record<TableFormat, string> = {
 export async function writeTable(db: Database, name: string, format: TableFormat, target: { out: string } | { stream: Writable }): Promise<void> {
   const table = tableNamed(name);
   const context = await contextOf(db);
-  const source = table.query ? table.query(context.schema) : await materialize(db, table, await table.compute!(context));
+  const empty = () => `SELECT ${table.columns!.map(([c, t]) => `NULL::${t} AS ${identifier(c)}`).join(", ")} WHERE false`;
+  const source = table.query ? table.query(context.schema)
+    : table.prepareQuery ? ((await table.prepareQuery(context)) ?? empty())
+    : await materialize(db, table, await table.compute!(context));
   const scratch = mkdtempSync(join(tmpdir(), "cva-table-"));
   const file = join(scratch, `${name}.${format}`);
   try {

@@ -1,0 +1,175 @@
+import { memoized, round, type TableContext } from "../context.js";
+import { expectedPurchases, fitBgNbd, fitGammaGamma, probabilityAlive, type BgNbdParams, type GammaGammaParams } from "./clv-models.js";
+
+/** Transactions are counted in weeks, as in Fader, Hardie & Lee (2005). */
+export const PERIOD_DAYS = 7;
+/** Predictions look one year (52 periods) ahead. */
+export const HORIZON_PERIODS = 52;
+/** Annual discount rate of the three-year CLV. */
+export const ANNUAL_DISCOUNT = 0.1;
+
+export type ClvFit = "calibration" | "full";
+
+/**
+ * The split: the calibration period ends halfway through the order history (the holdout check
+ * compares predictions for the second half with what happened); the "full" fit uses every
+ * order and makes the per-customer predictions.
+ */
+function calibrationEndSql(fit: ClvFit): string {
+  return fit === "full"
+    ? "(SELECT max(ordered_at)::DATE FROM orders WHERE amount >= 0)"
+    : `(SELECT min(ordered_at)::DATE + CAST(floor(date_diff('day', min(ordered_at)::DATE, max(ordered_at)::DATE) / 2) AS INTEGER) FROM orders WHERE amount >= 0)`;
+}
+
+/**
+ * Per customer, in DuckDB: purchase days (same-day orders merged; refunds, negative amounts, left out) up to the
+ * calibration end; x = repeat days, t_x = last - first, T = end - first (in periods); mean
+ * spend of the repeat days; purchase days after the end (the holdout).
+ */
+function statisticsSql(fit: ClvFit): string {
+  return `
+    WITH bounds AS (SELECT ${calibrationEndSql(fit)} AS cal_end, (SELECT max(ordered_at)::DATE FROM orders WHERE amount >= 0) AS last_day),
+    days AS (SELECT customer_id, ordered_at::DATE AS day, sum(amount)::DOUBLE AS amount FROM orders WHERE amount >= 0 GROUP BY ALL),
+    firsts AS (SELECT customer_id, min(day) AS first_day FROM days GROUP BY ALL)
+    SELECT d.customer_id,
+           count(*) FILTER (WHERE d.day <= b.cal_end) - 1 AS x,
+           date_diff('day', f.first_day, max(d.day) FILTER (WHERE d.day <= b.cal_end)) / ${PERIOD_DAYS}.0 AS t_x,
+           date_diff('day', f.first_day, b.cal_end) / ${PERIOD_DAYS}.0 AS "T",
+           avg(d.amount) FILTER (WHERE d.day <= b.cal_end AND d.day > f.first_day) AS mean_spend,
+           count(*) FILTER (WHERE d.day > b.cal_end) AS holdout,
+           date_diff('day', b.cal_end, b.last_day) / ${PERIOD_DAYS}.0 AS holdout_periods,
+           b.cal_end AS calibration_end
+    FROM days d JOIN firsts f USING (customer_id) CROSS JOIN bounds b
+    WHERE f.first_day <= b.cal_end
+    GROUP BY d.customer_id, f.first_day, b.cal_end, b.last_day`;
+}
+
+export interface ClvModel {
+  fit: ClvFit;
+  calibrationEnd: string;
+  customers: number;
+  repeatBuyers: number;
+  bgNbd: BgNbdParams;
+  bgNbdLogLikelihood: number;
+  gammaGamma: GammaGammaParams | null;
+  gammaGammaLogLikelihood: number | null;
+  /** Mean spend per repeat transaction, for customers without repeats. */
+  populationSpend: number | null;
+}
+
+/** Fits BG/NBD and Gamma-Gamma by maximum likelihood on statistics aggregated in DuckDB. */
+export function clvModel(context: TableContext, fit: ClvFit): Promise<ClvModel | null> {
+  return memoized(context, `clv-model:${fit}`, async () => {
+    const { db } = context;
+    const table = `clv_statistics_${fit}`;
+    await db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS ${statisticsSql(fit)}`);
+    const counts = await db.rows<{ x: number; t_x: number; T: number; count: number }>(`SELECT x, t_x, "T", count(*) AS count FROM ${table} GROUP BY ALL`);
+    if (counts.length === 0) return null;
+    const [meta] = await db.rows<{ end: string; customers: number }>(`SELECT any_value(calibration_end) AS end, count(*) AS customers FROM ${table}`);
+    const { params: bgNbd, logLikelihood } = fitBgNbd(counts);
+    const buyers = await db.rows<{ x: number; meanSpend: number }>(`SELECT x, mean_spend AS "meanSpend" FROM ${table} WHERE x > 0 AND mean_spend > 0`);
+    const spend = buyers.length >= 3 ? fitGammaGamma(buyers) : null;
+    const population = spend ? (spend.params.p * spend.params.gamma) / (spend.params.q - 1) : null;
+    return {
+      fit, calibrationEnd: meta!.end, customers: meta!.customers, repeatBuyers: buyers.length, bgNbd, bgNbdLogLikelihood: logLikelihood,
+      gammaGamma: spend?.params ?? null, gammaGammaLogLikelihood: spend?.logLikelihood ?? null, populationSpend: population
+    };
+  });
+}
+
+export interface ClvParamRow {
+  fit: ClvFit;
+  model: "bg-nbd" | "gamma-gamma";
+  parameter: string;
+  value: number;
+  log_likelihood: number;
+  customers: number;
+  calibration_end: string;
+  period_days: number;
+}
+
+export async function clvParams(context: TableContext): Promise<ClvParamRow[]> {
+  const rows: ClvParamRow[] = [];
+  for (const fit of ["calibration", "full"] as const) {
+    const model = await clvModel(context, fit);
+    if (!model) continue;
+    const row = (name: ClvParamRow["model"], parameter: string, value: number, logLikelihood: number, customers: number): ClvParamRow => ({
+      fit, model: name, parameter, value: round(value, 6)!, log_likelihood: round(logLikelihood, 3)!, customers,
+      calibration_end: model.calibrationEnd, period_days: PERIOD_DAYS
+    });
+    for (const [parameter, value] of Object.entries(model.bgNbd)) rows.push(row("bg-nbd", parameter, value, model.bgNbdLogLikelihood, model.customers));
+    for (const [parameter, value] of Object.entries(model.gammaGamma ?? {})) {
+      rows.push(row("gamma-gamma", parameter, value, model.gammaGammaLogLikelihood!, model.repeatBuyers));
+    }
+  }
+  return rows;
+}
+
+export interface HoldoutRow {
+  /** Repeat purchases in the calibration period: 0 ... 6, then "7+". */
+  frequency: string;
+  customers: number;
+  /** Mean purchases per customer in the holdout period, as happened. */
+  actual: number;
+  /** Mean purchases per customer in the holdout period, as predicted by the calibration fit. */
+  predicted: number;
+}
+
+/** The calibration fit's predictions for the holdout period against what customers did. */
+export async function clvHoldout(context: TableContext): Promise<HoldoutRow[]> {
+  const model = await clvModel(context, "calibration");
+  if (!model) return [];
+  const combos = await context.db.rows<{ x: number; t_x: number; T: number; holdout_periods: number; count: number; actual: number }>(`
+    SELECT x, t_x, "T", holdout_periods, count(*) AS count, sum(holdout) AS actual FROM clv_statistics_calibration GROUP BY ALL`);
+  const groups = new Map<string, { customers: number; actual: number; predicted: number }>();
+  for (const c of combos) {
+    const key = c.x >= 7 ? "7+" : String(c.x);
+    const group = groups.get(key) ?? { customers: 0, actual: 0, predicted: 0 };
+    group.customers += c.count;
+    group.actual += c.actual;
+    group.predicted += c.count * expectedPurchases(model.bgNbd, c.holdout_periods, c.x, c.t_x, c.T);
+    groups.set(key, group);
+  }
+  return [...groups].sort(([a], [b]) => (a === "7+" ? 99 : +a) - (b === "7+" ? 99 : +b)).map(([frequency, g]) => ({
+    frequency, customers: g.customers, actual: round(g.actual / g.customers, 4)!, predicted: round(g.predicted / g.customers, 4)!
+  }));
+}
+
+/**
+ * Per-customer predictions of the full fit, computed once per distinct (x, t_x, T) into a
+ * temporary table that the clv query joins back to the customers: a million customers never
+ * become JavaScript objects.
+ */
+export async function prepareClvPredictions(context: TableContext): Promise<boolean> {
+  const model = await clvModel(context, "full");
+  if (!model) return false;
+  await memoized(context, "clv-predictions", async () => {
+    const combos = await context.db.rows<{ x: number; t_x: number; T: number }>(`SELECT DISTINCT x, t_x, "T" FROM clv_statistics_full`);
+    await context.db.run(`CREATE OR REPLACE TEMP TABLE clv_predictions (x BIGINT, t_x DOUBLE, "T" DOUBLE, p_alive DOUBLE, purchases_1y DOUBLE, purchases_2y DOUBLE, purchases_3y DOUBLE)`);
+    const appender = await context.db.connection.createAppender("clv_predictions", "main", "temp");
+    for (const c of combos) {
+      appender.appendBigInt(BigInt(c.x)); appender.appendDouble(c.t_x); appender.appendDouble(c.T);
+      appender.appendDouble(probabilityAlive(model.bgNbd, c.x, c.t_x, c.T));
+      for (const years of [1, 2, 3]) appender.appendDouble(expectedPurchases(model.bgNbd, years * HORIZON_PERIODS, c.x, c.t_x, c.T));
+      appender.endRow();
+    }
+    appender.closeSync();
+  });
+  return true;
+}
+
+/** The clv table's SQL, over the temporary tables prepareClvPredictions makes. */
+export function clvQuery(model: ClvModel): string {
+  const g = model.gammaGamma;
+  // Gamma-Gamma: E[spend | x, m] = p (γ + x m) / (p x + q − 1); the population mean without repeats.
+  const spend = g ? `CASE WHEN s.x > 0 AND s.mean_spend > 0 THEN ${g.p} * (${g.gamma} + s.x * s.mean_spend) / (${g.p} * s.x + ${g.q} - 1) ELSE ${model.populationSpend} END` : "s.mean_spend";
+  const d = ANNUAL_DISCOUNT;
+  return `
+    SELECT s.customer_id, s.x AS repeat_purchases, round(s.t_x, 3) AS recency_weeks, round(s."T", 3) AS age_weeks,
+           round(p.p_alive, 4) AS p_alive, round(p.purchases_1y, 4) AS expected_purchases_1y,
+           round(${spend}, 2) AS expected_spend,
+           round(p.purchases_1y * (${spend}), 2) AS expected_revenue_1y,
+           round((p.purchases_1y / ${1 + d} + (p.purchases_2y - p.purchases_1y) / ${(1 + d) ** 2} + (p.purchases_3y - p.purchases_2y) / ${(1 + d) ** 3}) * (${spend}), 2) AS clv_3y
+    FROM clv_statistics_full s JOIN temp.clv_predictions p ON p.x = s.x AND p.t_x = s.t_x AND p."T" = s."T"
+    ORDER BY clv_3y DESC, s.customer_id`;
+}
