@@ -5,6 +5,7 @@ import { pipeline } from "node:stream/promises";
 import type { Writable } from "node:stream";
 import { contextOf, type TableContext, type WarehouseSchema } from "./context.js";
 import type { Database, Row } from "./db.js";
+import { churn } from "./customers/churn.js";
 import { clvHoldout, clvModel, clvParams, clvQuery, prepareClvPredictions } from "./customers/clv.js";
 import { keyEvents } from "./key-events.js";
 import { complaintRetention, complaints } from "./loyalty/complaints.js";
@@ -271,6 +272,12 @@ const TRACKING_TABLES: readonly TableDefinition[] = [
 
 /** The value of each customer: see docs/metrics.md. */
 const CUSTOMER_TABLES: readonly TableDefinition[] = [
+  {
+    name: "churn",
+    description: "Churn rate with Wilson 95% CI, overall and per segment: from a churn flag in the customers export, else per quarter from 180 days without an order.",
+    columns: [["quarter", V], ["segment", V], ["customers", I], ["churned", I], ["churn_rate", D], ["ci_low", D], ["ci_high", D], ["definition", V]],
+    compute: churn
+  },
   {
     name: "clv-params",
     description: "BG/NBD (r, alpha, a, b) and Gamma-Gamma (p, q, gamma) maximum-likelihood fits with log-likelihoods: calibration (first half) and full history.",

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Database } from "../loaders/db.js";
+import { tableRows } from "../loaders/tables.js";
 import { openWarehouse } from "../loaders/warehouse.js";
 import { PROJECT_DIR } from "./support/project.js";
 
@@ -46,6 +47,14 @@ describe("IBM's Telco churn export, as customers and orders", () => {
       expect(await db.rows(`SELECT rule, "column", count(*)::INT AS n FROM rejects GROUP BY ALL`)).toEqual([{ rule: "missing-value", column: "amount", n: blank }]);
       // Extra columns are kept: the published churn figure comes through ingest intact.
       expect(await db.rows(`SELECT count(*) FILTER (WHERE churn = 'Yes')::INT AS churned, count(*)::INT AS n FROM customers`)).toEqual([{ churned: 1869, n: 7043 }]);
+      // Churn, with the CRM's flag as the definition and the contract as the segment.
+      const churn = await tableRows<Record<string, unknown>>(db, "churn");
+      expect(churn.map((c) => [c.segment, c.churned, c.customers, c.churn_rate, c.definition])).toEqual([
+        ["All", 1869, 7043, 0.2654, "flag: churn"],
+        ["Month-to-month", 1655, 3875, 0.4271, "flag: churn"],
+        ["One year", 166, 1473, 0.1127, "flag: churn"],
+        ["Two year", 48, 1695, 0.0283, "flag: churn"]
+      ]);
       const total = rows.reduce((sum, d) => sum + (Number(d.TotalCharges) || 0), 0);
       const [{ revenue }] = (await db.rows(`SELECT sum(amount)::DOUBLE AS revenue FROM orders`)) as [{ revenue: number }];
       expect(revenue).toBeCloseTo(total, 2);
