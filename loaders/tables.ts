@@ -6,6 +6,8 @@ import type { Writable } from "node:stream";
 import { contextOf, type TableContext, type WarehouseSchema } from "./context.js";
 import type { Database, Row } from "./db.js";
 import { churn } from "./customers/churn.js";
+import { levers } from "./customers/levers.js";
+import { cohortRetentionQuery, rfmQuery, rfmSegmentsQuery, valueConcentrationQuery } from "./customers/rfm.js";
 import { clvHoldout, clvModel, clvParams, clvQuery, prepareClvPredictions } from "./customers/clv.js";
 import { keyEvents } from "./key-events.js";
 import { complaintRetention, complaints } from "./loyalty/complaints.js";
@@ -273,6 +275,38 @@ const TRACKING_TABLES: readonly TableDefinition[] = [
 /** The value of each customer: see docs/metrics.md. */
 const CUSTOMER_TABLES: readonly TableDefinition[] = [
   {
+    name: "rfm",
+    description: "Per customer (ids only): recency, frequency, monetary and margin, quintile scores and the named RFM segment.",
+    large: true,
+    columns: [["customer_id", V], ["recency_days", I], ["frequency", I], ["monetary", D], ["margin", D], ["r_score", I], ["f_score", I], ["m_score", I], ["segment", V]],
+    prepareQuery: async (context) => (context.schema.has("orders") ? rfmQuery(context) : null)
+  },
+  {
+    name: "rfm-segments",
+    description: "Per RFM segment (champions, loyal, at risk, hibernating, ...): customers, revenue and margin with their shares.",
+    columns: [["segment", V], ["customers", I], ["customer_share", D], ["revenue", D], ["revenue_share", D], ["margin", D], ["margin_share", D],
+      ["mean_recency_days", D], ["mean_frequency", D]],
+    prepareQuery: async (context) => rfmSegmentsQuery(context)
+  },
+  {
+    name: "value-concentration",
+    description: "Value concentration (Lorenz) curve: for each percentile of customers ranked by revenue, the cumulative share of revenue.",
+    columns: [["percentile", I], ["customer_share", D], ["revenue_share", D]],
+    query: valueConcentrationQuery
+  },
+  {
+    name: "cohort-retention",
+    description: "Cohorts by quarter of first order x quarters since: active customers and share, net revenue and revenue retention.",
+    columns: [["cohort", V], ["period", I], ["cohort_size", I], ["active", I], ["active_share", D], ["revenue", D], ["revenue_retention", D]],
+    query: cohortRetentionQuery
+  },
+  {
+    name: "levers",
+    description: "Retention levers: rewards members vs the rest, and cross-sell depth (categories bought): retention and revenue per year with 95% CIs.",
+    columns: [["lever", V], ["group", V], ["customers", I], ["retention", D], ["ci_low", D], ["ci_high", D], ["revenue_per_year", D], ["revenue_ci_low", D], ["revenue_ci_high", D]],
+    compute: levers
+  },
+  {
     name: "churn",
     description: "Churn rate with Wilson 95% CI, overall and per segment: from a churn flag in the customers export, else per quarter from 180 days without an order.",
     columns: [["quarter", V], ["segment", V], ["customers", I], ["churned", I], ["churn_rate", D], ["ci_low", D], ["ci_high", D], ["definition", V]],
@@ -289,6 +323,17 @@ const CUSTOMER_TABLES: readonly TableDefinition[] = [
     description: "Holdout check: mean purchases per customer in the second half, predicted by the first-half fit and actual, by calibration frequency.",
     columns: [["frequency", V], ["customers", I], ["actual", D], ["predicted", D]],
     compute: clvHoldout
+  },
+  {
+    name: "best-customers",
+    description: "The 100 customers with the highest three-year CLV (ids only: never names or emails), with revenue and margin to date and RFM segment.",
+    columns: [["customer_id", V], ["clv_3y", D], ["p_alive", D], ["expected_revenue_1y", D], ["revenue_to_date", D], ["margin_to_date", D], ["segment", V]],
+    prepareQuery: async (context) => {
+      const model = await clvModel(context, "full");
+      if (!model || !(await prepareClvPredictions(context))) return null;
+      return `SELECT c.customer_id, c.clv_3y, c.p_alive, c.expected_revenue_1y, r.monetary AS revenue_to_date, r.margin AS margin_to_date, r.segment
+              FROM (${clvQuery(model)}) c JOIN (${rfmQuery(context)}) r USING (customer_id) ORDER BY c.clv_3y DESC, c.customer_id LIMIT 100`;
+    }
   },
   {
     name: "clv",
