@@ -37,6 +37,14 @@ export default {
         {name: "Key drivers", path: "/drivers"}
       ]
     },
+    {
+      name: "Customers",
+      pages: [
+        {name: "Customer value", path: "/customers"},
+        {name: "Retention", path: "/retention"},
+        {name: "Retention levers", path: "/levers"}
+      ]
+    },
     {name: "Data quality", path: "/data-quality"}
   ]
 };

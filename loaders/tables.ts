@@ -336,6 +336,19 @@ const CUSTOMER_TABLES: readonly TableDefinition[] = [
     }
   },
   {
+    name: "clv-deciles",
+    description: "Customers in ten equal groups by three-year CLV: mean and range of CLV, mean P(alive), share of the total CLV.",
+    columns: [["decile", I], ["customers", I], ["mean_clv", D], ["min_clv", D], ["max_clv", D], ["mean_p_alive", D], ["clv_share", D]],
+    prepareQuery: async (context) => {
+      const model = await clvModel(context, "full");
+      if (!model || !(await prepareClvPredictions(context))) return null;
+      return `WITH c AS (SELECT clv_3y, p_alive, ntile(10) OVER (ORDER BY clv_3y DESC, customer_id) AS decile FROM (${clvQuery(model)}))
+              SELECT decile, count(*) AS customers, round(avg(clv_3y), 2) AS mean_clv, min(clv_3y) AS min_clv, max(clv_3y) AS max_clv,
+                     round(avg(p_alive), 4) AS mean_p_alive, round(sum(clv_3y) / sum(sum(clv_3y)) OVER (), 4) AS clv_share
+              FROM c GROUP BY decile ORDER BY decile`;
+    }
+  },
+  {
     name: "clv",
     description: "Per customer (ids only): P(alive), expected purchases and revenue next year, expected spend, three-year discounted CLV.",
     large: true,

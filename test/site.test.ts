@@ -118,7 +118,10 @@ describe("the overview page in Chromium", () => {
     loyalty: { charts: ["#nps-chart", "#satisfaction-chart", "#competitor-nps-chart", "#retention-chart", "#revenue-chart", "#complaints-chart"], readings: ["#loyalty-reading", "#complaints-reading"] },
     drivers: { charts: ["#drivers-chart", "#ipa-chart"], readings: ["#driver-reading"] },
     competitors: { charts: ["#heat-table", "#intervals-chart", "#perceptual-map-chart", "#preference-chart"], readings: ["#competitors-reading"] },
-    trends: { charts: ["#trends-chart"], readings: ["#trends-reading"] }
+    trends: { charts: ["#trends-chart"], readings: ["#trends-reading"] },
+    customers: { charts: ["#rfm-chart", "#concentration-chart"], readings: ["#customers-reading"] },
+    retention: { charts: ["#cohort-chart", "#churn-chart", "#clv-chart", "#holdout-chart"], readings: [] },
+    levers: { charts: ["#levers-chart"], readings: ["#levers-reading"] }
   };
 
   for (const [path, { charts, readings }] of Object.entries(VALUE_PAGES)) {
