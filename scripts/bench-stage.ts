@@ -11,8 +11,8 @@ import { ensureWarehouse, overviewOfFolder, tableOfFolder } from "../loaders/ind
 import { identifier, literal } from "../loaders/sql.js";
 
 const [stage, dataDir, workDir] = process.argv.slice(2);
-if (!dataDir || !workDir || (stage !== "ours" && stage !== "baseline")) {
-  console.error("usage: bench-stage.ts <ours|baseline> <data folder> <work folder>");
+if (!dataDir || !workDir || (stage !== "ours" && stage !== "baseline" && stage !== "clv")) {
+  console.error("usage: bench-stage.ts <ours|baseline|clv> <data folder> <work folder>");
   process.exit(2);
 }
 
@@ -49,5 +49,15 @@ async function baseline(): Promise<{ ingest: number; tables: number }> {
   return { ingest, tables: seconds(started) };
 }
 
-const result = stage === "ours" ? await ours() : await baseline();
+/** CLV end to end: ingest the orders, then both BG/NBD and Gamma-Gamma fits (clv-params). */
+async function clv(): Promise<{ ingest: number; tables: number }> {
+  let started = performance.now();
+  await ensureWarehouse({ dataDir: dataDir!, warehouseDir: workDir! });
+  const ingest = seconds(started);
+  started = performance.now();
+  await tableOfFolder(dataDir!, "clv-params", { warehouseDir: workDir! });
+  return { ingest, tables: seconds(started) };
+}
+
+const result = stage === "ours" ? await ours() : stage === "clv" ? await clv() : await baseline();
 console.log(JSON.stringify({ ...result, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }));

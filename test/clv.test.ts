@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hypergeometric2F1 } from "../loaders/customers/clv-models.js";
+import { bgNbdLogLikelihood, fitBgNbd, fitGammaGamma, gammaGammaLogLikelihood, hypergeometric2F1 } from "../loaders/customers/clv-models.js";
 import { tableOfFolder } from "../loaders/index.js";
 import { PROJECT_DIR } from "./support/project.js";
 
@@ -61,6 +61,19 @@ describe("CLV on the CDNOW sample (Fader, Hardie & Lee 2005)", () => {
     expect(once.p_alive).toBe(1); // BG/NBD: a customer who never came back has not yet had a chance to drop out
     expect(once.expected_spend).toBeCloseTo((gg.p * gg.gamma) / (gg.q - 1), 1);
     expect(clv[0]!.clv_3y).toBeGreaterThanOrEqual(clv.at(-1)!.clv_3y);
+  });
+});
+
+describe("the fitted likelihoods", () => {
+  it("equal the plain per-customer sums (bgNbdLogLikelihood, gammaGammaLogLikelihood) at the optimum", async () => {
+    const { csvParse } = await import("d3-dsv");
+    const rows = csvParse(readFileSync(join(DATASETS, "cdnow", "cdnow_customers_summary_with_transactions.csv"), "utf-8"));
+    const customers = rows.map((r) => ({ x: +r.x!, t_x: +r.t_x!, T: +r.T!, count: 1, meanSpend: +r.zbar! }));
+    const bg = fitBgNbd(customers);
+    expect(customers.reduce((s, c) => s + bgNbdLogLikelihood(bg.params, c.x, c.t_x, c.T), 0)).toBeCloseTo(bg.logLikelihood, 6);
+    const buyers = customers.filter((c) => c.x > 0);
+    const gg = fitGammaGamma(buyers);
+    expect(buyers.reduce((s, c) => s + gammaGammaLogLikelihood(gg.params, c.x, c.meanSpend), 0)).toBeCloseTo(gg.logLikelihood, 6);
   });
 });
 

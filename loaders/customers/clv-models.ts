@@ -35,10 +35,18 @@ export function bgNbdLogLikelihood({ r, alpha, a, b }: BgNbdParams, x: number, t
 /** Maximum-likelihood BG/NBD fit on log-parameters from the counts of (x, t_x, T). */
 export function fitBgNbd(counts: readonly RfmCount[]): { params: BgNbdParams; logLikelihood: number } {
   const toParams = ([lr, la, laa, lb]: number[]): BgNbdParams => ({ r: Math.exp(lr!), alpha: Math.exp(la!), a: Math.exp(laa!), b: Math.exp(lb!) });
+  // The log-gamma and log-beta terms depend on x alone, and customers share few values of x:
+  // computed once per x in each evaluation rather than once per group.
+  const xs = [...new Set(counts.map((c) => c.x))];
   const negative = (v: number[]) => {
-    const params = toParams(v);
+    const { r, alpha, a, b } = toParams(v);
+    const common = new Map(xs.map((x) => [x, gammaln(r + x) - gammaln(r) + r * Math.log(alpha) + lnBeta(a, b + x) - lnBeta(a, b)]));
     let ll = 0;
-    for (const c of counts) ll += c.count * bgNbdLogLikelihood(params, c.x, c.t_x, c.T);
+    for (const { x, t_x, T, count } of counts) {
+      const alive = -(r + x) * Math.log(alpha + T);
+      const tail = x === 0 ? alive : logSumExp(alive, Math.log(a) - Math.log(b + x - 1) - (r + x) * Math.log(alpha + t_x));
+      ll += count * (common.get(x)! + tail);
+    }
     return Number.isFinite(ll) ? -ll : Number.MAX_VALUE;
   };
   // Restarted from its own optimum: the simplex can stall on a ridge the first time.
@@ -92,10 +100,13 @@ export function gammaGammaLogLikelihood({ p, q, gamma }: GammaGammaParams, x: nu
 
 export function fitGammaGamma(buyers: readonly SpendObservation[]): { params: GammaGammaParams; logLikelihood: number } {
   const toParams = ([lp, lq, lg]: number[]): GammaGammaParams => ({ p: Math.exp(lp!), q: Math.exp(lq!), gamma: Math.exp(lg!) });
+  const xs = [...new Set(buyers.map((c) => c.x))];
   const negative = (v: number[]) => {
-    const params = toParams(v);
+    const { p, q, gamma } = toParams(v);
+    // As for BG/NBD: the log-gamma terms depend on x alone.
+    const common = new Map(xs.map((x) => [x, gammaln(p * x + q) - gammaln(p * x) - gammaln(q) + q * Math.log(gamma) + p * x * Math.log(x)]));
     let ll = 0;
-    for (const c of buyers) ll += gammaGammaLogLikelihood(params, c.x, c.meanSpend);
+    for (const { x, meanSpend: m } of buyers) ll += common.get(x)! + (p * x - 1) * Math.log(m) - (p * x + q) * Math.log(gamma + m * x);
     return Number.isFinite(ll) ? -ll : Number.MAX_VALUE;
   };
   let best = nelderMead(negative, [0, 0, 0]);
