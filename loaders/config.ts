@@ -19,8 +19,8 @@ const identifierPattern = /^[a-z][a-z0-9_]*$/;
 export const configSchema = z
   .object({
     $schema: z.string().optional().describe("Path or URL of the JSON Schema, for editors."),
-    brand: z.string().min(1).describe("Our brand, exactly as it appears in the ratings export's brand column."),
-    competitors: z.array(z.string().min(1)).min(1).describe("Competitor brands, as in the ratings export."),
+    brand: z.string().min(1).optional().describe("Our brand, exactly as it appears in the ratings export's brand column (needed with survey exports)."),
+    competitors: z.array(z.string().min(1)).min(1).optional().describe("Competitor brands, as in the ratings export (needed with survey exports)."),
     attributes: z
       .array(
         z
@@ -37,7 +37,8 @@ export const configSchema = z
           })
           .strict()
       )
-      .min(1),
+      .min(1)
+      .optional(),
     scales: z
       .object({
         rating: scale.default({ min: 1, max: 10 }),
@@ -71,10 +72,25 @@ export const configSchema = z
       })
       .strict()
       .default({ slope: 1, band: 10 }),
-    currency: z.string().regex(/^[A-Z]{3}$/, "use an ISO 4217 code such as USD").default("USD")
+    currency: z.string().regex(/^[A-Z]{3}$/, "use an ISO 4217 code such as USD").default("USD"),
+    churn: z
+      .object({
+        inactiveDays: z.number().int().min(1).default(180).describe("Without a churn flag, a customer has churned after this many days without an order."),
+        flagColumn: z.string().min(1).optional().describe("A customers column holding an explicit churn flag (yes/true/1), used instead of inactivity.")
+      })
+      .strict()
+      .default({ inactiveDays: 180 })
   })
   .strict()
   .superRefine((config, context) => {
+    const survey = [config.brand, config.competitors, config.attributes];
+    if (survey.some((v) => v !== undefined) && survey.some((v) => v === undefined)) {
+      for (const key of ["brand", "competitors", "attributes"] as const) {
+        if (config[key] === undefined) context.addIssue({ code: "custom", path: [key], message: `${key} is needed with brand, competitors and attributes: give all three or none` });
+      }
+      return;
+    }
+    if (config.brand === undefined || config.competitors === undefined || config.attributes === undefined) return;
     const brands = [config.brand, ...config.competitors];
     brands.forEach((brand, i) => {
       if (brands.indexOf(brand) !== i) {
@@ -84,14 +100,22 @@ export const configSchema = z
     for (const brand of Object.keys(config.prices ?? {})) {
       if (!brands.includes(brand)) context.addIssue({ code: "custom", path: ["prices", brand], message: `${brand} is neither the brand nor a competitor` });
     }
-    config.attributes.forEach((attribute, i) => {
-      if (config.attributes.findIndex((a) => a.id === attribute.id) !== i) {
+    const attributes = config.attributes;
+    attributes.forEach((attribute, i) => {
+      if (attributes.findIndex((a) => a.id === attribute.id) !== i) {
         context.addIssue({ code: "custom", path: ["attributes", i, "id"], message: `attribute id ${attribute.id} is listed twice` });
       }
     });
   });
 
 export type Config = z.output<typeof configSchema>;
+
+/** A config with the survey settings, which every survey table needs. */
+export type SurveyConfig = Config & Required<Pick<Config, "brand" | "competitors" | "attributes">>;
+
+export function isSurveyConfig(config: Config | undefined): config is SurveyConfig {
+  return config?.brand !== undefined && config.competitors !== undefined && config.attributes !== undefined;
+}
 
 /** The JSON Schema of `cva.config.json` (what the input may be, defaults included). */
 export function configJsonSchema(): object {

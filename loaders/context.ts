@@ -1,4 +1,4 @@
-import { configSchema, type Config } from "./config.js";
+import { configSchema, isSurveyConfig, type Config, type SurveyConfig } from "./config.js";
 import type { Database } from "./db.js";
 
 /** What a warehouse holds, so a table can adapt to optional exports and columns. */
@@ -32,9 +32,9 @@ export function memoized<T>(context: TableContext, key: string, compute: () => P
   return result;
 }
 
-/** The context has survey data to analyse: ratings, responses and a config. */
-export function hasSurvey(context: TableContext): context is TableContext & { config: Config } {
-  return context.config !== undefined && context.schema.has("ratings") && context.schema.has("responses");
+/** The context has survey data to analyse: ratings, responses and a config with the survey settings. */
+export function hasSurvey(context: TableContext): context is TableContext & { config: SurveyConfig } {
+  return isSurveyConfig(context.config) && context.schema.has("ratings") && context.schema.has("responses");
 }
 
 export const round = (x: number | null | undefined, digits: number): number | null =>

@@ -1,6 +1,7 @@
 /** The CVA Reports library: what the Framework data loaders, the `cva` CLI and the tests call. */
 import type { Writable } from "node:stream";
 import type { Database } from "./db.js";
+import { isSurveyConfig } from "./config.js";
 import { contextOf } from "./context.js";
 import { overviewFrom, type Overview } from "./overview.js";
 import { readCachedTable } from "./cached-table.js";
@@ -38,7 +39,7 @@ export function overviewOfFolder(dataDir: string, options: Omit<WarehouseOptions
 export function surveyConfigOfFolder(dataDir: string, options: Omit<WarehouseOptions, "dataDir"> = {}) {
   return withWarehouse({ ...options, dataDir }, async (db) => {
     const { config } = await contextOf(db);
-    if (!config) return null;
+    if (!isSurveyConfig(config)) return null;
     const { brand, competitors, attributes, minCellSize, fairValue, currency, scales } = config;
     return { brand, competitors, attributes, minCellSize, fairValue, currency, scales };
   });

@@ -15,6 +15,12 @@ describe("parseConfig(text)", () => {
     expect(config.scales.repurchase_intent).toEqual({ min: 1, max: 5 });
   });
 
+  it("takes the survey settings all together or not at all", () => {
+    expect(parseConfig(JSON.stringify({ churn: { inactiveDays: 90 } })).churn).toEqual({ inactiveDays: 90 });
+    expect(() => parseConfig(JSON.stringify({ brand: "Us" }))).toThrow(
+      "cva.config.json: competitors: competitors is needed with brand, competitors and attributes: give all three or none [config]");
+  });
+
   it("rejects unknown settings, so a misspelt one is not silently ignored", () => {
     expect(() => parseConfig(JSON.stringify({ ...minimal, minCelSize: 5 }))).toThrow('cva.config.json: Unrecognized key: "minCelSize" [config]');
   });
@@ -30,7 +36,8 @@ describe("docs/cva.config.schema.json", () => {
   it("is the JSON Schema generated from the config schema (run npm run schema after changing it)", () => {
     expect(readFileSync(SCHEMA_PATH, "utf-8")).toBe(schemaText());
     const schema = JSON.parse(schemaText());
-    expect(schema.required).toEqual(["brand", "competitors", "attributes"]);
+    expect(schema.required ?? []).toEqual([]); // survey settings are needed only with survey exports
+    expect(schema.properties.churn.properties.inactiveDays.default).toBe(180);
     expect(schema.properties.attributes.items.properties.group.enum).toEqual(["quality", "price"]);
   });
 });

@@ -52,6 +52,26 @@ describe("customer value tables on a hand-computed fixture", () => {
     expect(segments.find((s) => s.segment === "hibernating")).toMatchObject({ customers: 1, revenue: 200, revenue_share: 0.4082 });
   });
 
+  it("churn: a customer churns the configured number of days after their last order", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cva-churn-"));
+    const wh = mkdtempSync(join(tmpdir(), "cva-churn-wh-"));
+    try {
+      writeFileSync(join(dir, "orders.csv"), ORDERS);
+      writeFileSync(join(dir, "customers.csv"), "customer_id,segment\nC1,A\nC2,A\nC3,B\n");
+      writeFileSync(join(dir, "cva.config.json"), JSON.stringify({ churn: { inactiveDays: 60 } }));
+      const rows = (await tableOfFolder(dir, "churn", { warehouseDir: wh })) as Record<string, unknown>[];
+      // C2's last order 2024-02-01 + 60 days = 2024-04-01: churned in Q2, at risk since Q1.
+      // Q3: C1 (first order Q1) is at risk; its last order 2024-07-01 + 60 = 2024-08-30: churned in Q3.
+      expect(rows.filter((r) => r.segment === "All")).toEqual([
+        { quarter: "2024-Q2", segment: "All", customers: 2, churned: 1, churn_rate: 0.5, ci_low: 0.0945, ci_high: 0.9055, definition: "no order for 60 days" },
+        { quarter: "2024-Q3", segment: "All", customers: 2, churned: 1, churn_rate: 0.5, ci_low: 0.0945, ci_high: 0.9055, definition: "no order for 60 days" }
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(wh, { recursive: true, force: true });
+    }
+  });
+
   it("value-concentration: cumulative revenue share of customers ranked by revenue", async () => {
     expect(await table("value-concentration")).toEqual([
       { percentile: 1, customer_share: 0.3333, revenue_share: 0.4082 }, // 200 / 490

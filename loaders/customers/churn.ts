@@ -2,9 +2,7 @@ import { memoized, round, type TableContext } from "../context.js";
 import { identifier } from "../sql.js";
 import { wilsonInterval } from "../stats/intervals.js";
 
-/** Without a churn flag, a customer has churned once this many days pass without an order. */
-export const INACTIVE_DAYS = 180;
-/** Customer columns read as an explicit churn flag, in this order of preference. */
+/** Customer columns read as an explicit churn flag when the config names none, in this order. */
 export const CHURN_FLAG_COLUMNS = ["churned", "churn"];
 const TRUE_FLAGS = "('yes', 'y', 'true', 't', '1', 'churned')";
 
@@ -19,20 +17,26 @@ export interface ChurnRow {
   churn_rate: number | null;
   ci_low: number | null;
   ci_high: number | null;
-  /** "flag: churn" or "no order for 180 days". */
+  /** "flag: churn" or "no order for N days". */
   definition: string;
 }
 
 /**
- * Churn per segment, from an explicit flag in the customers export when it has one (a column
- * named churned or churn: yes/true/1), otherwise per quarter from inactivity: a customer churns
- * INACTIVE_DAYS after their last order, if that day has passed by the last order in the export.
+ * Churn per segment, from an explicit flag in the customers export when it has one (the
+ * config's churn.flagColumn, else a column named churned or churn: yes/true/1), otherwise per
+ * quarter from inactivity: a customer churns churn.inactiveDays (default 180) after their last
+ * order, if that day has passed by the last order in the export.
  */
 export function churn(context: TableContext): Promise<ChurnRow[]> {
   return memoized(context, "churn", async () => {
     if (!context.schema.has("customers")) return [];
     const segment = context.schema.has("customers", "segment") ? "coalesce(segment, '(none)')" : "'(none)'";
-    const flag = CHURN_FLAG_COLUMNS.find((c) => context.schema.has("customers", c));
+    const configured = context.config?.churn.flagColumn?.trim().toLowerCase();
+    const flag = configured ?? CHURN_FLAG_COLUMNS.find((c) => context.schema.has("customers", c));
+    if (configured && !context.schema.has("customers", configured)) {
+      throw new Error(`churn: cva.config.json names the churn flag column ${configured}, which the customers export does not have`);
+    }
+    const INACTIVE_DAYS = context.config?.churn.inactiveDays ?? 180;
     const rows = flag
       ? await context.db.rows<{ quarter: null; segment: string | null; customers: number; churned: number }>(`
           SELECT NULL AS quarter, ${segment} AS segment, count(*) AS customers,

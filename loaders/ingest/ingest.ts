@@ -1,4 +1,4 @@
-import { CONFIG_FILE, readConfig, type Config } from "../config.js";
+import { CONFIG_FILE, isSurveyConfig, readConfig, type Config, type SurveyConfig } from "../config.js";
 import { CONTRACT, CONTRACT_VERSION, SURVEY_FILES, type ColumnSpec, type FileSpec } from "../contract.js";
 import type { Database } from "../db.js";
 import { identifier, literal } from "../sql.js";
@@ -86,7 +86,7 @@ export async function ingestFolder(db: Database, dataDir: string, options: Inges
   await db.run(`CREATE TABLE ingest_meta AS SELECT $1::INTEGER AS contract_version, $2::VARCHAR AS data_dir, $3::VARCHAR AS config, $4::VARCHAR AS ignored_files`, [
     CONTRACT_VERSION, dataDir, config ? JSON.stringify(config) : null, JSON.stringify(ignored)
   ]);
-  if (config) await recordConfig(db, config);
+  if (isSurveyConfig(config)) await recordConfig(db, config);
   return { files, ignored, config };
 }
 
@@ -100,6 +100,7 @@ function missingFiles(sources: SourceFile[], config: Config | undefined): Proble
   if (survey.length) {
     for (const name of SURVEY_FILES) if (!has(name)) missing(name, `${survey[0]} is present, so the survey needs ${name} too`);
     if (!config) problems.push({ file: CONFIG_FILE, rule: "missing-file", message: "the survey exports need a cva.config.json naming our brand, the competitors and the attributes" });
+    else if (!isSurveyConfig(config)) problems.push({ file: CONFIG_FILE, rule: "config", message: "the survey exports need brand, competitors and attributes in cva.config.json" });
   }
   return problems;
 }
@@ -239,7 +240,7 @@ function columnViolations(column: ColumnSpec, config: Config | undefined): Viola
       break;
     }
     case "brand": {
-      const brands = config ? [config.brand, ...config.competitors] : [];
+      const brands = isSurveyConfig(config) ? [config.brand, ...config.competitors] : [];
       violations.push({
         column: column.name, rule: "unknown-brand",
         when: `${v} IS NOT NULL AND ${v} NOT IN (${brands.map(literal).join(", ") || "NULL"})`,
@@ -248,7 +249,7 @@ function columnViolations(column: ColumnSpec, config: Config | undefined): Viola
       break;
     }
     case "attribute": {
-      const ids = config?.attributes.map((a) => literal(a.id)) ?? [];
+      const ids = config?.attributes?.map((a) => literal(a.id)) ?? [];
       violations.push({
         column: column.name, rule: "unknown-attribute",
         when: `${v} IS NOT NULL AND ${v} NOT IN (${ids.join(", ") || "NULL"})`,
@@ -339,7 +340,7 @@ async function acceptRows(db: Database, spec: FileSpec, source: SourceFile, colu
   };
 }
 
-async function recordConfig(db: Database, config: Config): Promise<void> {
+async function recordConfig(db: Database, config: SurveyConfig): Promise<void> {
   await db.run(`CREATE TABLE brands (brand VARCHAR, is_ours BOOLEAN, position INTEGER)`);
   for (const [i, brand] of [config.brand, ...config.competitors].entries()) {
     await db.run(`INSERT INTO brands VALUES ($1, $2, $3)`, [brand, i === 0, i]);

@@ -1,3 +1,4 @@
+import type { SurveyConfig } from "../config.js";
 import { hasSurvey, memoized, round, type TableContext } from "../context.js";
 import { meanInterval, normalInterval } from "../stats/intervals.js";
 import { ratingCells, RESPONDENT_SEGMENTS, type Cell } from "./survey-cells.js";
@@ -140,10 +141,10 @@ interface Coefficient {
  * so that a respondent's ratings of several brands count as one independent unit. One SQL
  * pass over the ratings; the coefficients are a small table.
  */
-async function attachStandardErrors(context: TableContext, scores: ScoreRow[], coefficients: Coefficient[]): Promise<void> {
+async function attachStandardErrors(context: TableContext & { config: SurveyConfig }, scores: ScoreRow[], coefficients: Coefficient[]): Promise<void> {
   const { db } = context;
   await db.run(`CREATE OR REPLACE TEMP TABLE score_coefficients (wave VARCHAR, segment VARCHAR, focal VARCHAR, brand VARCHAR, attribute VARCHAR, "group" VARCHAR, a DOUBLE, m DOUBLE)`);
-  const groupOf = new Map(context.config!.attributes.map((a) => [a.id, a.group]));
+  const groupOf = new Map(context.config.attributes.map((a) => [a.id, a.group]));
   const appender = await db.connection.createAppender("score_coefficients", "main", "temp");
   for (const c of coefficients) {
     appender.appendVarchar(c.wave); appender.appendVarchar(c.segment); appender.appendVarchar(c.focal); appender.appendVarchar(c.brand);

@@ -1,3 +1,4 @@
+import type { SurveyConfig } from "../config.js";
 import type { TableContext } from "../context.js";
 import type { Moments } from "../stats/regression.js";
 import { identifier, literal } from "../sql.js";
@@ -54,7 +55,7 @@ export interface DriverMoments extends Moments {
  * answered them all (listwise). DuckDB computes every covar_samp in one pass; only the small
  * matrices come back, from which correlations, OLS and relative weights all follow.
  */
-export async function driverMoments(context: TableContext & { config: NonNullable<TableContext["config"]> }, outcome = "overall_satisfaction"): Promise<DriverMoments[]> {
+export async function driverMoments(context: TableContext & { config: SurveyConfig }, outcome = "overall_satisfaction"): Promise<DriverMoments[]> {
   const attributes = context.config.attributes.map((a) => a.id);
   const names = [...attributes.map((_, i) => `x${i}`), "y"];
   const pivot = attributes.map((id, i) => `max(score) FILTER (WHERE attribute = ${literal(id)}) AS ${identifier(`x${i}`)}`).join(", ");
