@@ -2,13 +2,10 @@ import { csvParse } from "d3-dsv";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { contextOf, type TableContext } from "../loaders/context.js";
-import type { Database } from "../loaders/db.js";
+import { describe, expect, it } from "vitest";
 import { ATTRIBUTES } from "../loaders/sample/model.js";
-import { tableRows } from "../loaders/tables.js";
-import { openWarehouse } from "../loaders/warehouse.js";
 import { PROJECT_DIR } from "./support/project.js";
+import { useSampleWarehouse } from "./support/sample-warehouse.js";
 import { surveyTables } from "./support/survey-folder.js";
 
 const DATASETS = join(PROJECT_DIR, "..", "shared", "datasets");
@@ -78,19 +75,7 @@ describe("nps and its standard error, on a hand-computed fixture", () => {
 });
 
 describe("the loyalty model on the sample data", () => {
-  let db: Database;
-  let context: TableContext;
-  let warehouseDir: string;
-  const rows = (name: string) => tableRows<Record<string, any>>(db, name, context);
-  beforeAll(async () => {
-    warehouseDir = mkdtempSync(join(tmpdir(), "cva-loyalty-sample-"));
-    db = await openWarehouse({ dataDir: join(PROJECT_DIR, "data"), warehouseDir });
-    context = await contextOf(db);
-  });
-  afterAll(() => {
-    db.close();
-    rmSync(warehouseDir, { recursive: true, force: true });
-  });
+  const { rows } = useSampleWarehouse();
 
   it("finds the attributes the generator made drive satisfaction, with their effect sizes", async () => {
     const pooled = (await rows("drivers")).filter((d) => d.wave === "All waves");

@@ -1,16 +1,12 @@
 import { csvParse } from "d3-dsv";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Matrix, SingularValueDecomposition } from "ml-matrix";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { contextOf, type TableContext } from "../loaders/context.js";
-import type { Database } from "../loaders/db.js";
+import { beforeAll, describe, expect, it } from "vitest";
 import { ATTRIBUTES, TREND, WAVES } from "../loaders/sample/model.js";
-import { tableRows } from "../loaders/tables.js";
 import { yearEarlier } from "../loaders/tracking/wave-changes.js";
-import { openWarehouse } from "../loaders/warehouse.js";
 import { PROJECT_DIR } from "./support/project.js";
+import { useSampleWarehouse } from "./support/sample-warehouse.js";
 import { surveyTables } from "./support/survey-folder.js";
 
 const DATASETS = join(PROJECT_DIR, "..", "shared", "datasets");
@@ -141,19 +137,7 @@ describe("yearEarlier(wave)", () => {
 });
 
 describe("competitor ratings and tracking on the sample data", () => {
-  let db: Database;
-  let context: TableContext;
-  let warehouseDir: string;
-  const rows = (name: string) => tableRows<Record<string, any>>(db, name, context);
-  beforeAll(async () => {
-    warehouseDir = mkdtempSync(join(tmpdir(), "cva-tracking-sample-"));
-    db = await openWarehouse({ dataDir: join(PROJECT_DIR, "data"), warehouseDir });
-    context = await contextOf(db);
-  });
-  afterAll(() => {
-    db.close();
-    rmSync(warehouseDir, { recursive: true, force: true });
-  });
+  const { rows, context } = useSampleWarehouse();
 
   it(`flags ${TREND.brand}'s ${TREND.attribute} gain as significant year over year, and no change that was not built in`, async () => {
     const changes = await rows("wave-changes");
@@ -172,7 +156,7 @@ describe("competitor ratings and tracking on the sample data", () => {
     expect(new Set(ratings.map((r) => r.breakdown))).toEqual(new Set(["All", "segment", "region"]));
     const pq = ratings.filter((r) => r.wave === WAVES.at(-1) && r.breakdown === "All" && r.attribute === "product_quality");
     expect(pq.find((r) => r.rank === 1)!.brand).toBe("Northwind");
-    for (const row of ratings.filter((r) => r.n < context.config!.minCellSize)) expect(row).toMatchObject({ suppressed: true, mean: null, rank: null });
+    for (const row of ratings.filter((r) => r.n < context().config!.minCellSize)) expect(row).toMatchObject({ suppressed: true, mean: null, rank: null });
     expect(ratings.filter((r) => r.breakdown === "All").every((r) => !r.suppressed)).toBe(true);
   });
 

@@ -1,33 +1,14 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { contextOf, type TableContext } from "../loaders/context.js";
-import type { Database } from "../loaders/db.js";
+import { describe, expect, it } from "vitest";
 import { ATTRIBUTES, COMPETITORS, OUR_BRAND, TREND, WAVES } from "../loaders/sample/model.js";
-import { TABLES, tableRows } from "../loaders/tables.js";
-import { openWarehouse } from "../loaders/warehouse.js";
-import { PROJECT_DIR } from "./support/project.js";
+import { TABLES } from "../loaders/tables.js";
+import { useSampleWarehouse } from "./support/sample-warehouse.js";
 
 // The customer value tables on the sample data recover what docs/sample-data.md says the
 // generator built in (the model's parameters are imported, not restated).
 describe("customer value analysis of the sample data", () => {
-  let db: Database;
-  let context: TableContext;
-  let warehouseDir: string;
-  const rows = (name: string) => tableRows<Record<string, any>>(db, name, context);
+  const { rows } = useSampleWarehouse();
   const first = WAVES[0];
   const last = WAVES.at(-1)!;
-
-  beforeAll(async () => {
-    warehouseDir = mkdtempSync(join(tmpdir(), "cva-value-sample-"));
-    db = await openWarehouse({ dataDir: join(PROJECT_DIR, "data"), warehouseDir });
-    context = await contextOf(db);
-  });
-  afterAll(() => {
-    db.close();
-    rmSync(warehouseDir, { recursive: true, force: true });
-  });
 
   it("every computed table's rows have exactly its declared columns, in order", async () => {
     for (const table of TABLES.filter((t) => t.compute || t.prepareQuery)) {
