@@ -10,6 +10,9 @@ const scale = z
   .strict()
   .refine((s) => s.min < s.max, { message: "min must be below max" });
 
+/** Churn without a flag: this many days without an order. */
+export const DEFAULT_INACTIVE_DAYS = 180;
+
 const identifierPattern = /^[a-z][a-z0-9_]*$/;
 
 /**
@@ -75,11 +78,11 @@ export const configSchema = z
     currency: z.string().regex(/^[A-Z]{3}$/, "use an ISO 4217 code such as USD").default("USD"),
     churn: z
       .object({
-        inactiveDays: z.number().int().min(1).default(180).describe("Without a churn flag, a customer has churned after this many days without an order."),
+        inactiveDays: z.number().int().min(1).default(DEFAULT_INACTIVE_DAYS).describe("Without a churn flag, a customer has churned after this many days without an order."),
         flagColumn: z.string().min(1).optional().describe("A customers column holding an explicit churn flag (yes/true/1), used instead of inactivity.")
       })
       .strict()
-      .default({ inactiveDays: 180 })
+      .default({ inactiveDays: DEFAULT_INACTIVE_DAYS })
   })
   .strict()
   .superRefine((config, context) => {

@@ -198,7 +198,3 @@ export const CONTRACT: readonly FileSpec[] = [
 export const SOURCE_FORMATS = { ".csv": "csv", ".tsv": "csv", ".txt": "csv", ".parquet": "parquet" } as const;
 
 export const SURVEY_FILES: readonly ExportName[] = ["responses", "ratings"];
-
-export function specOf(name: ExportName): FileSpec {
-  return CONTRACT.find((spec) => spec.name === name)!;
-}

@@ -1,3 +1,4 @@
+import { DEFAULT_INACTIVE_DAYS } from "../config.js";
 import { memoized, round, type TableContext } from "../context.js";
 import { identifier } from "../sql.js";
 import { wilsonInterval } from "../stats/intervals.js";
@@ -36,7 +37,7 @@ export function churn(context: TableContext): Promise<ChurnRow[]> {
     if (configured && !context.schema.has("customers", configured)) {
       throw new Error(`churn: cva.config.json names the churn flag column ${configured}, which the customers export does not have`);
     }
-    const INACTIVE_DAYS = context.config?.churn.inactiveDays ?? 180;
+    const inactiveDays = context.config?.churn.inactiveDays ?? DEFAULT_INACTIVE_DAYS;
     const rows = flag
       ? await context.db.rows<{ quarter: null; segment: string | null; customers: number; churned: number }>(`
           SELECT NULL AS quarter, ${segment} AS segment, count(*) AS customers,
@@ -49,8 +50,8 @@ export function churn(context: TableContext): Promise<ChurnRow[]> {
           quarters AS (SELECT DISTINCT date_trunc('quarter', ordered_at)::DATE AS q FROM orders)
           SELECT strftime(q.q, '%Y') || '-Q' || quarter(q.q) AS quarter, l.segment,
                  count(*) AS customers,
-                 count(*) FILTER (WHERE l.last_day + ${INACTIVE_DAYS} >= q.q AND l.last_day + ${INACTIVE_DAYS} < q.q + INTERVAL 3 MONTH) AS churned
-          FROM quarters q CROSS JOIN bounds b JOIN lives l ON l.first_day < q.q AND l.last_day + ${INACTIVE_DAYS} >= q.q
+                 count(*) FILTER (WHERE l.last_day + ${inactiveDays} >= q.q AND l.last_day + ${inactiveDays} < q.q + INTERVAL 3 MONTH) AS churned
+          FROM quarters q CROSS JOIN bounds b JOIN lives l ON l.first_day < q.q AND l.last_day + ${inactiveDays} >= q.q
           WHERE q.q + INTERVAL 3 MONTH <= b.as_of + 1
           GROUP BY GROUPING SETS ((1, 2), (1)) ORDER BY 1, 2 NULLS FIRST`);
     return rows.map((r) => {
@@ -58,7 +59,7 @@ export function churn(context: TableContext): Promise<ChurnRow[]> {
       return {
         quarter: r.quarter, segment: r.segment ?? "All", customers: r.customers, churned: r.churned,
         churn_rate: round(r.customers ? r.churned / r.customers : null, 4), ci_low: round(interval?.low, 4), ci_high: round(interval?.high, 4),
-        definition: flag ? `flag: ${flag}` : `no order for ${INACTIVE_DAYS} days`
+        definition: flag ? `flag: ${flag}` : `no order for ${inactiveDays} days`
       };
     });
   });
