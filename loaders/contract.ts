@@ -46,7 +46,7 @@ export interface FileSpec {
 }
 
 export type ExportName =
-  | "customers" | "orders" | "products" | "opportunities" | "tickets" | "events" | "responses" | "ratings" | "importance" | "recommendations";
+  | "customers" | "orders" | "products" | "opportunities" | "tickets" | "events" | "responses" | "ratings" | "importance" | "recommendations" | "activations";
 
 const id = (name: string): ColumnSpec => ({ name, type: "text", inHeader: true, required: true });
 const optional = (name: string, type: ColumnType = "text", more: Partial<ColumnSpec> = {}): ColumnSpec => ({ name, type, ...more });
@@ -92,6 +92,25 @@ export const CONTRACT: readonly FileSpec[] = [
     ],
     key: ["order_id"],
     references: [toCustomers, { columns: ["product_id"], file: "products", target: ["product_id"] }]
+  },
+  {
+    name: "activations",
+    description: "Optional: purchased services, licences or products that must be activated to be used; blank activated_at = not (yet) activated.",
+    columns: [
+      id("activation_id"),
+      id("customer_id"),
+      { name: "purchased_at", type: "date", inHeader: true, required: true },
+      optional("activated_at", "date"),
+      optional("order_id"),
+      optional("product_id")
+    ],
+    key: ["activation_id"],
+    references: [
+      toCustomers,
+      { columns: ["order_id"], file: "orders", target: ["order_id"] },
+      { columns: ["product_id"], file: "products", target: ["product_id"] }
+    ],
+    ordered: [["purchased_at", "activated_at"]]
   },
   {
     name: "opportunities",

@@ -6,7 +6,7 @@ import type { Writable } from "node:stream";
 import { contextOf, type TableContext, type WarehouseSchema } from "./context.js";
 import type { Database, Row } from "./db.js";
 import { churn } from "./customers/churn.js";
-import { levers } from "./customers/levers.js";
+import { activation, levers } from "./customers/levers.js";
 import { cohortRetentionQuery, rfmQuery, rfmSegmentsQuery, valueConcentrationQuery } from "./customers/rfm.js";
 import { clvHoldout, clvModel, clvParams, clvQuery, prepareClvPredictions } from "./customers/clv.js";
 import { keyEvents } from "./key-events.js";
@@ -302,9 +302,16 @@ const CUSTOMER_TABLES: readonly TableDefinition[] = [
   },
   {
     name: "levers",
-    description: "Retention levers: rewards members vs the rest, and cross-sell depth (categories bought): retention and revenue per year with 95% CIs.",
+    description: "Retention levers: rewards members vs the rest, purchases left unused vs all activated, cross-sell depth (categories bought): retention and revenue per year with 95% CIs.",
     columns: [["lever", V], ["group", V], ["customers", I], ["retention", D], ["ci_low", D], ["ci_high", D], ["revenue_per_year", D], ["revenue_ci_low", D], ["revenue_ci_high", D]],
     compute: levers
+  },
+  {
+    name: "activation",
+    description: "Purchases to activate (activations export) at least 90 days old: share activated within 90 days with 95% CI, median days, customers and value left unused; overall and per category.",
+    columns: [["category", V], ["purchases", I], ["activated", I], ["activated_share", D], ["ci_low", D], ["ci_high", D], ["median_days_to_activate", D],
+      ["customers_with_unused", I], ["unused_value", D]],
+    compute: activation
   },
   {
     name: "churn",

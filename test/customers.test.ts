@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tableOfFolder } from "../loaders/index.js";
-import { PROMOTION_COHORT } from "../loaders/sample/model.js";
+import { ACTIVATION, PROMOTION_COHORT } from "../loaders/sample/model.js";
 import { PROJECT_DIR } from "./support/project.js";
 
 // Three customers, figures by hand below. The last order day (2024-09-30) is "today".
@@ -81,6 +81,95 @@ describe("customer value tables on a hand-computed fixture", () => {
   });
 });
 
+// The levers on four customers; "today" is the last order, 2024-12-31. Customers whose first
+// order is at least 365 days old (C1-C3) are compared; C4 is too new.
+const LEVER_ORDERS = `order_id,customer_id,ordered_at,amount,product_id
+O1,C1,2023-01-05,100,P1
+O2,C1,2024-11-01,50,P2
+O3,C2,2023-02-01,200,P1
+O4,C2,2023-06-01,80,P3
+O5,C3,2023-03-01,120,P3
+O6,C3,2024-12-31,60,P1
+O7,C4,2024-08-01,90,P1
+`;
+const LEVER_PRODUCTS = `product_id,category
+P1,Software
+P2,Hardware
+P3,Services
+`;
+// A1 used after 15 days; A2 never; A3 used but not C2's first; A4 used after 122 days (> 90: unused);
+// A5 is younger than 90 days, not judged; A6 used after 4 days.
+const LEVER_ACTIVATIONS = `activation_id,customer_id,purchased_at,activated_at,order_id,product_id
+A1,C1,2023-01-05,2023-01-20,O1,P1
+A2,C2,2023-02-01,,O3,P1
+A3,C2,2023-06-01,2023-06-03,O4,P3
+A4,C3,2023-03-01,2023-07-01,O5,P3
+A5,C3,2024-12-31,,O6,P1
+A6,C4,2024-08-01,2024-08-05,O7,P1
+`;
+
+describe("retention levers and activation on a hand-computed fixture", () => {
+  let dataDir: string;
+  let warehouseDir: string;
+  const table = (name: string) => tableOfFolder(dataDir, name, { warehouseDir }) as Promise<Record<string, unknown>[]>;
+  beforeAll(() => {
+    dataDir = mkdtempSync(join(tmpdir(), "cva-levers-"));
+    warehouseDir = mkdtempSync(join(tmpdir(), "cva-levers-wh-"));
+    writeFileSync(join(dataDir, "orders.csv"), LEVER_ORDERS);
+    writeFileSync(join(dataDir, "products.csv"), LEVER_PRODUCTS);
+    writeFileSync(join(dataDir, "activations.csv"), LEVER_ACTIVATIONS);
+  });
+  afterAll(() => [dataDir, warehouseDir].forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  it("levers: retention (an order after 2024-07-04) and revenue per year by first activation and by categories bought", async () => {
+    // Revenue per year: C1 150 / (726 / 365.25) = 75.46; C2 280 / (699 / 365.25) = 146.31;
+    // C3 180 / (671 / 365.25) = 97.98. Wilson 1/2 = [0.0945, 0.9055], 1/1 = [0.2065, 1],
+    // 2/3 = [0.2077, 0.9385]; normal CIs mean ± 1.96 sd / sqrt(n).
+    expect(await table("levers")).toEqual([
+      // C2 (never activated, gone) and C3 (activated after 122 days, still buying).
+      { lever: "activation", group: "first purchase unused", customers: 2, retention: 0.5, ci_low: 0.0945, ci_high: 0.9055,
+        revenue_per_year: 122.14, revenue_ci_low: 74.78, revenue_ci_high: 169.51 },
+      { lever: "activation", group: "first purchase used", customers: 1, retention: 1, ci_low: 0.2065, ci_high: 1,
+        revenue_per_year: 75.46, revenue_ci_low: null, revenue_ci_high: null },
+      { lever: "cross-sell depth", group: "2 categories", customers: 3, retention: 0.6667, ci_low: 0.2077, ci_high: 0.9385,
+        revenue_per_year: 106.58, revenue_ci_low: 65.62, revenue_ci_high: 147.55 }
+    ]);
+  });
+
+  it("activation: purchases at least 90 days old, activated within 90 days, per category and overall", async () => {
+    // Judged: A1, A2, A3, A4, A6 (A5 is too recent). Wilson 3/5 = [0.2307, 0.8824], 1/2 as above.
+    expect(await table("activation")).toEqual([
+      // Days to activate: 15, 2, 122, 4 -> median 9.5; unused: A2 (O3 200) and A4 (O5 120).
+      { category: "All", purchases: 5, activated: 3, activated_share: 0.6, ci_low: 0.2307, ci_high: 0.8824,
+        median_days_to_activate: 9.5, customers_with_unused: 2, unused_value: 320 },
+      { category: "Services", purchases: 2, activated: 1, activated_share: 0.5, ci_low: 0.0945, ci_high: 0.9055,
+        median_days_to_activate: 62, customers_with_unused: 1, unused_value: 120 },
+      { category: "Software", purchases: 3, activated: 2, activated_share: 0.6667, ci_low: 0.2077, ci_high: 0.9385,
+        median_days_to_activate: 9.5, customers_with_unused: 1, unused_value: 200 }
+    ]);
+  });
+
+  it("rejects an activation before its purchase, and one naming an unknown customer", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cva-activations-bad-"));
+    const wh = mkdtempSync(join(tmpdir(), "cva-activations-bad-wh-"));
+    try {
+      writeFileSync(join(dir, "orders.csv"), LEVER_ORDERS);
+      writeFileSync(join(dir, "customers.csv"), "customer_id\nC1\nC2\nC3\nC4\n");
+      writeFileSync(join(dir, "activations.csv"), "activation_id,customer_id,purchased_at,activated_at\nA1,C1,2023-01-05,2023-01-04\nA2,C9,2023-01-05,\nA3,C2,2023-02-01,\n");
+      const rejects = (await tableOfFolder(dir, "rejects", { warehouseDir: wh })) as Record<string, unknown>[];
+      expect(rejects.map((r) => [r.file, r.line, r.column, r.rule])).toEqual([
+        ["activations.csv", 2, "activated_at", "out-of-order"],
+        ["activations.csv", 3, "customer_id", "orphan"]
+      ]);
+      const summary = (await tableOfFolder(dir, "ingest-summary", { warehouseDir: wh })) as Record<string, unknown>[];
+      expect(summary.find((r) => r.file === "activations.csv")).toMatchObject({ rows_read: 3, rows_accepted: 1, rows_rejected: 2 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(wh, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("customer value on the sample data", () => {
   let warehouseDir: string;
   const table = (name: string) => tableOfFolder(join(PROJECT_DIR, "data"), name, { warehouseDir }) as Promise<Record<string, any>[]>;
@@ -98,6 +187,33 @@ describe("customer value on the sample data", () => {
     const share = (cohort: string) => cohorts.find((c) => c.cohort === cohort)!.active_share;
     expect(share(PROMOTION_COHORT.quarter)).toBeLessThan(share("2024-Q1"));
     expect(share(PROMOTION_COHORT.quarter)).toBeLessThan(share("2024-Q3"));
+  });
+
+  it("finds what the sample builds into activation: engaged customers use what they buy, and stay", async () => {
+    const levers = await table("levers");
+    const unused = levers.find((l) => l.lever === "activation" && l.group === "first purchase unused")!;
+    const used = levers.find((l) => l.lever === "activation" && l.group === "first purchase used")!;
+    expect(unused.ci_high).toBeLessThan(used.ci_low);
+    // P(activated) = logistic(logit + attitude u), u ~ N(0, 1): its mean over customers, by the
+    // midpoint rule. Purchases lean to long-lived, engaged customers, so the observed share is
+    // a little higher; delays past 90 days are negligible (Gamma(2, 6) > 89 has p < 1e-5).
+    let expected = 0;
+    for (let u = -8; u < 8; u += 0.001) {
+      const m = u + 0.0005;
+      expected += (0.001 * Math.exp(-m * m / 2)) / Math.sqrt(2 * Math.PI) / (1 + Math.exp(-(ACTIVATION.logit + ACTIVATION.attitude * m)));
+    }
+    const all = (await table("activation")).find((a) => a.category === "All")!;
+    expect(all.activated_share).toBeGreaterThan(expected);
+    expect(all.activated_share).toBeLessThan(expected + 0.03);
+    // Days = 1 + floor(Gamma(2, 6)); the gamma's median m solves 1 - exp(-m/6)(1 + m/6) = 1/2.
+    let lo = 0;
+    let hi = 100;
+    while (hi - lo > 1e-9) {
+      const m = (lo + hi) / 2;
+      if (1 - Math.exp(-m / ACTIVATION.delayScale) * (1 + m / ACTIVATION.delayScale) < 0.5) lo = m;
+      else hi = m;
+    }
+    expect(all.median_days_to_activate).toBe(1 + Math.floor(lo));
   });
 
   it("ranks the best customers by CLV with ids only, and concentrates value in a few", async () => {

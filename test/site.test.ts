@@ -121,7 +121,7 @@ describe("the overview page in Chromium", () => {
     trends: { charts: ["#trends-chart"], readings: ["#trends-reading"] },
     customers: { charts: ["#rfm-chart", "#concentration-chart"], readings: ["#customers-reading"] },
     retention: { charts: ["#cohort-chart", "#churn-chart", "#clv-chart", "#holdout-chart"], readings: [] },
-    levers: { charts: ["#levers-chart"], readings: ["#levers-reading"] }
+    levers: { charts: ["#levers-chart"], readings: ["#levers-reading", "#activation-reading"] }
   };
 
   for (const [path, { charts, readings }] of Object.entries(VALUE_PAGES)) {

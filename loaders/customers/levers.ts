@@ -4,8 +4,16 @@ import { normalInterval, wilsonInterval } from "../stats/intervals.js";
 /** Retention for the levers: an order in the last 180 days, among customers at least a year old. */
 export const RECENT_DAYS = 180;
 
+/**
+ * A purchase counts as used when it is activated within this many days; only purchases at
+ * least this old when the export ends are judged, so recent ones are not unused yet.
+ */
+export const ACTIVATION_DAYS = 90;
+
+export type Lever = "rewards programme" | "activation" | "cross-sell depth";
+
 export interface LeverRow {
-  lever: "rewards programme" | "cross-sell depth";
+  lever: Lever;
   group: string;
   customers: number;
   /** Share with an order in the last RECENT_DAYS days of the export. */
@@ -18,51 +26,140 @@ export interface LeverRow {
   revenue_ci_high: number | null;
 }
 
+/** The day the export ends: the last order's date. */
+const BOUNDS = `bounds AS (SELECT max(ordered_at)::DATE AS as_of FROM orders)`;
+
+/** A lever: how it splits customers (an SQL expression, null = not in the comparison) and what it joins. */
+interface LeverSplit {
+  lever: Lever;
+  group: string;
+  join?: string;
+}
+
+function leverSplits(context: TableContext): LeverSplit[] {
+  const { schema } = context;
+  const splits: LeverSplit[] = [];
+  if (schema.has("customers", "rewards_member")) {
+    splits.push({
+      lever: "rewards programme",
+      group: `CASE WHEN c.rewards_member THEN 'members' WHEN c.rewards_member = false THEN 'not members' END`,
+      join: "LEFT JOIN customers c USING (customer_id)"
+    });
+  }
+  if (schema.has("activations")) {
+    splits.push({
+      lever: "activation",
+      group: `CASE WHEN a.unused THEN 'first purchase unused' WHEN NOT a.unused THEN 'first purchase used' END`,
+      // One purchase per customer, the first: with every purchase counted, customers who buy
+      // more have more chances to leave one unused, and they are the ones who stay.
+      // A first purchase younger than ACTIVATION_DAYS is not judged (unused is NULL).
+      join: `LEFT JOIN (SELECT x.customer_id, CASE WHEN min(x.purchased_at) <= b.as_of - ${ACTIVATION_DAYS}
+                                                THEN arg_min(${unused("x")}, (x.purchased_at, x.activation_id)) END AS unused
+                        FROM activations x CROSS JOIN bounds b GROUP BY x.customer_id, b.as_of) a
+             USING (customer_id)`
+    });
+  }
+  if (schema.has("products", "category") && schema.has("orders", "product_id")) {
+    splits.push({
+      lever: "cross-sell depth",
+      group: `CASE WHEN l.categories >= 4 THEN '4+ categories' ELSE l.categories || (CASE WHEN l.categories = 1 THEN ' category' ELSE ' categories' END) END`
+    });
+  }
+  return splits;
+}
+
+/** True when a purchase (alias `x`) was not activated within ACTIVATION_DAYS. */
+const unused = (x: string) => `(${x}.activated_at IS NULL OR ${x}.activated_at > ${x}.purchased_at + ${ACTIVATION_DAYS})`;
+
 /**
  * The retention levers, among customers whose first order is at least a year before the last
- * order in the export: rewards members against the rest, and customers by how many product
- * categories they have bought from. Differences are associations: members and broad buyers
- * may differ in other ways (the sample builds in such selection). Complaint handling is in
- * the complaint-retention table.
+ * order in the export: rewards members against the rest; customers whose first purchase to
+ * activate was left unused (not activated within 90 days) against those who used it; and customers by how
+ * many product categories they have bought from. Differences are associations: members, users
+ * and broad buyers may differ in other ways (the sample builds in such selection). Complaint
+ * handling is in the complaint-retention table.
  */
 export function levers(context: TableContext): Promise<LeverRow[]> {
   return memoized(context, "levers", async () => {
-    const groups: { lever: LeverRow["lever"]; sql: string }[] = [];
-    if (context.schema.has("customers", "rewards_member")) {
-      groups.push({ lever: "rewards programme", sql: `CASE WHEN c.rewards_member THEN 'members' WHEN c.rewards_member = false THEN 'not members' END` });
-    }
-    if (context.schema.has("products", "category") && context.schema.has("orders", "product_id")) {
-      groups.push({ lever: "cross-sell depth", sql: `CASE WHEN l.categories >= 4 THEN '4+ categories' ELSE l.categories || (CASE WHEN l.categories = 1 THEN ' category' ELSE ' categories' END) END` });
-    }
-    if (!groups.length) return [];
-    const categories = context.schema.has("products", "category") && context.schema.has("orders", "product_id")
-      ? "count(DISTINCT p.category)" : "NULL";
-    const join = categories === "NULL" ? "" : "LEFT JOIN products p USING (product_id)";
-    const customersJoin = context.schema.has("customers") ? "LEFT JOIN customers c USING (customer_id)" : "";
+    const splits = leverSplits(context);
+    if (!splits.length) return [];
+    const byCategory = context.schema.has("products", "category") && context.schema.has("orders", "product_id");
     const out: LeverRow[] = [];
-    for (const { lever, sql } of groups) {
-      if (lever === "rewards programme" && !customersJoin) continue;
+    for (const split of splits) {
       const rows = await context.db.rows<{ group: string; customers: number; retained: number; revenue: number; revenue_sd: number | null }>(`
-        WITH bounds AS (SELECT max(ordered_at)::DATE AS as_of FROM orders),
+        WITH ${BOUNDS},
         lives AS (SELECT o.customer_id, min(o.ordered_at)::DATE AS first_day, max(o.ordered_at) FILTER (WHERE o.amount >= 0)::DATE AS last_day,
-                         sum(o.amount)::DOUBLE AS revenue, ${categories} AS categories
-                  FROM orders o ${join} GROUP BY ALL)
-        SELECT ${sql} AS "group", count(*) AS customers,
+                         sum(o.amount)::DOUBLE AS revenue, ${byCategory ? "count(DISTINCT p.category)" : "NULL"} AS categories
+                  FROM orders o ${byCategory ? "LEFT JOIN products p USING (product_id)" : ""} GROUP BY ALL)
+        SELECT ${split.group} AS "group", count(*) AS customers,
                count(*) FILTER (WHERE l.last_day > b.as_of - ${RECENT_DAYS}) AS retained,
                avg(l.revenue / (date_diff('day', l.first_day, b.as_of) / 365.25)) AS revenue,
                stddev_samp(l.revenue / (date_diff('day', l.first_day, b.as_of) / 365.25)) AS revenue_sd
-        FROM lives l CROSS JOIN bounds b ${customersJoin}
+        FROM lives l CROSS JOIN bounds b ${split.join ?? ""}
         WHERE l.first_day <= b.as_of - 365
         GROUP BY 1 HAVING "group" IS NOT NULL ORDER BY 1`);
       for (const r of rows) {
         const retention = wilsonInterval(r.retained, r.customers);
         const revenue = r.customers > 1 && r.revenue_sd !== null ? normalInterval(r.revenue, r.revenue_sd / Math.sqrt(r.customers)) : null;
         out.push({
-          lever, group: r.group, customers: r.customers, retention: round(r.retained / r.customers, 4)!, ci_low: round(retention?.low, 4), ci_high: round(retention?.high, 4),
+          lever: split.lever, group: r.group, customers: r.customers, retention: round(r.retained / r.customers, 4)!,
+          ci_low: round(retention?.low, 4), ci_high: round(retention?.high, 4),
           revenue_per_year: round(r.revenue, 2), revenue_ci_low: round(revenue?.low, 2), revenue_ci_high: round(revenue?.high, 2)
         });
       }
     }
     return out;
+  });
+}
+
+export interface ActivationRow {
+  /** A product category, or All. */
+  category: string;
+  /** Purchases at least ACTIVATION_DAYS old when the export ends. */
+  purchases: number;
+  /** Of those, activated within ACTIVATION_DAYS. */
+  activated: number;
+  activated_share: number;
+  ci_low: number | null;
+  ci_high: number | null;
+  /** Median days from purchase to activation, among activated purchases. */
+  median_days_to_activate: number | null;
+  /** Customers with at least one unused purchase. */
+  customers_with_unused: number;
+  /** Net order amount of the unused purchases (needs order_id), currency. */
+  unused_value: number | null;
+}
+
+/**
+ * How much of what customers buy they put to use: purchases activated within 90 days, overall
+ * and per product category, with the customers and the money tied up in unused purchases:
+ * the outreach list for the activation lever.
+ */
+export function activation(context: TableContext): Promise<ActivationRow[]> {
+  return memoized(context, "activation", async () => {
+    if (!context.schema.has("activations") || !context.schema.has("orders")) return [];
+    const { schema } = context;
+    const byCategory = schema.has("activations", "product_id") && schema.has("products", "category");
+    const productJoin = byCategory ? "LEFT JOIN products p ON p.product_id = x.product_id" : "";
+    const orderJoin = schema.has("activations", "order_id") ? "LEFT JOIN orders o ON o.order_id = x.order_id" : "";
+    const value = orderJoin ? `sum(o.amount) FILTER (WHERE ${unused("x")})::DOUBLE` : "NULL";
+    const rows = await context.db.rows<Omit<ActivationRow, "activated_share" | "ci_low" | "ci_high">>(`
+      WITH ${BOUNDS}
+      SELECT ${byCategory ? "coalesce(p.category, '(none)')" : "NULL"} AS category, count(*) AS purchases, count(*) FILTER (WHERE NOT ${unused("x")}) AS activated,
+             median(date_diff('day', x.purchased_at, x.activated_at))::DOUBLE AS median_days_to_activate,
+             count(DISTINCT x.customer_id) FILTER (WHERE ${unused("x")}) AS customers_with_unused,
+             ${value} AS unused_value
+      FROM activations x CROSS JOIN bounds b ${productJoin} ${orderJoin}
+      WHERE x.purchased_at <= b.as_of - ${ACTIVATION_DAYS}
+      ${byCategory ? "GROUP BY GROUPING SETS ((1), ()) ORDER BY 1 NULLS FIRST" : ""}`);
+    return rows.map((r) => {
+      const interval = wilsonInterval(r.activated, r.purchases);
+      return {
+        category: r.category ?? "All", purchases: r.purchases, activated: r.activated, activated_share: round(r.activated / r.purchases, 4)!,
+        ci_low: round(interval?.low, 4), ci_high: round(interval?.high, 4),
+        median_days_to_activate: round(r.median_days_to_activate, 1), customers_with_unused: r.customers_with_unused,
+        unused_value: r.unused_value === null ? null : round(r.unused_value, 2)
+      };
+    });
   });
 }

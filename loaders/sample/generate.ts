@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CsvWriter, type CsvValue } from "./csv-writer.js";
 import {
-  ATTITUDE, ATTRIBUTES, COMPETITORS, DEALS, DEFAULT_SEED, DEFECTS, DONT_KNOW_CODE, EVENTS, HISTORY_MONTHS,
+  ACTIVATION, ATTITUDE, ATTRIBUTES, COMPETITORS, DEALS, DEFAULT_SEED, DEFECTS, DONT_KNOW_CODE, EVENTS, HISTORY_MONTHS,
   HISTORY_START, LEVERS, OUR_BRAND, PRODUCT_CATEGORIES, PROMOTION_COHORT, REFUND_RATE, REGIONS, REGION_SHARES,
   SCALES, SEGMENTS, SURVEY, TREND, WAVES, type Brand
 } from "./model.js";
@@ -72,6 +72,7 @@ export function generateSample(options: SampleOptions): SampleSummary {
   const file = (name: string, header: string[]) => new CsvWriter(join(outDir, `${name}.csv`), header);
 
   const products = writeProducts(file("products", ["product_id", "name", "category"]), random);
+  const productById = new Map(products.map((p) => [p.id, p]));
   const customersOut = file("customers", ["customer_id", "name", "email", "phone", "segment", "region", "acquired_at", "rewards_member"]);
   const ordersOut = file("orders", ["order_id", "customer_id", "ordered_at", "amount", "cost", "product_id", "quantity"]);
   const dealsOut = file("opportunities", ["opportunity_id", "closed_at", "outcome", "competitor", "reason", "amount", "customer_id", "segment"]);
@@ -87,6 +88,10 @@ export function generateSample(options: SampleOptions): SampleSummary {
   // other file of the sample unchanged.
   const recommendRandom = new Random(seed ^ 0x7ec0);
   const preferenceRandom = new Random(seed ^ 0x9ef0);
+  const activationsOut = file("activations", ["activation_id", "customer_id", "purchased_at", "activated_at", "order_id", "product_id"]);
+  const activationRandom = new Random(seed ^ 0xac71);
+  let activationSeq = 0;
+  const lastDay = monthStartDay(HISTORY_MONTHS) - 1;
   const eventsOut = file("events", ["date", "brand", "title"]);
   for (const event of EVENTS) eventsOut.write([event.date, event.brand, event.title]);
 
@@ -176,10 +181,11 @@ export function generateSample(options: SampleOptions): SampleSummary {
         const quantity = 1 + random.poisson(SEGMENTS[segmentOf[c]!]!.volume * 1.2 - 1 + 0.2);
         const amount = round2(product.price * quantity * spendFactor[c]! * random.logNormal(0, 0.08));
         const cost = round2(product.price * (1 - product.margin) * quantity);
-        orders.add(dayOfMonth, [null, customerIdOf(c), null, amount, cost, product.id, quantity]);
+        // The customer's index rides along as an eighth value, taken off before writing.
+        orders.add(dayOfMonth, [null, customerIdOf(c), null, amount, cost, product.id, quantity, c]);
         if (random.bernoulli(REFUND_RATE)) {
           const refundDay = Math.min(length - 1, dayOfMonth + 1 + random.int(20));
-          orders.add(refundDay, [null, customerIdOf(c), null, -amount, -cost, product.id, -quantity]);
+          orders.add(refundDay, [null, customerIdOf(c), null, -amount, -cost, product.id, -quantity, null]);
         }
       }
       const u = attitude[c]!;
@@ -204,8 +210,17 @@ export function generateSample(options: SampleOptions): SampleSummary {
     active = stillActive;
 
     for (const [dayOfMonth, row] of orders.drain()) {
+      const customer = row.pop() as number | null;
       row[0] = `O${pad(++orderSeq, 8)}`;
       row[2] = defects.bernoulli(DEFECTS.zeroOrderDate) ? "0000-00-00" : isoDate(first + dayOfMonth);
+      if (customer !== null && productById.get(row[5] as string)!.activated) {
+        const purchased = first + dayOfMonth;
+        const p = 1 / (1 + Math.exp(-(ACTIVATION.logit + ACTIVATION.attitude * attitude[customer]!)));
+        const activated = activationRandom.bernoulli(p) ? purchased + 1 + Math.floor(activationRandom.gamma(ACTIVATION.delayShape, ACTIVATION.delayScale)) : null;
+        activationsOut.write([
+          `A${pad(++activationSeq, 8)}`, row[1], isoDate(purchased), activated === null || activated > lastDay ? null : isoDate(activated), row[0], row[5]
+        ]);
+      }
       if (defects.bernoulli(DEFECTS.unknownCustomer)) row[1] = customerIdOf(-1);
       ordersOut.write(row);
     }
@@ -234,7 +249,7 @@ export function generateSample(options: SampleOptions): SampleSummary {
 
   const writers = {
     customers: customersOut, orders: ordersOut, opportunities: dealsOut, tickets: ticketsOut, responses: responsesOut,
-    ratings: ratingsOut, importance: importanceOut, recommendations: recommendationsOut, events: eventsOut
+    ratings: ratingsOut, importance: importanceOut, recommendations: recommendationsOut, activations: activationsOut, events: eventsOut
   };
   const summary: SampleSummary = { products: products.length };
   for (const [name, writer] of Object.entries(writers)) {
@@ -258,6 +273,8 @@ interface Product {
   id: string;
   price: number;
   margin: number;
+  /** Bought as something to activate: a licence, service plan or seat. */
+  activated: boolean;
 }
 
 const PRODUCT_NAMES: Record<string, readonly string[]> = {
@@ -275,7 +292,7 @@ function writeProducts(out: CsvWriter, random: Random): Product[] {
     for (let i = 0; i < category.products; ++i) {
       const id = `P${pad(products.length + 1, 3)}`;
       const price = round2(lo * Math.pow(hi / lo, random.uniform()));
-      products.push({ id, price, margin: category.margin });
+      products.push({ id, price, margin: category.margin, activated: ACTIVATION.categories.includes(category.id) });
       out.write([id, PRODUCT_NAMES[category.id]![i], category.id]);
     }
   }

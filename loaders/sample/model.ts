@@ -66,6 +66,23 @@ export const LEVERS = {
 } as const;
 
 /**
+ * Purchases that must be activated before they are used (licences, service plans, training
+ * seats): every order line of these categories. Whether and when it is activated comes from a
+ * random stream of its own, so the other exports do not depend on it. Engaged customers (high
+ * attitude u) put what they buy to use: P(activated) = 1 / (1 + exp(-(logit + attitude * u))).
+ * There is no direct effect on churn: the association the levers page shows runs through u.
+ */
+export const ACTIVATION = {
+  categories: ["Software", "Services", "Training"] as readonly string[],
+  /** Log-odds of activation at attitude 0 (about 83%). */
+  logit: 1.6,
+  attitude: 1.0,
+  /** Days from purchase to activation ~ 1 + Gamma(shape, scale): mean about 13 days. */
+  delayShape: 2,
+  delayScale: 6
+} as const;
+
+/**
  * The cohort effect: customers won in the 2024 spring promotion (acquired 2024-Q2) came for
  * the discount. Twice as many deals were closed that quarter and those customers churn 1.8x
  * as fast and spend 20% less.
