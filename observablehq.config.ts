@@ -1,4 +1,8 @@
 // Observable Framework configuration. See docs/architecture.md for how the build stays offline.
+import {provenanceFooter, reviewQuarters} from "./scripts/site-config.js";
+
+const quarters = reviewQuarters();
+
 export default {
   title: "CVA Reports",
   root: "src",
@@ -7,12 +11,28 @@ export default {
   // Framework's default global stylesheet loads Source Serif from Google Fonts; built pages must
   // fetch nothing from outside the site, so we use the theme's system font stack.
   globalStylesheets: [],
+  // Framework's themes plus our shared styles (KPI cards, tables behind charts, print).
+  style: "style.css",
+  // Every filter is in the URL (src/components/url-state.js), so the link to this view is the
+  // page's address; clipboard access needs a secure context, else the link is shown to copy.
+  header: `<button type="button" class="copy-link" onclick="navigator.clipboard.writeText(location.href).then(() => { this.textContent = 'Link copied'; }, () => prompt('Copy this link:', location.href))">Copy link to this view</button>`,
   // DuckDB-Wasm would download its json and parquet extensions from extensions.duckdb.org.
   // Both are built into the Wasm bundles, so nothing is installed.
   duckdb: {extensions: {json: {install: false, load: false}, parquet: {install: false, load: false}}},
   pager: false,
-  head: '<link rel="icon" href="favicon.svg" type="image/svg+xml">',
-  footer: "CVA Reports · built from your own exports; nothing leaves this site.",
+  // Framework 1.13 writes <html> without a language, and its sidebar's close control as a
+  // <label> directly inside a list: both fixed as the page loads, for assistive technology.
+  head: `<link rel="icon" href="favicon.svg" type="image/svg+xml">
+<script>
+document.documentElement.lang = "en";
+document.addEventListener("DOMContentLoaded", () => {
+  const close = document.getElementById("observablehq-sidebar-close");
+  if (close?.parentElement?.tagName === "OL") close.parentElement.before(close);
+});
+</script>`,
+  footer: provenanceFooter(),
+  // One frozen review page per quarter of data; a quarter's URL never changes.
+  dynamicPaths: quarters.map((quarter) => `/quarters/${quarter}`),
   pages: [
     {name: "Overview", path: "/"},
     {
@@ -45,6 +65,12 @@ export default {
         {name: "Retention levers", path: "/levers"}
       ]
     },
+    {
+      name: "Quarterly reviews",
+      open: false,
+      pages: quarters.toReversed().map((quarter) => ({name: quarter, path: `/quarters/${quarter}`}))
+    },
+    {name: "Methodology", path: "/methodology"},
     {name: "Data quality", path: "/data-quality"}
   ]
 };

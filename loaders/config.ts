@@ -82,7 +82,16 @@ export const configSchema = z
         flagColumn: z.string().min(1).optional().describe("A customers column holding an explicit churn flag (yes/true/1), used instead of inactivity.")
       })
       .strict()
-      .default({ inactiveDays: DEFAULT_INACTIVE_DAYS })
+      .default({ inactiveDays: DEFAULT_INACTIVE_DAYS }),
+    privacy: z
+      .object({
+        comments: z.enum(["redacted", "none"]).default("redacted")
+          .describe("Survey comments on the site: redacted (emails, phone numbers and known names masked) or none at all."),
+        names: z.array(z.string().min(2)).default([])
+          .describe("More names to mask in comments besides the CRM contacts' (staff, account managers): full names or single names.")
+      })
+      .strict()
+      .default({ comments: "redacted", names: [] })
   })
   .strict()
   .superRefine((config, context) => {

@@ -8,8 +8,10 @@ import type { Database, Row } from "./db.js";
 import { churn } from "./customers/churn.js";
 import { activation, levers } from "./customers/levers.js";
 import { cohortRetentionQuery, rfmQuery, rfmSegmentsQuery, valueConcentrationQuery } from "./customers/rfm.js";
-import { clvHoldout, clvModel, clvParams, clvQuery, prepareClvPredictions } from "./customers/clv.js";
+import { clvHoldout, clvModel, clvParams, clvQuery, customerBaseValue, prepareClvPredictions } from "./customers/clv.js";
 import { keyEvents } from "./key-events.js";
+import { kpis } from "./kpis.js";
+import { comments } from "./loyalty/comments.js";
 import { complaintRetention, complaints } from "./loyalty/complaints.js";
 import { drivers, importancePerformance } from "./loyalty/drivers.js";
 import { linkage, loyaltyGroups } from "./loyalty/linkage.js";
@@ -59,6 +61,16 @@ const INGEST_AND_REVENUE_TABLES: readonly TableDefinition[] = [
       SELECT unnest(from_json(ignored_files, '["VARCHAR"]')), NULL, NULL, 'ignored: not part of the data contract', NULL, NULL, NULL, NULL, ''
       FROM ingest_meta
       ORDER BY status, file`
+  },
+  {
+    name: "provenance",
+    description: "Where the figures come from: per export file its rows read and rejected, size and modification time; the data folder's name and the config's hash.",
+    query: () => `
+      SELECT s.file, f.export, f.rows_read, f.rows_rejected, s.bytes, strftime(s.modified_at, '%Y-%m-%d %H:%M UTC') AS modified_at,
+             regexp_extract(m.data_dir, '([^/]+)/*$', 1) AS data_folder,
+             CASE WHEN m.config IS NULL THEN NULL ELSE sha256(m.config)[:12] END AS config_hash
+      FROM ingest_sources s LEFT JOIN ingest_files f USING (file) CROSS JOIN ingest_meta m
+      ORDER BY f.export IS NULL, s.file`
   },
   {
     name: "rejects",
@@ -232,6 +244,12 @@ const LOYALTY_TABLES: readonly TableDefinition[] = [
     compute: complaints
   },
   {
+    name: "comments",
+    description: "Survey comments by wave and loyalty group (the 100 most recent of each), with emails, phone numbers and known names redacted.",
+    columns: [["wave", V], ["segment", V], ["group", V], ["overall_satisfaction", I], ["comment", V]],
+    compute: comments
+  },
+  {
     name: "complaint-retention",
     description: "Complainers whose first complaint was resolved or not: retention in the 180 days after, with Wilson 95% CIs.",
     columns: [["resolution", V], ["customers", I], ["retention", D], ["ci_low", D], ["ci_high", D]],
@@ -299,6 +317,19 @@ const CUSTOMER_TABLES: readonly TableDefinition[] = [
     description: "Cohorts by quarter of first order x quarters since: active customers and share, net revenue and revenue retention.",
     columns: [["cohort", V], ["period", I], ["cohort_size", I], ["active", I], ["active_share", D], ["revenue", D], ["revenue_retention", D]],
     query: cohortRetentionQuery
+  },
+  {
+    name: "customer-base-value",
+    description: "At the end of each quarter: customers so far and their summed three-year CLV from their orders to that day (the full fit's parameters).",
+    columns: [["quarter", V], ["customers", I], ["clv_3y", D]],
+    compute: customerBaseValue
+  },
+  {
+    name: "kpis",
+    description: "Per quarter, the executive figures (revenue, customers buying, customers kept, NPS, quality score, relative price, customer base value) with the change from the quarter before, whether it is beyond sampling noise, and whether the quarter is complete.",
+    columns: [["quarter", V], ["kpi", V], ["label", V], ["unit", V], ["value", D], ["previous_quarter", V], ["previous", D], ["change", D],
+      ["change_kind", V], ["significant", B], ["wave", V], ["complete", B]],
+    compute: kpis
   },
   {
     name: "levers",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { headToHeadReading, valueMapReading, whatWhoReading, winRateReading } from "../src/components/readings.js";
+import { formatKpi, formatKpiChange, headToHeadReading, kpiReading, valueMapReading, whatWhoReading, winRateReading } from "../src/components/readings.js";
 
 describe("the plain-language readings", () => {
   it("valueMapReading(rows, brand) names our zone and the best-value brand", () => {
@@ -58,5 +58,36 @@ describe("the tracking readings", () => {
     expect(trendsReading(rows, "2025-Q4")).toBe(
       "G rose 0.7 points on service over the year to 2025-Q4 (95% CI 0.48 to 0.88). No other brand's rating on any attribute changed significantly (2 brand-attribute comparisons, Holm-corrected).");
     expect(trendsReading(rows.slice(1), "2025-Q4")).toBe("No brand's rating on any attribute changed significantly (1 brand-attribute comparison, Holm-corrected).");
+  });
+
+  it("formatKpi and formatKpiChange write each unit and change the way the cards show them", () => {
+    expect(formatKpi(9811101.05, "currency")).toBe("$9.8M");
+    expect(formatKpi(2926, "count")).toBe("2,926");
+    expect(formatKpi(0.9035, "share")).toBe("90.4%");
+    expect(formatKpi(11.39, "score")).toBe("+11");
+    expect(formatKpi(-4.2, "score")).toBe("−4");
+    expect(formatKpi(106.26, "index")).toBe("106.3");
+    expect(formatKpi(null, "index")).toBe("–");
+    const row = { kpi: "revenue", unit: "currency", quarter: "2025-Q4", previous_quarter: "2025-Q3", change: 0.1241, change_kind: "relative", significant: null, complete: true };
+    expect(formatKpiChange(row)).toBe("▲ 12.4% vs 2025-Q3");
+    expect(formatKpiChange({ ...row, unit: "share", change: -0.0122, change_kind: "difference" })).toBe("▼ 1.2 pts vs 2025-Q3");
+    expect(formatKpiChange({ ...row, unit: "index", change: -0.02, change_kind: "difference" })).toBe("■ unchanged vs 2025-Q3");
+    expect(formatKpiChange({ ...row, change: null, previous_quarter: null })).toBe("first quarter on record");
+  });
+
+  it("kpiReading says what a figure is, how it moved and whether that is beyond noise", () => {
+    const base = { quarter: "2025-Q4", previous_quarter: "2025-Q3", wave: "2025-Q4", complete: true };
+    expect(kpiReading({ ...base, kpi: "revenue", unit: "currency", value: 9811101.05, change: 0.1241, change_kind: "relative", significant: null }))
+      .toBe("Net revenue of $9.8M in 2025-Q4 (up 12.4% from 2025-Q3).");
+    expect(kpiReading({ ...base, kpi: "revenue", unit: "currency", value: 2e6, change: -0.5, change_kind: "relative", significant: null, complete: false }))
+      .toBe("Net revenue of $2M in 2025-Q4 (down 50.0% from 2025-Q3); the quarter is not over in the export.");
+    expect(kpiReading({ ...base, kpi: "nps", unit: "score", value: 11.39, change: 6.5, change_kind: "difference", significant: false }))
+      .toBe("Net Promoter Score +11 in the 2025-Q4 survey (up 6.5 pts from 2025-Q3, within sampling noise).");
+    expect(kpiReading({ ...base, kpi: "retention", unit: "share", value: 0.9157, change: -0.0143, change_kind: "difference", significant: true }))
+      .toBe("91.6% of the customers active at the start of 2025-Q4 were kept (down 1.4 pts from 2025-Q3, beyond sampling noise).");
+    expect(kpiReading({ ...base, kpi: "quality", unit: "index", value: 106.71, change: -0.02, change_kind: "difference", significant: false }))
+      .toBe("Customers rate our quality at 106.7, where 100 is the competitors' average (unchanged from 2025-Q3).");
+    expect(kpiReading({ ...base, kpi: "price", unit: "index", value: 96.2, change: null, change_kind: null, significant: null, previous_quarter: null }))
+      .toBe("Our price is seen at 96.2 against the competitors' 100 (cheaper).");
   });
 });

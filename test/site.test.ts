@@ -1,11 +1,12 @@
 import { csvParse } from "d3-dsv";
-import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStaticServer, type StaticServer } from "../scripts/static-server.js";
 import { launchChromium } from "./support/chromium.js";
 import { ARTIFACTS_DIR, PROJECT_DIR, npmRun, scratchClone, type CommandResult } from "./support/project.js";
+import { findPii } from "./support/pii-scan.js";
 import { findRemoteReferences } from "./support/remote-references.js";
 
 // One offline build of a fresh copy of the project serves every test in this file.
@@ -35,6 +36,14 @@ describe("npm run build", () => {
   });
 });
 
+/** The sample's orders (as the contract accepts them) and survey responses, parsed with d3-dsv. */
+function sampleExports() {
+  const read = (name: string) => csvParse(readFileSync(join(PROJECT_DIR, "data", `${name}.csv`), "utf-8"));
+  const customers = new Set(read("customers").map((d) => d.customer_id));
+  const orders = read("orders").filter((d) => d.ordered_at !== "0000-00-00" && customers.has(d.customer_id));
+  return { orders, responses: read("responses") };
+}
+
 /** Collects what a reader would notice went wrong on a page: console errors, exceptions, failed fetches. */
 function watchProblems(page: Page, serverUrl: string): string[] {
   const problems: string[] = [];
@@ -60,29 +69,36 @@ describe("the overview page in Chromium", () => {
     await server?.close();
   });
 
-  it("shows the headline figures of the sample exports and renders its charts", async () => {
+  it("shows this quarter's figures, each checked against the sample exports read independently", async () => {
     expect(build.status, build.output).toBe(0);
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const problems = watchProblems(page, server.url);
-
     await page.goto(server.url, { waitUntil: "networkidle" });
     await page.locator("#revenue-by-quarter svg rect").first().waitFor();
 
-    // Independent figures: the sample CSVs parsed with d3-dsv, not through DuckDB, less the
-    // orders the data contract rejects (zero dates; customers not in the customers export).
-    const read = (name: string) => csvParse(readFileSync(join(PROJECT_DIR, "data", `${name}.csv`), "utf-8"));
-    const customers = new Set(read("customers").map((d) => d.customer_id));
-    const orders = read("orders").filter((d) => d.ordered_at !== "0000-00-00" && customers.has(d.customer_id));
-    const revenue = orders.reduce((sum, d) => sum + Number(d.amount), 0);
-    const count = (n: number) => n.toLocaleString("en-US");
-    expect(await page.locator("#kpi-customers .big").textContent()).toBe(count(read("customers").length));
-    expect(await page.locator("#kpi-orders .big").textContent()).toBe(count(orders.filter((d) => Number(d.amount) >= 0).length));
-    expect(await page.locator("#kpi-revenue .big").textContent()).toBe(`$${(revenue / 1e6).toFixed(1)}M`);
-    expect(await page.locator("#kpi-respondents .big").textContent()).toBe(count(read("responses").length));
+    // The sample CSVs parsed with d3-dsv, not through DuckDB, less the orders the data contract
+    // rejects (zero dates; customers not in the customers export). The export ends 2025-12-31.
+    const { orders, responses } = sampleExports();
+    const q4 = orders.filter((d) => d.ordered_at! >= "2025-10-01");
+    const revenue = q4.reduce((sum, d) => sum + Number(d.amount), 0);
+    expect(await page.locator("#kpi-revenue .kpi-value").textContent()).toBe(`$${(revenue / 1e6).toFixed(1)}M`);
+    const buying = new Set(q4.filter((d) => Number(d.amount) >= 0).map((d) => d.customer_id)).size;
+    expect(await page.locator("#kpi-customers .kpi-value").textContent()).toBe(buying.toLocaleString("en-US"));
+    const answers = responses.filter((d) => d.wave === "2025-Q4" && d.likelihood_to_recommend !== "").map((d) => Number(d.likelihood_to_recommend));
+    const nps = (100 * (answers.filter((x) => x >= 9).length - answers.filter((x) => x <= 6).length)) / answers.length;
+    expect(await page.locator("#kpi-nps .kpi-value").textContent()).toBe(`${nps > 0 ? "+" : "−"}${Math.abs(nps).toFixed(0)}`);
+    expect(await page.locator(".kpi").count()).toBe(7);
+    for (const reading of await page.locator(".kpi-reading").allTextContents()) expect(reading).toMatch(/^[A-Z0-9$+−].{30,}\.$/);
 
     const quarters = new Set(orders.map((d) => `${d.ordered_at!.slice(0, 4)}-Q${Math.ceil(Number(d.ordered_at!.slice(5, 7)) / 3)}`));
     expect(await page.locator("#revenue-by-quarter svg g[aria-label='bar'] rect").count()).toBe(quarters.size);
-    expect(await page.locator("#responses-by-wave svg g[aria-label='bar'] rect").count()).toBeGreaterThan(0);
+    expect(await page.locator("#overview-value-map svg g[aria-label='dot'] circle").count()).toBe(4);
+    // Links down into every report and every quarter's review.
+    const links = await page.locator("#observablehq-main a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+    for (const report of ["value-map", "quality-profile", "won-lost", "competitors", "trends", "loyalty", "drivers", "customers", "retention", "levers", "methodology", "data-quality"]) {
+      expect(links, report).toContain(`./${report}`);
+    }
+    for (const quarter of quarters) expect(links).toContain(`./quarters/${quarter}`);
 
     mkdirSync(ARTIFACTS_DIR, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS_DIR, "index.png"), fullPage: true });
@@ -146,4 +162,171 @@ describe("the overview page in Chromium", () => {
       expect(problems).toEqual([]);
     });
   }
+
+  it("opens a quarter's review page from its URL, with that quarter's figures and links to the detail pages at its wave", async () => {
+    expect(build.status, build.output).toBe(0);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems = watchProblems(page, server.url);
+    await page.goto(`${server.url}quarters/2024-Q3`, { waitUntil: "networkidle" });
+    expect(await page.locator("h1").first().textContent()).toBe("2024-Q3 review");
+    const revenue = sampleExports().orders.filter((d) => d.ordered_at! >= "2024-07-01" && d.ordered_at! < "2024-10-01").reduce((sum, d) => sum + Number(d.amount), 0);
+    expect(await page.locator("#kpi-revenue .kpi-value").textContent()).toBe(`$${(revenue / 1e6).toFixed(1)}M`);
+    expect(await page.locator("#kpi-nps .kpi-change").textContent()).toContain("vs 2024-Q2");
+    await page.locator("#quarter-value-map svg g[aria-label='dot'] circle").first().waitFor();
+    await page.screenshot({ path: join(ARTIFACTS_DIR, "quarter.png"), fullPage: true });
+    await page.locator(".details a", { hasText: "Value map" }).click();
+    await page.waitForURL(/value-map/);
+    await page.waitForLoadState("networkidle");
+    expect(new URL(page.url()).searchParams.get("wave")).toBe("2024-Q3");
+    expect(await page.locator("form select").first().locator("option:checked").textContent()).toBe("2024-Q3");
+    expect(problems).toEqual([]);
+  });
+
+  it("keeps every filter in the URL: a change updates it, a reload and a shared link restore it", async () => {
+    expect(build.status, build.output).toBe(0);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems = watchProblems(page, server.url);
+    await page.goto(`${server.url}value-map`, { waitUntil: "networkidle" });
+    // The address bar names the view shown, defaults included, so it is always a stable link.
+    expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({ wave: "2025-Q4", segment: "All" });
+    const allReading = await page.locator("#value-map-reading").textContent();
+    await page.locator("form select").nth(1).selectOption("Enterprise");
+    await page.locator("form select").first().selectOption("2025-Q1");
+    await page.waitForFunction(() => {
+      const { search } = (globalThis as any).location; // a browser global: the tests compile without the DOM library
+      return search.includes("segment=Enterprise") && search.includes("wave=2025-Q1");
+    });
+    const reading = await page.locator("#value-map-reading").textContent();
+    expect(reading).not.toBe(allReading);
+    await page.reload({ waitUntil: "networkidle" });
+    expect(await page.locator("form select").nth(1).locator("option:checked").textContent()).toBe("Enterprise");
+    expect(await page.locator("form select").first().locator("option:checked").textContent()).toBe("2025-Q1");
+    expect(await page.locator("#value-map-reading").textContent()).toBe(reading);
+
+    // A shared link in a new tab; a select whose values are not its labels (competitors' groups);
+    // a slider; and a stale value (a wave no longer in the data) falling back to the default.
+    const shared = await browser.newPage();
+    await shared.goto(`${server.url}competitors?wave=2019-Q1&group=${encodeURIComponent("region\u0000West")}`, { waitUntil: "networkidle" });
+    expect(await shared.locator("form select").first().locator("option:checked").textContent()).toBe("2025-Q4");
+    expect(await shared.locator("form select").nth(1).locator("option:checked").textContent()).toMatch(/West/);
+    expect(new URL(shared.url()).searchParams.get("wave")).toBe("2025-Q4");
+    await shared.goto(`${server.url}drivers?change=-0.3`, { waitUntil: "networkidle" });
+    expect(await shared.locator("input[type=range]").inputValue()).toBe("-0.3");
+    expect(await shared.locator("#driver-reading").textContent()).toMatch(/^Lowering .* by 0\.3 points/);
+    expect(await page.locator("button.copy-link").count()).toBe(1);
+    expect(problems).toEqual([]);
+  });
+
+  it("downloads exactly what a table shows as CSV", async () => {
+    expect(build.status, build.output).toBe(0);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    await page.goto(`${server.url}value-map?wave=2025-Q2&segment=Enterprise`, { waitUntil: "networkidle" });
+    const table = page.locator(".data-table").last();
+    const shown = await table.locator("tbody tr").evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll("td")].slice(1).map((td) => td.textContent)));
+    const [download] = await Promise.all([page.waitForEvent("download"), table.locator("button.download").click()]);
+    expect(download.suggestedFilename()).toBe("value-map-2025-Q2-Enterprise.csv");
+    const lines = readFileSync((await download.path())!, "utf-8").trimEnd().split("\r\n").map((line) => line.split(","));
+    expect(lines[0]).toEqual(["Brand", "Quality", "Low", "High", "Relative price", "Low", "High", "Distance", "Zone"]);
+    expect(lines.slice(1).map((cells) => cells.map((c) => (c === "" ? "" : String(Number.isNaN(Number(c)) ? c : Number(c)))))).toEqual(
+      shown.map((cells) => cells.map((c) => (c === "" ? "" : String(Number.isNaN(Number((c ?? "").replace(/,/g, ""))) ? c : Number((c ?? "").replace(/,/g, "")))))));
+  });
+
+  const EVERY_PAGE = ["", "methodology", "data-quality", "quarters/2025-Q4", "quarters/2023-Q1", ...Object.keys(VALUE_PAGES)];
+
+  it("has no serious or critical accessibility violation (axe-core, WCAG 2.1 AA) on any page, light or dark", async () => {
+    expect(build.status, build.output).toBe(0);
+    const axe = readFileSync(join(PROJECT_DIR, "node_modules", "axe-core", "axe.min.js"), "utf-8");
+    const violations: string[] = [];
+    for (const colorScheme of ["light", "dark"] as const) {
+      for (const path of EVERY_PAGE) {
+        const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme });
+        await page.goto(`${server.url}${path}`, { waitUntil: "networkidle" });
+        await page.addScriptTag({ content: axe });
+        const result = await page.evaluate(() => (globalThis as any).axe.run((globalThis as any).document, { runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] }));
+        for (const v of result.violations as { id: string; impact: string; nodes: { target: string[] }[] }[]) {
+          if (v.impact === "serious" || v.impact === "critical") violations.push(`${colorScheme} /${path}: ${v.id} (${v.impact}) at ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+        }
+        await page.close();
+      }
+    }
+    expect(violations).toEqual([]);
+  }, 240_000);
+
+  it("keeps the overview under 1.5 MB of transfer, and loads DuckDB-Wasm on no page", async () => {
+    expect(build.status, build.output).toBe(0);
+    const weights: Record<string, number> = {};
+    const duckdb: string[] = [];
+    for (const path of EVERY_PAGE) {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const bodies: Promise<number>[] = [];
+      page.on("response", (response) => bodies.push(response.body().then((b) => b.length, () => 0)));
+      page.on("request", (request) => /duckdb/i.test(request.url()) && duckdb.push(`/${path}: ${request.url()}`));
+      await page.goto(`${server.url}${path}`, { waitUntil: "networkidle" });
+      weights[`/${path}`] = (await Promise.all(bodies)).reduce((a, b) => a + b, 0);
+      await page.close();
+    }
+    mkdirSync(ARTIFACTS_DIR, { recursive: true });
+    writeFileSync(join(ARTIFACTS_DIR, "page-weight.json"), JSON.stringify(weights, null, 2) + "\n");
+    console.log(`bytes fetched per page (uncompressed):\n${Object.entries(weights).map(([p, b]) => `  ${p.padEnd(22)} ${(b / 1024).toFixed(0).padStart(6)} KB`).join("\n")}`);
+    expect(weights["/"]).toBeLessThan(1.5e6);
+    expect(duckdb).toEqual([]);
+  }, 120_000);
+});
+
+describe("printing", () => {
+  it("npm run pdf renders chosen pages, filters included, to PDF for the quarterly pack", () => {
+    expect(build.status, build.output).toBe(0);
+    const out = join(clone, "pack");
+    const result = npmRun(clone, "pdf", { args: ["quarters/2025-Q4", "value-map?segment=Enterprise", "--out", out] });
+    expect(result.status, result.output).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(["quarters-2025-Q4.pdf", "value-map-segment-Enterprise.pdf"]);
+    for (const file of readdirSync(out)) {
+      const pdf = readFileSync(join(out, file));
+      expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
+      expect(pdf.length).toBeGreaterThan(20_000);
+    }
+  });
+});
+
+describe("the print stylesheet", () => {
+  it("drops the sidebar and controls' chrome, keeps the provenance footer, and never cuts a card", async () => {
+    expect(build.status, build.output).toBe(0);
+    const server = await startStaticServer(dist);
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1100, height: 1400 } });
+      await page.goto(`${server.url}quarters/2025-Q4`, { waitUntil: "networkidle" });
+      await page.emulateMedia({ media: "print" });
+      const style = (selector: string, property: string) => page.locator(selector).first().evaluate((e, p) => (globalThis as any).getComputedStyle(e).getPropertyValue(p), property);
+      expect(await style("#observablehq-sidebar", "display")).toBe("none");
+      expect(await style("button.copy-link", "display")).toBe("none");
+      expect(await style("#observablehq-footer", "display")).toBe("block");
+      expect(await style(".kpi", "break-inside")).toBe("avoid");
+      expect(await style("#quarter-value-map", "break-inside")).toBe("avoid");
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  });
+});
+
+describe("privacy of the built site", () => {
+  it("no name, email or phone number from the exports, nor any personal detail of a comment, is in any file of dist/", () => {
+    expect(build.status, build.output).toBe(0);
+    const read = (name: string) => csvParse(readFileSync(join(PROJECT_DIR, "data", `${name}.csv`), "utf-8"));
+    const raw = readFileSync(join(PROJECT_DIR, "data", "responses.csv"), "utf-8");
+    const pii = {
+      names: read("customers").map((d) => d.name!),
+      emails: read("customers").map((d) => d.email!),
+      phones: read("customers").map((d) => d.phone!),
+      // Comments with personal details, in the sample generator's phrasing (loaders/sample/people.ts).
+      commentNames: [...raw.matchAll(/Thanks to (.+?) for the help/g)].map((m) => m[1]!),
+      commentEmails: [...raw.matchAll(/reach me at (\S+)\./g)].map((m) => m[1]!),
+      commentPhones: [...raw.matchAll(/call me back on ([^.]+)\./g)].map((m) => m[1]!)
+    };
+    for (const [kind, values] of Object.entries(pii)) expect(values.length, kind).toBeGreaterThan(10);
+    const scan = findPii(dist, [...pii.names, ...pii.commentNames], [...pii.emails, ...pii.commentEmails], [...pii.phones, ...pii.commentPhones]);
+    expect(scan.filesScanned).toBeGreaterThan(50);
+    expect(scan.hits).toEqual([]);
+  });
 });

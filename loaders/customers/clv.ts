@@ -173,3 +173,68 @@ export function clvQuery(model: ClvModel): string {
     FROM clv_statistics_full s JOIN temp.clv_predictions p ON p.x = s.x AND p.t_x = s.t_x AND p."T" = s."T"
     ORDER BY clv_3y DESC, s.customer_id`;
 }
+
+export interface BaseValueRow {
+  /** Calendar quarter, e.g. `2025-Q3`; its value is as of its last day (or the last order). */
+  quarter: string;
+  /** Customers with a first order by then. */
+  customers: number;
+  /** Their summed three-year CLV, discounted, currency. */
+  clv_3y: number;
+}
+
+/**
+ * The value of the customer base at the end of every quarter: each customer's three-year CLV
+ * from their orders up to that day, with the full fit's parameters (one model, so quarters
+ * differ by what customers did, not by a refit). Recency and age are rounded to whole periods
+ * so the BG/NBD expectations are computed once per (x, t_x, T) group whatever the number of
+ * customers; on the sample the rounding moves the total by under 0.1% (tested: under 0.2%).
+ */
+export function customerBaseValue(context: TableContext): Promise<BaseValueRow[]> {
+  return memoized(context, "customer-base-value", async () => {
+    const model = await clvModel(context, "full");
+    if (!model) return [];
+    const groups = await context.db.rows<{ quarter: string; x: number; t_x: number; T: number; count: number; spenders: number; spend: number | null }>(`
+      WITH bounds AS (SELECT max(ordered_at)::DATE AS last_day FROM orders WHERE amount >= 0),
+      days AS (SELECT customer_id, ordered_at::DATE AS day, sum(amount)::DOUBLE AS amount FROM orders WHERE amount >= 0 GROUP BY ALL),
+      firsts AS (SELECT customer_id, min(day) AS first_day FROM days GROUP BY ALL),
+      by_quarter AS (
+        SELECT d.customer_id, date_trunc('quarter', d.day)::DATE AS q, count(*) AS n, max(d.day) AS last_day,
+               coalesce(sum(d.amount) FILTER (WHERE d.day > f.first_day), 0) AS repeat_spend
+        FROM days d JOIN firsts f USING (customer_id) GROUP BY ALL),
+      running AS (
+        SELECT customer_id, q, sum(n) OVER w AS n, max(last_day) OVER w AS last_day, sum(repeat_spend) OVER w AS repeat_spend
+        FROM by_quarter WINDOW w AS (PARTITION BY customer_id ORDER BY q)),
+      quarters AS (SELECT DISTINCT q FROM by_quarter),
+      state AS (
+        SELECT g.q, f.first_day, r.n - 1 AS x, r.last_day, r.repeat_spend, least(g.q + INTERVAL 3 MONTH - INTERVAL 1 DAY, b.last_day)::DATE AS q_end
+        FROM firsts f JOIN quarters g ON g.q >= date_trunc('quarter', f.first_day) CROSS JOIN bounds b
+        ASOF JOIN running r ON r.customer_id = f.customer_id AND g.q >= r.q)
+      SELECT strftime(q, '%Y') || '-Q' || quarter(q) AS quarter, x,
+             round(date_diff('day', first_day, last_day) / ${PERIOD_DAYS}) AS t_x, round(date_diff('day', first_day, q_end) / ${PERIOD_DAYS}) AS "T",
+             count(*) AS count, count(*) FILTER (WHERE x > 0 AND repeat_spend > 0) AS spenders,
+             sum(repeat_spend / x) FILTER (WHERE x > 0 AND repeat_spend > 0) AS spend
+      FROM state GROUP BY ALL`);
+    const discounted = new Map<string, number>();
+    const totals = new Map<string, { customers: number; clv: number }>();
+    const d = 1 + ANNUAL_DISCOUNT;
+    for (const g of groups) {
+      const key = `${g.x} ${g.t_x} ${g.T}`;
+      let purchases = discounted.get(key);
+      if (purchases === undefined) {
+        const [y1, y2, y3] = [1, 2, 3].map((years) => expectedPurchases(model.bgNbd, years * HORIZON_PERIODS, g.x, g.t_x, g.T)) as [number, number, number];
+        discounted.set(key, (purchases = y1 / d + (y2 - y1) / d ** 2 + (y3 - y2) / d ** 3));
+      }
+      // Gamma-Gamma is linear in a customer's mean spend m, so a group's spend sums exactly.
+      const gg = model.gammaGamma;
+      const spend = gg
+        ? (g.spenders ? (gg.p * (g.spenders * gg.gamma + g.x * g.spend!)) / (gg.p * g.x + gg.q - 1) : 0) + (g.count - g.spenders) * model.populationSpend!
+        : (g.spend ?? 0);
+      const total = totals.get(g.quarter) ?? { customers: 0, clv: 0 };
+      total.customers += g.count;
+      total.clv += purchases * spend;
+      totals.set(g.quarter, total);
+    }
+    return [...totals].sort(([a], [b]) => a.localeCompare(b)).map(([quarter, t]) => ({ quarter, customers: t.customers, clv_3y: round(t.clv, 2)! }));
+  });
+}

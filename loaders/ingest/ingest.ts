@@ -1,3 +1,5 @@
+import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { CONFIG_FILE, isSurveyConfig, readConfig, type Config, type SurveyConfig } from "../config.js";
 import { CONTRACT, CONTRACT_VERSION, SURVEY_FILES, type ColumnSpec, type FileSpec } from "../contract.js";
 import type { Database } from "../db.js";
@@ -82,6 +84,13 @@ export async function ingestFolder(db: Database, dataDir: string, options: Inges
   await db.run(`CREATE TABLE ingest_files (file VARCHAR, export VARCHAR, format VARCHAR, rows_read BIGINT, rows_accepted BIGINT, rows_rejected BIGINT, dont_know BIGINT)`);
   for (const f of files) {
     await db.run(`INSERT INTO ingest_files VALUES ($1, $2, $3, $4, $5, $6, $7)`, [f.file, f.export, f.format, f.rowsRead, f.rowsAccepted, f.rowsRejected, f.dontKnow]);
+  }
+  // Sizes and modification times, for the provenance line every page shows.
+  await db.run(`CREATE TABLE ingest_sources (file VARCHAR, bytes BIGINT, modified_at TIMESTAMP)`);
+  const configPath = join(dataDir, CONFIG_FILE);
+  for (const source of [...sources.map((s) => ({ fileName: s.fileName, path: s.path })), ...(existsSync(configPath) ? [{ fileName: CONFIG_FILE, path: configPath }] : [])]) {
+    const stat = statSync(source.path);
+    await db.run(`INSERT INTO ingest_sources VALUES ($1, $2, make_timestamp($3::BIGINT))`, [source.fileName, stat.size, Math.round(stat.mtimeMs * 1000)]);
   }
   await db.run(`CREATE TABLE ingest_meta AS SELECT $1::INTEGER AS contract_version, $2::VARCHAR AS data_dir, $3::VARCHAR AS config, $4::VARCHAR AS ignored_files`, [
     CONTRACT_VERSION, dataDir, config ? JSON.stringify(config) : null, JSON.stringify(ignored)

@@ -3,3 +3,19 @@
 // than its margins draws bars of negative width, so charts never go below this width: on a
 // very narrow screen they scroll instead.
 export const MIN_CHART_WIDTH = 360;
+
+import * as Plot from "npm:@observablehq/plot";
+
+/**
+ * Plot.plot for the reports: the chart is one image to assistive technology, named by its
+ * ariaLabel, with the table behind it (chartTable) as its text alternative. Plot labels each
+ * mark's group (aria-label="bar"), which ARIA forbids on a group without a role; those groups
+ * are hidden from the accessibility tree instead, and keep their labels for the tests.
+ */
+export function plot(options) {
+  const figure = Plot.plot(options);
+  const svg = figure.tagName.toLowerCase() === "svg" ? figure : figure.querySelector("svg[aria-label]") ?? figure.querySelector("svg");
+  if (svg && options.ariaLabel) svg.setAttribute("role", "img");
+  for (const group of figure.querySelectorAll("svg g[aria-label]")) group.setAttribute("aria-hidden", "true");
+  return figure;
+}

@@ -124,3 +124,53 @@ function d3group(items, key) {
   for (const item of items) map.set(key(item), [...(map.get(key(item)) ?? []), item]);
   return map;
 }
+
+/** A figure of the kpis table in its unit: $9.8M, 2,926, 90.4%, +11, 106.3. */
+export function formatKpi(value, unit) {
+  if (value === null || value === undefined) return "–";
+  switch (unit) {
+    case "currency": return compactMoney(value);
+    case "count": return Math.round(value).toLocaleString("en-US");
+    case "share": return `${(Math.round(1000 * value) / 10).toFixed(1)}%`;
+    case "score": return `${value > 0 ? "+" : value < 0 ? "−" : ""}${Math.abs(value).toFixed(0)}`;
+    default: return value.toFixed(1);
+  }
+}
+
+/** The size of a kpis row's change: "12.4%" (relative) or "1.2 pts" (difference). */
+function changeSize(row) {
+  return row.change_kind === "relative" ? `${(100 * Math.abs(row.change)).toFixed(1)}%` : `${Math.abs(row.unit === "share" ? 100 * row.change : row.change).toFixed(1)} pts`;
+}
+
+/** A kpis row's change: "▲ 12.4% vs 2025-Q3", "▼ 1.2 pts vs 2025-Q3". */
+export function formatKpiChange(row) {
+  if (row.change === null || row.change === undefined) return row.previous_quarter ? "" : "first quarter on record";
+  if (unchanged(row)) return `■ unchanged vs ${row.previous_quarter}`;
+  return `${row.change > 0 ? "▲" : "▼"} ${changeSize(row)} vs ${row.previous_quarter}`;
+}
+
+/** A change too small to show at one decimal. */
+const unchanged = (row) => /^0\.0\D/.test(changeSize(row));
+
+/** A kpis row -> one plain sentence for the executive, with whether its change is real. */
+export function kpiReading(row) {
+  const value = formatKpi(row.value, row.unit);
+  const noise = row.significant === false ? ", within sampling noise" : row.significant ? ", beyond sampling noise" : "";
+  const delta = row.change === null || row.change === undefined ? ""
+    : unchanged(row) ? ` (unchanged from ${row.previous_quarter})`
+    : ` (${row.change > 0 ? "up" : "down"} ${changeSize(row)} from ${row.previous_quarter}${noise})`;
+  switch (row.kpi) {
+    case "revenue": return `Net revenue of ${value} in ${row.quarter}${delta}${row.complete ? "" : "; the quarter is not over in the export"}.`;
+    case "customers": return `${value} customers bought in ${row.quarter}${delta}.`;
+    case "retention": return `${value} of the customers active at the start of ${row.quarter} were kept${delta}.`;
+    case "nps": return `Net Promoter Score ${value} in the ${row.wave} survey${delta}.`;
+    case "quality": return `Customers rate our quality at ${value}, where 100 is the competitors' average${delta}.`;
+    case "price": return `Our price is seen at ${value} against the competitors' 100${row.value > 100 ? " (dearer)" : " (cheaper)"}${delta}.`;
+    case "clv": return `The customer base is worth ${value} over the next three years${delta}.`;
+    default: return `${row.label}: ${value}${delta}.`;
+  }
+}
+
+function compactMoney(x) {
+  return new Intl.NumberFormat("en-US", {style: "currency", currency: "USD", notation: "compact", minimumFractionDigits: 0, maximumFractionDigits: 1}).format(x);
+}

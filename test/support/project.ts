@@ -29,8 +29,9 @@ export interface CommandResult {
 }
 
 /** Runs `npm run <script>` in `dir`; with `offline`, inside a new network namespace (needs root). */
-export function npmRun(dir: string, script: string, { offline = false, env = {} as Record<string, string> } = {}): CommandResult {
-  const command = offline ? ["unshare", "--net", "npm", "run", script] : ["npm", "run", script];
+export function npmRun(dir: string, script: string, { offline = false, env = {} as Record<string, string>, args = [] as string[] } = {}): CommandResult {
+  const npm = ["npm", "run", script, ...(args.length ? ["--", ...args] : [])];
+  const command = offline ? ["unshare", "--net", ...npm] : npm;
   const result = spawnSync(command[0]!, command.slice(1), {
     cwd: dir,
     env: { ...process.env, ...env },

@@ -1,0 +1,62 @@
+/**
+ * What observablehq.config.ts takes from the data: the quarters that get a review page, and
+ * the provenance footer. Both read the tables scripts/prepare-site.ts precomputed, so the
+ * config loads neither DuckDB nor the computations.
+ */
+import { readCachedTable } from "../loaders/cached-table.js";
+import { dataFolderFrom } from "../loaders/data-folder.js";
+
+interface ProvenanceRow {
+  file: string;
+  export: string | null;
+  rows_read: number | null;
+  rows_rejected: number | null;
+  bytes: number;
+  modified_at: string;
+  data_folder: string;
+  config_hash: string | null;
+}
+
+const QUARTER = /^\d{4}-Q[1-4]$/;
+
+export interface SiteOptions {
+  /** The data folder (default: CVA_DATA, else data/). */
+  dataDir?: string;
+  /** Where its warehouse and table cache live (default: .cva/ or CVA_WAREHOUSE). */
+  warehouseDir?: string;
+}
+
+/** Quarters with a review page, oldest first: every quarter of the kpis table. */
+export function reviewQuarters({ dataDir = dataFolderFrom(), warehouseDir }: SiteOptions = {}): string[] {
+  const rows = (readCachedTable(dataDir, "kpis", warehouseDir) ?? []) as { quarter: string }[];
+  return [...new Set(rows.map((r) => r.quarter))].filter((q) => QUARTER.test(q)).sort();
+}
+
+const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const count = (n: number) => n.toLocaleString("en-US");
+
+/**
+ * The footer of every page: when the site was built, from which folder and files (rows,
+ * modification times), how many rows were rejected (linking to the data-quality page) and the
+ * hash of the config in force. Only the folder's name is shown, never its full path.
+ */
+export function provenanceFooter({ dataDir = dataFolderFrom(), warehouseDir, builtAt = new Date() }: SiteOptions & { builtAt?: Date } = {}): string {
+  const rows = readCachedTable(dataDir, "provenance", warehouseDir) as ProvenanceRow[] | undefined;
+  const built = `${builtAt.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+  const tagline = `<p class="tagline">CVA Reports · built from your own exports; nothing leaves this site.</p>`;
+  if (!rows?.length) return `<div class="provenance">Built ${built}.</div>${tagline}`;
+  const exports = rows.filter((r) => r.export !== null);
+  const rejected = exports.reduce((sum, r) => sum + (r.rows_rejected ?? 0), 0);
+  const { data_folder: folder, config_hash: hash } = rows[0]!;
+  const summary = [
+    `Built ${built} from <code>${escape(folder)}/</code>`,
+    `${exports.length} export file${exports.length === 1 ? "" : "s"}, ${count(exports.reduce((sum, r) => sum + (r.rows_read ?? 0), 0))} rows`,
+    `<a href="/data-quality">${count(rejected)} row${rejected === 1 ? "" : "s"} rejected</a>`,
+    hash ? `config <code>${escape(hash)}</code>` : "no config"
+  ].join(" · ");
+  const table = rows.map((r) => `<tr><td>${escape(r.file)}</td><td>${r.rows_read === null ? "" : count(r.rows_read)}</td><td>${r.rows_rejected === null ? "" : count(r.rows_rejected)}</td><td>${escape(r.modified_at)}</td></tr>`).join("");
+  // The link stays out of <summary>: a control inside another is unreachable by keyboard.
+  return `<div class="provenance" id="provenance"><p>${summary}</p>
+<details><summary>Export files</summary>
+<table><thead><tr><th>File</th><th>Rows read</th><th>Rejected</th><th>Modified</th></tr></thead><tbody>${table}</tbody></table></details></div>${tagline}`;
+}
