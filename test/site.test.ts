@@ -152,6 +152,8 @@ describe("the overview page in Chromium", () => {
         await svg.waitFor();
         expect(await svg.getAttribute("aria-label"), chart).toMatch(/chart|map/i);
         expect(await svg.locator("g[aria-label] > *").count(), `${path} ${chart}`).toBeGreaterThan(3);
+        // Its text alternative: the table behind it, in the same card.
+        expect(await page.locator(`${chart} details.chart-table table`).count(), `${path} ${chart} table`).toBe(1);
       }
       for (const reading of readings) {
         const text = (await page.locator(reading).textContent()) ?? "";
@@ -241,6 +243,9 @@ describe("the overview page in Chromium", () => {
       for (const path of EVERY_PAGE) {
         const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme });
         await page.goto(`${server.url}${path}`, { waitUntil: "networkidle" });
+        // Dark-theme screenshots of every page, and the light one of pages no other test takes.
+        const name = path.replaceAll("/", "-") || "index";
+        if (colorScheme === "dark" || path === "methodology") await page.screenshot({ path: join(ARTIFACTS_DIR, `${name}${colorScheme === "dark" ? "-dark" : ""}.png`), fullPage: true });
         await page.addScriptTag({ content: axe });
         const result = await page.evaluate(() => (globalThis as any).axe.run((globalThis as any).document, { runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] }));
         for (const v of result.violations as { id: string; impact: string; nodes: { target: string[] }[] }[]) {
