@@ -1,5 +1,8 @@
 import { DuckDBConnection, DuckDBInstance, DuckDBTypeId, type DuckDBResultReader, type DuckDBValue } from "@duckdb/node-api";
 
+/** DuckDB's memory cap unless CVA_MEMORY_LIMIT says otherwise. */
+export const DEFAULT_MEMORY_LIMIT = "3GB";
+
 /** A JSON-ready value: what our tables hold once read out of DuckDB. */
 export type Scalar = string | number | boolean | null;
 export type Row = Record<string, Scalar>;
@@ -15,9 +18,15 @@ export class Database {
     readonly connection: DuckDBConnection
   ) {}
 
-  /** Opens a database file, or an in-memory database when `path` is omitted. */
+  /**
+   * Opens a database file, or an in-memory database when `path` is omitted. DuckDB's memory
+   * is capped (CVA_MEMORY_LIMIT, default 3GB; it spills to disk beyond), so that a build on a
+   * shared machine stays within a predictable footprint whatever the size of the exports.
+   */
   static async open(path = ":memory:", { readOnly = false } = {}): Promise<Database> {
-    const instance = await DuckDBInstance.create(path, readOnly ? { access_mode: "READ_ONLY" } : {});
+    const options: Record<string, string> = { memory_limit: process.env.CVA_MEMORY_LIMIT ?? DEFAULT_MEMORY_LIMIT };
+    if (readOnly) options.access_mode = "READ_ONLY";
+    const instance = await DuckDBInstance.create(path, options);
     return new Database(instance, await instance.connect());
   }
 

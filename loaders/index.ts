@@ -16,7 +16,7 @@ export { ingestFolder, type FileSummary, type IngestResult } from "./ingest/inge
 export { formatProblem, IngestError, type Problem } from "./ingest/problems.js";
 export { overviewFrom, type Overview, type QuarterRevenue, type WaveResponses } from "./overview.js";
 export { contextOf, type TableContext } from "./context.js";
-export { TABLE_FORMATS, TABLES, tableNamed, tableRows, writeTable, type TableFormat } from "./tables.js";
+export { TABLE_FAMILIES, TABLE_FORMATS, TABLES, tableNamed, tableRows, writeTable, type TableFormat } from "./tables.js";
 export { DEFAULT_WAREHOUSE_DIR, ensureWarehouse, openWarehouse, type WarehouseOptions } from "./warehouse.js";
 export { precomputeTables } from "./table-cache.js";
 

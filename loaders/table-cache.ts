@@ -12,7 +12,7 @@ import { tableCacheDirOf } from "./warehouse-key.js";
  * customer are left out: pages read their summaries. Returns the number of tables computed
  * (0 when the cache was current).
  */
-export async function precomputeTables(options: WarehouseOptions): Promise<number> {
+export async function precomputeTables(options: WarehouseOptions & { onTable?: (name: string, seconds: number) => void }): Promise<number> {
   const { path } = await ensureWarehouse(options);
   const dir = tableCacheDirOf(path);
   if (existsSync(join(dir, "complete"))) return 0;
@@ -22,7 +22,11 @@ export async function precomputeTables(options: WarehouseOptions): Promise<numbe
   const db = await Database.open(path, { readOnly: true });
   try {
     const context = await contextOf(db);
-    for (const table of TABLES.filter((t) => !t.large)) writeFileSync(join(scratch, `${table.name}.json`), JSON.stringify(await tableRows(db, table.name, context)));
+    for (const table of TABLES.filter((t) => !t.large)) {
+      const started = performance.now();
+      writeFileSync(join(scratch, `${table.name}.json`), JSON.stringify(await tableRows(db, table.name, context)));
+      options.onTable?.(table.name, (performance.now() - started) / 1000);
+    }
   } finally {
     db.close();
   }

@@ -405,6 +405,15 @@ const CUSTOMER_TABLES: readonly TableDefinition[] = [
  */
 export const TABLES: readonly TableDefinition[] = [...INGEST_AND_REVENUE_TABLES, ...VALUE_TABLES, ...LOYALTY_TABLES, ...TRACKING_TABLES, ...CUSTOMER_TABLES];
 
+/** The tables by family, as the benchmark times them. */
+export const TABLE_FAMILIES: Readonly<Record<string, readonly TableDefinition[]>> = {
+  "ingest and revenue": INGEST_AND_REVENUE_TABLES,
+  "customer value analysis": VALUE_TABLES,
+  "loyalty": LOYALTY_TABLES,
+  "competitor tracking": TRACKING_TABLES,
+  "value of each customer": CUSTOMER_TABLES
+};
+
 export function tableNamed(name: string): TableDefinition {
   const table = TABLES.find((t) => t.name === name);
   if (!table) throw new Error(`unknown table ${name}: the tables are ${TABLES.map((t) => t.name).join(", ")}`);

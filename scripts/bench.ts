@@ -1,32 +1,38 @@
 /**
- * npm run bench -- [--scales 1,10,50] [--cache DIR]
+ * npm run bench -- [--customers 10000,100000,1000000] [--cache DIR] [--no-build]
  *
- * Generates sample exports at each scale (once; kept in the cache folder, outside the repo),
- * then times our pipeline (cold ingest, the tables, a warm rerun with unchanged inputs)
- * against a bare-DuckDB floor that loads the same CSVs and computes the same aggregates, each
- * in its own process. Prints a table and writes it to bench/results/<time>.json.
+ * For each size: generates the sample company's exports with about that many customers (once;
+ * kept in the cache folder, outside the repo, keyed by the generator's code), then times, each
+ * in its own process: our ingest and every table family, a bare-DuckDB floor loading the same
+ * CSVs and computing the aggregates our tables are made from, and the full `npm run build`
+ * cold and warm (the peak RSS of the build is that of its whole process tree). Also the bytes
+ * each built page makes the browser fetch. Prints a table and writes JSON to bench/results/.
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { generateSample } from "../loaders/sample/generate.js";
+import { pageWeights } from "./page-weight.js";
 
 const projectDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const { values } = parseArgs({
   options: {
-    scales: { type: "string", default: "1,10,50" },
-    cache: { type: "string", default: join(homedir(), ".cache", "cva-reports", "bench") }
+    customers: { type: "string", default: "10000,100000,1000000" },
+    cache: { type: "string", default: join(homedir(), ".cache", "cva-reports", "bench") },
+    "no-build": { type: "boolean", default: false }
   }
 });
-const scales = values.scales.split(",").map(Number);
-if (scales.some((s) => !(s > 0))) throw new Error(`invalid --scales: ${values.scales}`);
+const sizes = values.customers.split(",").map(Number);
+if (sizes.some((n) => !(n >= 100))) throw new Error(`invalid --customers: ${values.customers} (at least 100 each)`);
+/** Customers the generator wins at scale 1 (docs/sample-data.md). */
+const CUSTOMERS_AT_SCALE_1 = 4829;
 
 interface Result {
-  /** Sample scale; null for a stage on a real dataset. */
-  scale: number | null;
+  customers: number | null;
   stage: string;
   seconds: number;
   baselineSeconds: number | null;
@@ -35,39 +41,110 @@ interface Result {
 
 interface StageTimes {
   ingest: number;
-  tables: number;
+  families: Record<string, number>;
   peakRssMb: number;
+}
+
+/** The generator's code, so that cached exports are remade when it changes. */
+function generatorHash(): string {
+  const hash = createHash("sha256");
+  const dir = join(projectDir, "loaders", "sample");
+  for (const file of readdirSync(dir).sort()) hash.update(file).update(readFileSync(join(dir, file)));
+  return hash.digest("hex").slice(0, 10);
 }
 
 function runStage(stage: "ours" | "baseline" | "clv", dataDir: string, workDir: string): StageTimes {
   const child = spawnSync(process.execPath, ["--import", "tsx", join(projectDir, "scripts", "bench-stage.ts"), stage, dataDir, workDir], {
     cwd: projectDir,
-    encoding: "utf-8"
+    encoding: "utf-8",
+    maxBuffer: 64 << 20
   });
   if (child.status !== 0) throw new Error(`stage ${stage} failed on ${dataDir}:\n${child.stderr}`);
   return JSON.parse(child.stdout.trim().split("\n").at(-1)!) as StageTimes;
 }
 
+/** Resident memory of a process and all its descendants, in MB, from /proc. */
+function treeRssMb(root: number): number {
+  const parents = new Map<number, number>();
+  const rss = new Map<number, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const status = readFileSync(`/proc/${entry}/status`, "utf-8");
+      parents.set(Number(entry), Number(/PPid:\s+(\d+)/.exec(status)?.[1]));
+      rss.set(Number(entry), Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const descends = (pid: number): boolean => {
+    for (let p: number | undefined = pid; p; p = parents.get(p)) if (p === root) return true;
+    return false;
+  };
+  let total = 0;
+  for (const [pid, kb] of rss) if (descends(pid)) total += kb;
+  return Math.round(total / 1024);
+}
+
+/** `npm run build` on a data folder: seconds, and the peak RSS of its process tree (sampled every 100 ms). */
+async function timeBuild(dataDir: string, workDir: string): Promise<{ seconds: number; peakRssMb: number }> {
+  // Framework clears only an output folder inside the project: start each build from none.
+  rmSync(join(workDir, "dist"), { recursive: true, force: true });
+  const started = performance.now();
+  const child = spawn("npm", ["run", "build"], {
+    cwd: projectDir,
+    env: { ...process.env, CVA_DATA: dataDir, CVA_WAREHOUSE: join(workDir, "warehouse"), CVA_OUT: join(workDir, "dist") },
+    stdio: ["ignore", "ignore", "pipe"]
+  });
+  let stderr = "";
+  child.stderr.on("data", (chunk) => (stderr += chunk));
+  let peak = 0;
+  const sampler = setInterval(() => (peak = Math.max(peak, treeRssMb(child.pid!))), 100);
+  const status = await new Promise<number | null>((done) => child.on("close", done));
+  clearInterval(sampler);
+  if (status !== 0) throw new Error(`npm run build failed on ${dataDir}:\n${stderr.slice(-2000)}`);
+  return { seconds: (performance.now() - started) / 1000, peakRssMb: peak };
+}
+
 const results: Result[] = [];
-for (const scale of scales) {
-  const dataDir = join(values.cache, `scale-${scale}`);
+const weights: Record<number, Record<string, number>> = {};
+const generator = generatorHash();
+for (const customers of sizes) {
+  const scale = customers / CUSTOMERS_AT_SCALE_1;
+  const dataDir = join(values.cache, `customers-${customers}-${generator}`);
   if (!existsSync(join(dataDir, "cva.config.json"))) {
     const started = performance.now();
-    process.stderr.write(`generating scale ${scale} into ${dataDir}\n`);
-    generateSample({ outDir: dataDir, scale });
-    results.push({ scale, stage: "sample", seconds: (performance.now() - started) / 1000, baselineSeconds: null, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) });
+    process.stderr.write(`generating ~${customers.toLocaleString("en-US")} customers (scale ${scale.toFixed(2)}) into ${dataDir}\n`);
+    rmSync(dataDir, { recursive: true, force: true });
+    const rows = generateSample({ outDir: dataDir, scale });
+    process.stderr.write(`  ${Object.entries(rows).map(([file, n]) => `${file} ${n.toLocaleString("en-US")}`).join(", ")}\n`);
+    results.push({ customers, stage: "generate the sample", seconds: (performance.now() - started) / 1000, baselineSeconds: null, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) });
   }
   const workDir = mkdtempSync(join(tmpdir(), "cva-bench-"));
   try {
+    process.stderr.write(`~${customers.toLocaleString("en-US")} customers: ours, warm, baseline\n`);
     const cold = runStage("ours", dataDir, workDir);
     const warm = runStage("ours", dataDir, workDir);
     const floor = runStage("baseline", dataDir, workDir);
+    const total = (t: StageTimes) => Object.values(t.families).reduce((a, b) => a + b, 0);
+    results.push({ customers, stage: "ingest + validation", seconds: cold.ingest, baselineSeconds: floor.ingest, peakRssMb: cold.peakRssMb });
+    for (const [family, seconds] of Object.entries(cold.families)) {
+      results.push({ customers, stage: `tables: ${family}`, seconds, baselineSeconds: floor.families[family] ?? null, peakRssMb: cold.peakRssMb });
+    }
     results.push(
-      { scale, stage: "ingest", seconds: cold.ingest, baselineSeconds: floor.ingest, peakRssMb: cold.peakRssMb },
-      { scale, stage: "tables", seconds: cold.tables, baselineSeconds: floor.tables, peakRssMb: cold.peakRssMb },
-      { scale, stage: "ingest + tables", seconds: cold.ingest + cold.tables, baselineSeconds: floor.ingest + floor.tables, peakRssMb: cold.peakRssMb },
-      { scale, stage: "warm rerun", seconds: warm.ingest + warm.tables, baselineSeconds: null, peakRssMb: warm.peakRssMb }
+      { customers, stage: "ingest + compute", seconds: cold.ingest + total(cold), baselineSeconds: floor.ingest + total(floor), peakRssMb: cold.peakRssMb },
+      { customers, stage: "ingest + compute, warm", seconds: warm.ingest + total(warm), baselineSeconds: null, peakRssMb: warm.peakRssMb }
     );
+    if (!values["no-build"]) {
+      process.stderr.write(`~${customers.toLocaleString("en-US")} customers: npm run build, cold and warm\n`);
+      const build = await timeBuild(dataDir, workDir);
+      const rebuild = await timeBuild(dataDir, workDir);
+      results.push(
+        { customers, stage: "npm run build", seconds: build.seconds, baselineSeconds: null, peakRssMb: build.peakRssMb },
+        { customers, stage: "npm run build, warm", seconds: rebuild.seconds, baselineSeconds: null, peakRssMb: rebuild.peakRssMb }
+      );
+      weights[customers] = pageWeights(join(workDir, "dist"));
+    }
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
@@ -89,23 +166,25 @@ if (existsSync(cdnow)) {
   const workDir = mkdtempSync(join(tmpdir(), "cva-bench-clv-"));
   try {
     const times = runStage("clv", dataDir, workDir);
-    results.push({ scale: null, stage: "CDNOW master: ingest + CLV fits", seconds: times.ingest + times.tables, baselineSeconds: null, peakRssMb: times.peakRssMb });
+    results.push({ customers: 23_570, stage: "CDNOW master: ingest + CLV fits", seconds: times.ingest + times.families["CLV fits"]!, baselineSeconds: null, peakRssMb: times.peakRssMb });
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
 }
 
-const rows = results.map((r) => ({
-  scale: r.scale ?? "-",
+console.table(results.map((r) => ({
+  customers: r.customers?.toLocaleString("en-US") ?? "-",
   stage: r.stage,
   "ours (s)": r.seconds.toFixed(2),
   "baseline (s)": r.baselineSeconds?.toFixed(2) ?? "",
   ratio: r.baselineSeconds ? (r.seconds / r.baselineSeconds).toFixed(2) : "",
   "peak RSS (MB)": r.peakRssMb
-}));
-console.table(rows);
+})));
+for (const [customers, pages] of Object.entries(weights)) {
+  console.log(`bytes each page fetches, ~${Number(customers).toLocaleString("en-US")} customers: ${Object.entries(pages).filter(([p]) => !p.startsWith("/quarters/") || p.endsWith(Object.keys(pages).filter((q) => q.startsWith("/quarters/")).sort().at(-1)!.slice(-7))).map(([p, b]) => `${p} ${(b / 1024).toFixed(0)} KB`).join(", ")}`);
+}
 const outDir = join(projectDir, "bench", "results");
 mkdirSync(outDir, { recursive: true });
 const outFile = join(outDir, `${new Date().toISOString().replaceAll(":", "-")}.json`);
-writeFileSync(outFile, JSON.stringify({ node: process.version, results }, null, 2));
+writeFileSync(outFile, JSON.stringify({ node: process.version, generator, results, pageWeights: weights }, null, 2));
 console.log(`results written to ${outFile}`);

@@ -35,24 +35,68 @@ export function bgNbdLogLikelihood({ r, alpha, a, b }: BgNbdParams, x: number, t
 /** Maximum-likelihood BG/NBD fit on log-parameters from the counts of (x, t_x, T). */
 export function fitBgNbd(counts: readonly RfmCount[]): { params: BgNbdParams; logLikelihood: number } {
   const toParams = ([lr, la, laa, lb]: number[]): BgNbdParams => ({ r: Math.exp(lr!), alpha: Math.exp(la!), a: Math.exp(laa!), b: Math.exp(lb!) });
-  // The log-gamma and log-beta terms depend on x alone, and customers share few values of x:
-  // computed once per x in each evaluation rather than once per group.
-  const xs = [...new Set(counts.map((c) => c.x))];
-  const negative = (v: number[]) => {
-    const { r, alpha, a, b } = toParams(v);
-    const common = new Map(xs.map((x) => [x, gammaln(r + x) - gammaln(r) + r * Math.log(alpha) + lnBeta(a, b + x) - lnBeta(a, b)]));
-    let ll = 0;
-    for (const { x, t_x, T, count } of counts) {
-      const alive = -(r + x) * Math.log(alpha + T);
-      const tail = x === 0 ? alive : logSumExp(alive, Math.log(a) - Math.log(b + x - 1) - (r + x) * Math.log(alpha + t_x));
-      ll += count * (common.get(x)! + tail);
-    }
-    return Number.isFinite(ll) ? -ll : Number.MAX_VALUE;
+  const negativeOf = (counts: readonly RfmCount[]) => {
+    // Every term depending on x alone, on T alone or on t_x alone is computed once per
+    // distinct value in each evaluation, not once per group: customers share few values of
+    // each (x counts purchases; T and t_x are whole days), while groups run to the customers.
+    const index = (values: number[]) => {
+      const distinct = [...new Set(values)];
+      const position = new Map(distinct.map((v, i) => [v, i]));
+      return { distinct: Float64Array.from(distinct), of: Uint32Array.from(values, (v) => position.get(v)!) };
+    };
+    const xs = index(counts.map((c) => c.x));
+    const ts = index(counts.map((c) => c.T));
+    const txs = index(counts.map((c) => c.t_x));
+    const weight = Float64Array.from(counts, (c) => c.count);
+    const commonByX = new Float64Array(xs.distinct.length);
+    const diedByX = new Float64Array(xs.distinct.length);
+    const logAlphaT = new Float64Array(ts.distinct.length);
+    const logAlphaTx = new Float64Array(txs.distinct.length);
+    return (v: number[]) => {
+      const { r, alpha, a, b } = toParams(v);
+      xs.distinct.forEach((x, i) => {
+        commonByX[i] = gammaln(r + x) - gammaln(r) + r * Math.log(alpha) + lnBeta(a, b + x) - lnBeta(a, b);
+        diedByX[i] = x === 0 ? 0 : Math.log(a) - Math.log(b + x - 1);
+      });
+      ts.distinct.forEach((T, i) => (logAlphaT[i] = Math.log(alpha + T)));
+      txs.distinct.forEach((tx, i) => (logAlphaTx[i] = Math.log(alpha + tx)));
+      let ll = 0;
+      for (let g = 0; g < weight.length; ++g) {
+        const xi = xs.of[g]!;
+        const x = xs.distinct[xi]!;
+        const alive = -(r + x) * logAlphaT[ts.of[g]!]!;
+        const tail = x === 0 ? alive : logSumExp(alive, diedByX[xi]! - (r + x) * logAlphaTx[txs.of[g]!]!);
+        ll += weight[g]! * (commonByX[xi]! + tail);
+      }
+      return Number.isFinite(ll) ? -ll : Number.MAX_VALUE;
+    };
   };
-  // Restarted from its own optimum: the simplex can stall on a ridge the first time.
-  let best = nelderMead(negative, [0, 0, 0, 0]);
-  best = nelderMead(negative, best.x);
+  const best = fitFromSubsample(counts, negativeOf, 4);
   return { params: toParams(best.x), logLikelihood: -best.value };
+}
+
+/** Observations beyond which a fit first runs on an evenly spread subset of them. */
+const SUBSAMPLE = 4000;
+
+/**
+ * Maximum likelihood by Nelder-Mead on all `observations`, started from the optimum on an
+ * evenly spread subset of them when they are many: the full data then only polishes a nearby
+ * point, in a fraction of the evaluations. Restarted from its own optimum, since the simplex
+ * can stall on a ridge the first time. The subset only chooses where to start: the estimate
+ * is the full data's.
+ */
+function fitFromSubsample<T>(observations: readonly T[], negativeOf: (o: readonly T[]) => (v: number[]) => number, dimensions: number) {
+  const origin = Array<number>(dimensions).fill(0);
+  let start = origin;
+  if (observations.length > SUBSAMPLE) {
+    const stride = Math.ceil(observations.length / SUBSAMPLE);
+    const subset = observations.filter((_, i) => i % stride === 0);
+    const rough = nelderMead(negativeOf(subset), origin);
+    start = nelderMead(negativeOf(subset), rough.x).x;
+  }
+  const negative = negativeOf(observations);
+  const first = nelderMead(negative, start, { step: start === origin ? 0.5 : 0.1 });
+  return nelderMead(negative, first.x, { step: 0.1 });
 }
 
 /** P(alive | x, t_x, T) (Fader, Hardie & Lee 2005, eq. 11). */
@@ -61,8 +105,18 @@ export function probabilityAlive({ r, alpha, a, b }: BgNbdParams, x: number, tx:
   return 1 / (1 + (a / (b + x - 1)) * Math.pow((alpha + T) / (alpha + tx), r + x));
 }
 
-/** Gauss hypergeometric 2F1(a, b; c; z) by its series, for 0 <= z < 1. */
+/**
+ * Gauss hypergeometric 2F1(a, b; c; z) for 0 <= z < 1, by its series. In BG/NBD a and b grow
+ * with a customer's purchases x, and near z = 1 the series then needs thousands of terms;
+ * Euler's transformation 2F1(a, b; c; z) = (1 - z)^(c - a - b) 2F1(c - a, c - b; c; z) trades
+ * them for c - a and c - b, which stay small, so a few dozen terms do (Abramowitz & Stegun 15.3.3).
+ */
 export function hypergeometric2F1(a: number, b: number, c: number, z: number): number {
+  if (Math.abs((c - a) * (c - b)) < Math.abs(a * b)) return Math.pow(1 - z, c - a - b) * hypergeometricSeries(c - a, c - b, c, z);
+  return hypergeometricSeries(a, b, c, z);
+}
+
+function hypergeometricSeries(a: number, b: number, c: number, z: number): number {
   let term = 1;
   let sum = 1;
   for (let k = 0; k < 10_000; ++k) {
@@ -100,17 +154,22 @@ export function gammaGammaLogLikelihood({ p, q, gamma }: GammaGammaParams, x: nu
 
 export function fitGammaGamma(buyers: readonly SpendObservation[]): { params: GammaGammaParams; logLikelihood: number } {
   const toParams = ([lp, lq, lg]: number[]): GammaGammaParams => ({ p: Math.exp(lp!), q: Math.exp(lq!), gamma: Math.exp(lg!) });
-  const xs = [...new Set(buyers.map((c) => c.x))];
-  const negative = (v: number[]) => {
-    const { p, q, gamma } = toParams(v);
-    // As for BG/NBD: the log-gamma terms depend on x alone.
-    const common = new Map(xs.map((x) => [x, gammaln(p * x + q) - gammaln(p * x) - gammaln(q) + q * Math.log(gamma) + p * x * Math.log(x)]));
-    let ll = 0;
-    for (const { x, meanSpend: m } of buyers) ll += common.get(x)! + (p * x - 1) * Math.log(m) - (p * x + q) * Math.log(gamma + m * x);
-    return Number.isFinite(ll) ? -ll : Number.MAX_VALUE;
+  const negativeOf = (buyers: readonly SpendObservation[]) => {
+    const xs = [...new Set(buyers.map((c) => c.x))];
+    // log m does not depend on the parameters: taken once, not once per evaluation.
+    const x = Float64Array.from(buyers, (c) => c.x);
+    const m = Float64Array.from(buyers, (c) => c.meanSpend);
+    const logM = m.map(Math.log);
+    return (v: number[]) => {
+      const { p, q, gamma } = toParams(v);
+      // As for BG/NBD: the log-gamma terms depend on x alone.
+      const common = new Map(xs.map((x) => [x, gammaln(p * x + q) - gammaln(p * x) - gammaln(q) + q * Math.log(gamma) + p * x * Math.log(x)]));
+      let ll = 0;
+      for (let i = 0; i < x.length; ++i) ll += common.get(x[i]!)! + (p * x[i]! - 1) * logM[i]! - (p * x[i]! + q) * Math.log(gamma + m[i]! * x[i]!);
+      return Number.isFinite(ll) ? -ll : Number.MAX_VALUE;
+    };
   };
-  let best = nelderMead(negative, [0, 0, 0]);
-  best = nelderMead(negative, best.x);
+  const best = fitFromSubsample(buyers, negativeOf, 3);
   return { params: toParams(best.x), logLikelihood: -best.value };
 }
 

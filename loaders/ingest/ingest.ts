@@ -159,9 +159,15 @@ const MAX_DUPLICATES_REPORTED = 20;
 async function duplicateKeys(db: Database, spec: FileSpec, source: SourceFile): Promise<Problem[]> {
   if (!spec.key.length) return [];
   const keys = spec.key.map(identifier);
+  const raw = identifier(`raw_${spec.name}`);
+  const complete = keys.map((k) => `${k} IS NOT NULL`).join(" AND ");
+  // Counting first: listing every key's lines would build a list per row of a large file.
+  const [{ any }] = (await db.rows<{ any: boolean }>(`
+    SELECT EXISTS (SELECT 1 FROM ${raw} WHERE ${complete} GROUP BY ${keys.join(", ")} HAVING count(*) > 1) AS any`)) as [{ any: boolean }];
+  if (!any) return [];
   const groups = await db.rows<{ key: string; lines: string; total: number }>(`
     SELECT concat_ws(', ', ${keys.join(", ")}) AS key, list(_line ORDER BY _line)::VARCHAR AS lines, count(*) OVER () AS total
-    FROM ${identifier(`raw_${spec.name}`)} WHERE ${keys.map((k) => `${k} IS NOT NULL`).join(" AND ")}
+    FROM ${raw} WHERE ${complete}
     GROUP BY ALL HAVING count(*) > 1 ORDER BY min(_line) LIMIT ${MAX_DUPLICATES_REPORTED}`);
   const column = spec.key.join(", ");
   const problems: Problem[] = groups.map((group) => {
@@ -272,33 +278,47 @@ function columnViolations(column: ColumnSpec, config: Config | undefined): Viola
   return violations;
 }
 
+/**
+ * Every rule of the contract checked in one scan of the file's raw table: each row that
+ * breaks any rule becomes one reject row per rule broken. References are left joins against
+ * the distinct keys of the referenced file (every key in it, rejected rows included: an order
+ * is not wrong because its customer's row broke an unrelated rule, which is in rejects already).
+ */
 async function recordRejects(db: Database, spec: FileSpec, source: SourceFile, columns: string[], sources: SourceFile[], config: Config | undefined): Promise<void> {
   const raw = identifier(`raw_${spec.name}`);
   const present = spec.columns.filter((c) => columns.includes(c.name));
-  const violations = present.flatMap((c) => columnViolations(c, config));
-  for (const reference of spec.references) {
+  const violations = present.flatMap((c) => columnViolations(c, config)).map((v) => ({ ...v, when: v.when.replaceAll(`${identifier(v.column)}`, `r.${identifier(v.column)}`) }));
+  const joins: string[] = [];
+  spec.references.forEach((reference, i) => {
     const target = sources.find((s) => s.name === reference.file);
-    if (!target || !reference.columns.every((c) => columns.includes(c))) continue;
-    const matches = reference.columns.map((c, i) => `t.${identifier(reference.target[i]!)} = r.${identifier(c)}`).join(" AND ");
+    if (!target || !reference.columns.every((c) => columns.includes(c))) return;
+    const alias = `ref_${i}`;
+    const keys = reference.target.map((c, k) => `${identifier(c)} AS k${k}`).join(", ");
+    joins.push(`LEFT JOIN (SELECT DISTINCT ${keys} FROM ${identifier(`raw_${reference.file}`)}) ${alias}
+      ON ${reference.columns.map((c, k) => `${alias}.k${k} = r.${identifier(c)}`).join(" AND ")}`);
     violations.push({
       column: reference.columns.join(", "), rule: "orphan",
-      // Against every key in the referenced file, rejected rows included: an order is not wrong
-      // because its customer's row broke an unrelated rule (that row is in rejects already).
-      when: `${reference.columns.map((c) => `r.${identifier(c)} IS NOT NULL`).join(" AND ")} AND NOT EXISTS (SELECT 1 FROM ${identifier(`raw_${reference.file}`)} t WHERE ${matches})`,
+      when: `${reference.columns.map((c) => `r.${identifier(c)} IS NOT NULL`).join(" AND ")} AND ${alias}.k0 IS NULL`,
       message: `${literal(`${reference.columns.join(", ")} `)} || concat_ws(', ', ${reference.columns.map((c) => `r.${identifier(c)}`).join(", ")}) || ${literal(` is not in ${target.fileName}`)}`
     });
-  }
+  });
   for (const [first, second] of spec.ordered ?? []) {
     if (!columns.includes(first) || !columns.includes(second)) continue;
     const cast = (c: string) => `TRY_CAST(r.${identifier(c)} AS TIMESTAMP)`;
     violations.push({ column: second, rule: "out-of-order", when: `${cast(second)} < ${cast(first)}`, message: literal(`${second} is before ${first}`) });
   }
   const piiColumns = new Set(spec.columns.filter((c) => c.pii).map((c) => c.name));
-  for (const violation of violations) {
-    const value = piiColumns.has(violation.column) ? literal(WITHHELD) : violation.column.includes(", ")
-      ? `concat_ws(', ', ${violation.column.split(", ").map((c) => `r.${identifier(c)}`).join(", ")})` : `r.${identifier(violation.column)}`;
-    await db.run(`INSERT INTO rejects SELECT ${literal(source.fileName)}, r._line, ${literal(violation.column)}, ${value}, ${literal(violation.rule)}, ${violation.message}
-      FROM ${raw} r WHERE ${violation.when}`);
+  if (violations.length) {
+    const broken = violations.map((violation) => {
+      const value = piiColumns.has(violation.column) ? literal(WITHHELD) : violation.column.includes(", ")
+        ? `concat_ws(', ', ${violation.column.split(", ").map((c) => `r.${identifier(c)}`).join(", ")})` : `r.${identifier(violation.column)}`;
+      return `CASE WHEN ${violation.when} THEN {'column': ${literal(violation.column)}, 'value': (${value})::VARCHAR, 'rule': ${literal(violation.rule)}, 'message': (${violation.message})::VARCHAR} END`;
+    });
+    await db.run(`INSERT INTO rejects
+      SELECT ${literal(source.fileName)}, _line, v.column, v.value, v.rule, v.message
+      FROM (SELECT r._line, unnest(list_filter([${broken.join(",\n        ")}], x -> x IS NOT NULL)) AS v
+            FROM ${raw} r ${joins.join(" ")}
+            WHERE ${violations.map((v) => `coalesce(${v.when}, false)`).join(" OR ")})`);
   }
   const structuralValue = piiColumns.size ? literal(WITHHELD) : "left(csv_line, 200)";
   await db.run(`INSERT INTO rejects SELECT file, line, NULL, ${structuralValue},
@@ -328,9 +348,11 @@ async function acceptRows(db: Database, spec: FileSpec, source: SourceFile, colu
   const known = spec.columns.filter((c) => columns.includes(c.name));
   const extras = columns.filter((c) => !spec.columns.some((s) => s.name === c) && c !== "_line");
   const select = (cs: ColumnSpec[]) => cs.map((c) => `${typedExpression(c, config)} AS ${identifier(c.name)}`);
-  const accepted = `${raw} r ANTI JOIN (SELECT DISTINCT line FROM rejects WHERE file = ${literal(source.fileName)}) x ON r._line = x.line`;
+  const [{ any }] = (await db.rows<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM rejects WHERE file = ${literal(source.fileName)}) AS any`)) as [{ any: boolean }];
+  // The anti join streams the raw rows in file order, so the typed table keeps it unsorted.
+  const accepted = any ? `${raw} r ANTI JOIN (SELECT DISTINCT line FROM rejects WHERE file = ${literal(source.fileName)}) x ON r._line = x.line` : `${raw} r`;
   await db.run(`CREATE TABLE ${identifier(spec.name)} AS
-    SELECT ${[...select(known.filter((c) => !c.pii)), ...extras.map(identifier), "_line"].join(", ")} FROM ${accepted} ORDER BY _line`);
+    SELECT ${[...select(known.filter((c) => !c.pii)), ...extras.map(identifier), "_line"].join(", ")} FROM ${accepted}`);
   const pii = known.filter((c) => c.pii);
   if (pii.length) {
     await db.run(`CREATE TABLE customer_contacts AS SELECT customer_id, ${select(pii).join(", ")} FROM ${accepted}`);

@@ -88,50 +88,74 @@ function splitCsvLine(line: string, delimiter: string): string[] {
 }
 
 /**
- * Loads a source file into `table` with every column as text under its lower-cased name,
- * plus `_line`: the physical line the record starts on (the header is line 1; for Parquet,
- * the row number). Records the CSV parser cannot split into the header's columns go to
- * `structuralRejects` with their line. Returns the column names.
+ * Loads a source file into `table` with every column as trimmed text under its lower-cased
+ * name (empty: NULL), plus `_line`: the physical line the record starts on (the header is
+ * line 1; for Parquet, the row number). Records the CSV parser cannot split into the header's
+ * columns go to `structuralRejects` with their line. Returns the column names.
+ *
+ * One pass over the file: the record number gives the line directly unless a quoted field
+ * spans lines or the parser skipped a broken line, which a cheap scan detects; only then are
+ * lines recounted (see relineRecords).
  */
 export async function loadRaw(db: Database, source: SourceFile, table: string, header: CsvHeader | undefined): Promise<string[]> {
-  const raw = identifier(`${table}_records`);
   if (source.format === "parquet") {
-    await db.run(`CREATE OR REPLACE TEMP TABLE ${raw} AS SELECT row_number() OVER () AS _line, COLUMNS(*)::VARCHAR FROM read_parquet(${literal(source.path)})`);
-    return renameLowerCase(db, raw, table, "_line");
+    const from = `read_parquet(${literal(source.path)})`;
+    const columns = await describe(db, `SELECT * FROM ${from}`);
+    await db.run(`CREATE OR REPLACE TEMP TABLE ${identifier(table)} AS
+      SELECT row_number() OVER () AS _line, ${trimmedAs(columns, (c) => `${identifier(c)}::VARCHAR`)} FROM ${from}`);
+    return columns.map(lowerName);
   }
   const rejectsTable = `${table}_csv_errors`;
   // quote and escape are fixed (RFC 4180) so that an unbalanced quote cannot trick the sniffer
   // into reading the whole file unquoted.
-  await db.run(`CREATE OR REPLACE TEMP TABLE ${raw} AS
-    SELECT row_number() OVER () AS _record, * FROM read_csv(${literal(source.path)},
-      header = true, all_varchar = true, delim = ${literal(header!.delimiter)}, quote = '"', escape = '"',
-      store_rejects = true, rejects_table = ${literal(rejectsTable)}, rejects_scan = ${literal(`${table}_csv_scans`)})`);
-  const columns = (await db.rows<{ name: string }>(`SELECT column_name AS name FROM (DESCRIBE ${raw}) WHERE column_name <> '_record'`)).map((r) => r.name);
-  const text = columns.length ? `concat_ws('', ${columns.map(identifier).join(", ")})` : "''";
-  // A record's line = 2 + records before it + line breaks inside their quoted fields
-  // + unparseable records before it (each one line; DuckDB reports their physical lines).
-  await db.run(`CREATE OR REPLACE TEMP TABLE ${identifier(`${table}_lines`)} AS
-    WITH spans AS (
-      SELECT _record, 2 + (_record - 1) + coalesce(sum(length(${text}) - length(replace(${text}, chr(10), '')))
-        OVER (ORDER BY _record ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS base
-      FROM ${raw}),
-    broken AS (SELECT line, row_number() OVER (ORDER BY line) AS n FROM (SELECT DISTINCT line FROM ${identifier(rejectsTable)})),
-    shifts AS (SELECT line - (n - 1) AS base, max(n) AS skipped FROM broken GROUP BY ALL)
-    SELECT spans._record, spans.base + coalesce(shifts.skipped, 0) AS _line
-    FROM spans ASOF LEFT JOIN shifts ON spans.base >= shifts.base`);
-  await db.run(`CREATE OR REPLACE TEMP TABLE ${identifier(`${table}_raw_lined`)} AS
-    SELECT l._line, r.* EXCLUDE (_record) FROM ${raw} r JOIN ${identifier(`${table}_lines`)} l USING (_record)`);
+  const from = `read_csv(${literal(source.path)}, header = true, all_varchar = true, delim = ${literal(header!.delimiter)}, quote = '"', escape = '"',
+      store_rejects = true, rejects_table = ${literal(rejectsTable)}, rejects_scan = ${literal(`${table}_csv_scans`)})`;
+  const columns = await describe(db, `SELECT * FROM ${from}`);
+  // No row_number(): numbering records in a window serializes the parallel CSV reader. A
+  // table keeps the reader's order, so its rowid is the record number, for free.
+  const records = identifier(`${table}_records`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${records} AS SELECT ${trimmedAs(columns, identifier)} FROM ${from}`);
+  const names = columns.map(lowerName);
+  const newline = names.length ? names.map((c) => `contains(${identifier(c)}, chr(10))`).join(" OR ") : "false";
+  const [shape] = await db.rows<{ broken: number; multiline: boolean }>(`
+    SELECT (SELECT count(*) FROM ${identifier(rejectsTable)})::BIGINT AS broken,
+           EXISTS (SELECT 1 FROM ${records} WHERE ${newline}) AS multiline`);
+  await db.run(`CREATE OR REPLACE TEMP VIEW ${identifier(table)} AS SELECT rowid + 2 AS _line, * FROM ${records}`);
+  if (shape!.broken || shape!.multiline) await relineRecords(db, table, names, rejectsTable);
   await db.run(`INSERT INTO structural_rejects
     SELECT ${literal(source.fileName)}, line, min(error_type), first(csv_line), first(error_message)
     FROM ${identifier(rejectsTable)} GROUP BY line`);
-  return renameLowerCase(db, identifier(`${table}_raw_lined`), table, "_line");
+  return names;
 }
 
-/** Creates `table` from `from` with every column renamed to its trimmed, lower-cased name. */
-async function renameLowerCase(db: Database, from: string, table: string, keep: string): Promise<string[]> {
-  const columns = (await db.rows<{ name: string }>(`SELECT column_name AS name FROM (DESCRIBE ${from}) WHERE column_name <> ${literal(keep)}`)).map((r) => r.name);
-  const renamed = columns.map((c) => c.trim().toLowerCase());
-  const select = columns.map((c, i) => `nullif(trim(${identifier(c)}), '') AS ${identifier(renamed[i]!)}`);
-  await db.run(`CREATE OR REPLACE TEMP TABLE ${identifier(table)} AS SELECT ${[identifier(keep), ...select].join(", ")} FROM ${from}`);
-  return renamed;
+/**
+ * A record's line = 2 + records before it + line breaks inside their quoted fields
+ * + unparseable records before it (each one line; DuckDB reports their physical lines).
+ * Trimming removed spaces only, so the line breaks are all still there to count.
+ */
+async function relineRecords(db: Database, table: string, columns: string[], rejectsTable: string): Promise<void> {
+  const text = columns.length ? `concat_ws('', ${columns.map(identifier).join(", ")})` : "''";
+  const lined = identifier(`${table}_lined`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${lined} AS
+    WITH spans AS (
+      SELECT *, 2 + (_line - 2) + coalesce(sum(length(${text}) - length(replace(${text}, chr(10), '')))
+        OVER (ORDER BY _line ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS _base
+      FROM ${identifier(table)}),
+    broken AS (SELECT line, row_number() OVER (ORDER BY line) AS n FROM (SELECT DISTINCT line FROM ${identifier(rejectsTable)})),
+    shifts AS (SELECT line - (n - 1) AS base, max(n) AS skipped FROM broken GROUP BY ALL)
+    SELECT spans._base + coalesce(shifts.skipped, 0) AS _line, ${columns.map((c) => `spans.${identifier(c)}`).join(", ") || "NULL AS _none"}
+    FROM spans ASOF LEFT JOIN shifts ON spans._base >= shifts.base
+    ORDER BY _line`);
+  await db.run(`CREATE OR REPLACE TEMP VIEW ${identifier(table)} AS SELECT * FROM ${lined}`);
+}
+
+async function describe(db: Database, query: string): Promise<string[]> {
+  return (await db.rows<{ name: string }>(`SELECT column_name AS name FROM (DESCRIBE ${query})`)).map((r) => r.name);
+}
+
+const lowerName = (column: string) => column.trim().toLowerCase();
+
+/** Each column trimmed (empty: NULL) under its lower-cased name. */
+function trimmedAs(columns: string[], value: (column: string) => string): string {
+  return columns.map((c) => `nullif(trim(${value(c)}), '') AS ${identifier(lowerName(c))}`).join(", ") || "NULL AS _none";
 }
