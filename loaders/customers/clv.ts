@@ -29,7 +29,7 @@ function calibrationEndSql(fit: ClvFit): string {
 function statisticsSql(fit: ClvFit): string {
   return `
     WITH bounds AS (SELECT ${calibrationEndSql(fit)} AS cal_end, (SELECT max(ordered_at)::DATE FROM orders WHERE amount >= 0) AS last_day),
-    days AS (SELECT customer_id, ordered_at::DATE AS day, sum(amount)::DOUBLE AS amount FROM orders WHERE amount >= 0 GROUP BY ALL),
+    days AS (SELECT * FROM purchase_days),
     firsts AS (SELECT customer_id, min(day) AS first_day FROM days GROUP BY ALL)
     SELECT d.customer_id,
            count(*) FILTER (WHERE d.day <= b.cal_end) - 1 AS x,
@@ -42,6 +42,16 @@ function statisticsSql(fit: ClvFit): string {
     FROM days d JOIN firsts f USING (customer_id) CROSS JOIN bounds b
     WHERE f.first_day <= b.cal_end
     GROUP BY d.customer_id, f.first_day, b.cal_end, b.last_day`;
+}
+
+/**
+ * Purchase days, once per session: per customer and day, the orders' amounts summed (same-day
+ * orders merged; refunds, negative amounts, left out). Both fits and the base value read them.
+ */
+function preparePurchaseDays(context: TableContext): Promise<void> {
+  return memoized(context, "purchase-days", () => context.db.run(`
+    CREATE OR REPLACE TEMP TABLE purchase_days AS
+    SELECT customer_id, ordered_at::DATE AS day, sum(amount)::DOUBLE AS amount FROM orders WHERE amount >= 0 GROUP BY ALL`));
 }
 
 export interface ClvModel {
@@ -62,6 +72,7 @@ export function clvModel(context: TableContext, fit: ClvFit): Promise<ClvModel |
   return memoized(context, `clv-model:${fit}`, async () => {
     const { db } = context;
     const table = `clv_statistics_${fit}`;
+    await preparePurchaseDays(context);
     await db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS ${statisticsSql(fit)}`);
     const counts = await db.rows<{ x: number; t_x: number; T: number; count: number }>(`SELECT x, t_x, "T", count(*) AS count FROM ${table} GROUP BY ALL`);
     if (counts.length === 0) return null;
@@ -194,9 +205,11 @@ export function customerBaseValue(context: TableContext): Promise<BaseValueRow[]
   return memoized(context, "customer-base-value", async () => {
     const model = await clvModel(context, "full");
     if (!model) return [];
-    const groups = await context.db.rows<{ quarter: string; x: number; t_x: number; T: number; count: number; spenders: number; spend: number | null }>(`
+    const { db } = context;
+    await preparePurchaseDays(context);
+    await db.run(`CREATE OR REPLACE TEMP TABLE base_value_groups AS
       WITH bounds AS (SELECT max(ordered_at)::DATE AS last_day FROM orders WHERE amount >= 0),
-      days AS (SELECT customer_id, ordered_at::DATE AS day, sum(amount)::DOUBLE AS amount FROM orders WHERE amount >= 0 GROUP BY ALL),
+      days AS (SELECT * FROM purchase_days),
       firsts AS (SELECT customer_id, min(day) AS first_day FROM days GROUP BY ALL),
       by_quarter AS (
         SELECT d.customer_id, date_trunc('quarter', d.day)::DATE AS q, count(*) AS n, max(d.day) AS last_day,
@@ -215,26 +228,27 @@ export function customerBaseValue(context: TableContext): Promise<BaseValueRow[]
              count(*) AS count, count(*) FILTER (WHERE x > 0 AND repeat_spend > 0) AS spenders,
              sum(repeat_spend / x) FILTER (WHERE x > 0 AND repeat_spend > 0) AS spend
       FROM state GROUP BY ALL`);
-    const discounted = new Map<string, number>();
-    const totals = new Map<string, { customers: number; clv: number }>();
+    // JavaScript sees each distinct (x, t_x, T) once, never a row per customer and quarter.
+    const keys = await db.rows<{ x: number; t_x: number; T: number }>(`SELECT DISTINCT x, t_x, "T" FROM base_value_groups`);
+    await db.run(`CREATE OR REPLACE TEMP TABLE base_value_purchases (x BIGINT, t_x DOUBLE, "T" DOUBLE, purchases DOUBLE)`);
+    const appender = await db.connection.createAppender("base_value_purchases", "main", "temp");
     const d = 1 + ANNUAL_DISCOUNT;
-    for (const g of groups) {
-      const key = `${g.x} ${g.t_x} ${g.T}`;
-      let purchases = discounted.get(key);
-      if (purchases === undefined) {
-        const [y1, y2, y3] = [1, 2, 3].map((years) => expectedPurchases(model.bgNbd, years * HORIZON_PERIODS, g.x, g.t_x, g.T)) as [number, number, number];
-        discounted.set(key, (purchases = y1 / d + (y2 - y1) / d ** 2 + (y3 - y2) / d ** 3));
-      }
-      // Gamma-Gamma is linear in a customer's mean spend m, so a group's spend sums exactly.
-      const gg = model.gammaGamma;
-      const spend = gg
-        ? (g.spenders ? (gg.p * (g.spenders * gg.gamma + g.x * g.spend!)) / (gg.p * g.x + gg.q - 1) : 0) + (g.count - g.spenders) * model.populationSpend!
-        : (g.spend ?? 0);
-      const total = totals.get(g.quarter) ?? { customers: 0, clv: 0 };
-      total.customers += g.count;
-      total.clv += purchases * spend;
-      totals.set(g.quarter, total);
+    for (const k of keys) {
+      const [y1, y2, y3] = [1, 2, 3].map((years) => expectedPurchases(model.bgNbd, years * HORIZON_PERIODS, k.x, k.t_x, k.T)) as [number, number, number];
+      appender.appendBigInt(BigInt(k.x)); appender.appendDouble(k.t_x); appender.appendDouble(k.T);
+      appender.appendDouble(y1 / d + (y2 - y1) / d ** 2 + (y3 - y2) / d ** 3);
+      appender.endRow();
     }
-    return [...totals].sort(([a], [b]) => a.localeCompare(b)).map(([quarter, t]) => ({ quarter, customers: t.customers, clv_3y: round(t.clv, 2)! }));
+    appender.closeSync();
+    // Gamma-Gamma is linear in a customer's mean spend m, so a group's spend sums exactly.
+    const gg = model.gammaGamma;
+    const spend = gg
+      ? `CASE WHEN g.spenders > 0 THEN ${gg.p} * (g.spenders * ${gg.gamma} + g.x * g.spend) / (${gg.p} * g.x + ${gg.q} - 1) ELSE 0 END + (g.count - g.spenders) * ${model.populationSpend}`
+      : "coalesce(g.spend, 0)";
+    const rows = await db.rows<{ quarter: string; customers: number; clv: number }>(`
+      SELECT g.quarter, sum(g.count)::BIGINT AS customers, sum(p.purchases * (${spend})) AS clv
+      FROM base_value_groups g JOIN base_value_purchases p ON p.x = g.x AND p.t_x = g.t_x AND p."T" = g."T"
+      GROUP BY 1 ORDER BY 1`);
+    return rows.map((r) => ({ quarter: r.quarter, customers: r.customers, clv_3y: round(r.clv, 2)! }));
   });
 }

@@ -84,13 +84,15 @@ export function levers(context: TableContext): Promise<LeverRow[]> {
     const splits = leverSplits(context);
     if (!splits.length) return [];
     const byCategory = context.schema.has("products", "category") && context.schema.has("orders", "product_id");
+    // Each customer's first and last order, revenue and categories, once for every lever.
+    await context.db.run(`CREATE OR REPLACE TEMP TABLE lever_lives AS
+      SELECT o.customer_id, min(o.ordered_at)::DATE AS first_day, max(o.ordered_at) FILTER (WHERE o.amount >= 0)::DATE AS last_day,
+             sum(o.amount)::DOUBLE AS revenue, ${byCategory ? "count(DISTINCT p.category)" : "NULL"} AS categories
+      FROM orders o ${byCategory ? "LEFT JOIN products p USING (product_id)" : ""} GROUP BY ALL`);
     const out: LeverRow[] = [];
     for (const split of splits) {
       const rows = await context.db.rows<{ group: string; customers: number; retained: number; revenue: number; revenue_sd: number | null }>(`
-        WITH ${BOUNDS},
-        lives AS (SELECT o.customer_id, min(o.ordered_at)::DATE AS first_day, max(o.ordered_at) FILTER (WHERE o.amount >= 0)::DATE AS last_day,
-                         sum(o.amount)::DOUBLE AS revenue, ${byCategory ? "count(DISTINCT p.category)" : "NULL"} AS categories
-                  FROM orders o ${byCategory ? "LEFT JOIN products p USING (product_id)" : ""} GROUP BY ALL)
+        WITH ${BOUNDS}, lives AS (SELECT * FROM lever_lives)
         SELECT ${split.group} AS "group", count(*) AS customers,
                count(*) FILTER (WHERE l.last_day > b.as_of - ${RECENT_DAYS}) AS retained,
                avg(l.revenue / (date_diff('day', l.first_day, b.as_of) / 365.25)) AS revenue,
