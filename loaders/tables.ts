@@ -456,12 +456,26 @@ export async function writeTable(db: Database, name: string, format: TableFormat
   const scratch = mkdtempSync(join(tmpdir(), "cva-table-"));
   const file = join(scratch, `${name}.${format}`);
   try {
-    await db.run(`COPY (${source}) TO ${literal(file)} (${COPY_OPTIONS[format]})`);
+    await db.run(`COPY (${format === "csv" ? await spreadsheetSafe(db, source) : source}) TO ${literal(file)} (${COPY_OPTIONS[format]})`);
     if ("out" in target) copyFileSync(file, target.out);
     else await pipeline(createReadStream(file), target.stream, { end: false });
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * The query with every text cell that a spreadsheet would run as a formula (starting with =,
+ * +, -, @, tab or carriage return) prefixed with an apostrophe: exports carry what customers
+ * typed, and a CSV is opened in Excel. Numbers are left alone, so negative amounts stay numbers.
+ */
+async function spreadsheetSafe(db: Database, query: string): Promise<string> {
+  const columns = await db.rows<{ name: string; type: string }>(`SELECT column_name AS name, column_type AS type FROM (DESCRIBE ${query})`);
+  const cells = columns.map(({ name, type }) => {
+    const c = identifier(name);
+    return type === "VARCHAR" ? `CASE WHEN regexp_matches(${c}, '^[=+\\-@\\t\\r]') THEN concat(chr(39), ${c}) ELSE ${c} END AS ${c}` : c;
+  });
+  return `SELECT ${cells.join(", ")} FROM (${query})`;
 }
 
 /** Appends computed rows to a temporary table with the table's declared columns; returns a query of it. */

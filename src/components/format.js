@@ -1,6 +1,6 @@
 // Number formats shared by every page, so a figure reads the same wherever it appears.
 
-const compactMoney = new Intl.NumberFormat("en-US", {style: "currency", currency: "USD", notation: "compact", maximumFractionDigits: 1});
+const compactMoney = new Intl.NumberFormat("en-US", {style: "currency", currency: "USD", notation: "compact", minimumFractionDigits: 0, maximumFractionDigits: 1});
 const wholeNumber = new Intl.NumberFormat("en-US", {maximumFractionDigits: 0});
 
 /** $62.3M, $540K: money for headlines, where cents are noise. */

@@ -1,5 +1,6 @@
 // Plain-language readings of the value tables, for executives. Pure functions of table rows:
 // the numbers come from the library; these only choose the words.
+import {formatMoney} from "./format.js";
 
 const points = (x) => `${Math.abs(x).toFixed(1)} point${Math.abs(x).toFixed(1) === "1.0" ? "" : "s"}`;
 const percent = (x) => `${Math.round(100 * x)}%`;
@@ -129,7 +130,7 @@ function d3group(items, key) {
 export function formatKpi(value, unit) {
   if (value === null || value === undefined) return "–";
   switch (unit) {
-    case "currency": return compactMoney(value);
+    case "currency": return formatMoney(value);
     case "count": return Math.round(value).toLocaleString("en-US");
     case "share": return `${(Math.round(1000 * value) / 10).toFixed(1)}%`;
     case "score": return `${value > 0 ? "+" : value < 0 ? "−" : ""}${Math.abs(value).toFixed(0)}`;
@@ -169,8 +170,4 @@ export function kpiReading(row) {
     case "clv": return `The customer base is worth ${value} over the next three years${delta}.`;
     default: return `${row.label}: ${value}${delta}.`;
   }
-}
-
-function compactMoney(x) {
-  return new Intl.NumberFormat("en-US", {style: "currency", currency: "USD", notation: "compact", minimumFractionDigits: 0, maximumFractionDigits: 1}).format(x);
 }
