@@ -1,7 +1,7 @@
 import { DuckDBConnection, DuckDBInstance, DuckDBTypeId, type DuckDBResultReader, type DuckDBValue } from "@duckdb/node-api";
 
 /** DuckDB's memory cap unless CVA_MEMORY_LIMIT says otherwise. */
-export const DEFAULT_MEMORY_LIMIT = "3GB";
+export const DEFAULT_MEMORY_LIMIT = "2.5GB";
 
 /** A JSON-ready value: what our tables hold once read out of DuckDB. */
 export type Scalar = string | number | boolean | null;
@@ -20,7 +20,7 @@ export class Database {
 
   /**
    * Opens a database file, or an in-memory database when `path` is omitted. DuckDB's memory
-   * is capped (CVA_MEMORY_LIMIT, default 3GB; it spills to disk beyond), so that a build on a
+   * is capped (CVA_MEMORY_LIMIT, default 2.5GB; it spills to disk beyond), so that a build on a
    * shared machine stays within a predictable footprint whatever the size of the exports.
    */
   static async open(path = ":memory:", { readOnly = false } = {}): Promise<Database> {
