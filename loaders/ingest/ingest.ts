@@ -212,8 +212,9 @@ interface Violation {
   message: string;
 }
 
+/** The rules one column can break, over the raw table aliased `r`. */
 function columnViolations(column: ColumnSpec, config: Config | undefined): Violation[] {
-  const v = identifier(column.name);
+  const v = `r.${identifier(column.name)}`;
   const shown = `'"' || ${v} || '"'`;
   const violations: Violation[] = [];
   if (column.required) violations.push({ column: column.name, rule: "missing-value", when: `${v} IS NULL`, message: literal(`${column.name} is required`) });
@@ -284,13 +285,13 @@ function columnViolations(column: ColumnSpec, config: Config | undefined): Viola
 /**
  * Every rule of the contract checked in one scan of the file's raw table: each row that
  * breaks any rule becomes one reject row per rule broken. References are left joins against
- * the distinct keys of the referenced file (every key in it, rejected rows included: an order
+ * the keys of the referenced file (every key in it, rejected rows included: an order
  * is not wrong because its customer's row broke an unrelated rule, which is in rejects already).
  */
 async function recordRejects(db: Database, spec: FileSpec, source: SourceFile, columns: string[], sources: SourceFile[], config: Config | undefined): Promise<void> {
   const raw = identifier(`raw_${spec.name}`);
   const present = spec.columns.filter((c) => columns.includes(c.name));
-  const violations = present.flatMap((c) => columnViolations(c, config)).map((v) => ({ ...v, when: v.when.replaceAll(`${identifier(v.column)}`, `r.${identifier(v.column)}`) }));
+  const violations = present.flatMap((c) => columnViolations(c, config));
   const joins: string[] = [];
   spec.references.forEach((reference, i) => {
     const target = sources.find((s) => s.name === reference.file);
