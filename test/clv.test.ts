@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bgNbdLogLikelihood, fitBgNbd, fitGammaGamma, gammaGammaLogLikelihood, hypergeometric2F1 } from "../loaders/customers/clv-models.js";
+import { bgNbdLogLikelihood, bgNbdObjective, fitBgNbd, fitGammaGamma, gammaGammaLogLikelihood, gammaGammaObjective, hypergeometric2F1 } from "../loaders/customers/clv-models.js";
 import { tableOfFolder } from "../loaders/index.js";
 import { PROJECT_DIR } from "./support/project.js";
 
@@ -74,6 +74,40 @@ describe("the fitted likelihoods", () => {
     const buyers = customers.filter((c) => c.x > 0);
     const gg = fitGammaGamma(buyers);
     expect(buyers.reduce((s, c) => s + gammaGammaLogLikelihood(gg.params, c.x, c.meanSpend), 0)).toBeCloseTo(gg.logLikelihood, 6);
+  });
+});
+
+describe("the likelihoods' gradients", () => {
+  // Central differences of the plain per-customer sums, away from the optimum (where the
+  // gradient is not near zero and a wrong sign or factor would show).
+  const numericGradient = (f: (v: number[]) => number, v: number[]) =>
+    v.map((_, i) => {
+      const h = 1e-5;
+      const up = v.slice(), down = v.slice();
+      up[i]! += h;
+      down[i]! -= h;
+      return (f(up) - f(down)) / (2 * h);
+    });
+
+  it("match numerical derivatives of the per-customer log-likelihoods on CDNOW", async () => {
+    const { csvParse } = await import("d3-dsv");
+    const rows = csvParse(readFileSync(join(DATASETS, "cdnow", "cdnow_customers_summary_with_transactions.csv"), "utf-8"));
+    const customers = rows.map((r) => ({ x: +r.x!, t_x: +r.t_x!, T: +r.T!, count: 1, meanSpend: +r.zbar! }));
+    const bgAt = [Math.log(0.3), Math.log(4), Math.log(0.7), Math.log(2.5)];
+    const bgSum = ([lr, la, laa, lb]: number[]) => {
+      const params = { r: Math.exp(lr!), alpha: Math.exp(la!), a: Math.exp(laa!), b: Math.exp(lb!) };
+      return -customers.reduce((s, c) => s + bgNbdLogLikelihood(params, c.x, c.t_x, c.T), 0);
+    };
+    const bg = bgNbdObjective(customers)(bgAt);
+    expect(bg.value).toBeCloseTo(bgSum(bgAt), 6);
+    numericGradient(bgSum, bgAt).forEach((d, i) => expect(bg.gradient[i]! / d).toBeCloseTo(1, 5));
+
+    const buyers = customers.filter((c) => c.x > 0);
+    const ggAt = [Math.log(5), Math.log(3), Math.log(20)];
+    const ggSum = ([lp, lq, lg]: number[]) => -buyers.reduce((s, c) => s + gammaGammaLogLikelihood({ p: Math.exp(lp!), q: Math.exp(lq!), gamma: Math.exp(lg!) }, c.x, c.meanSpend), 0);
+    const gg = gammaGammaObjective(buyers)(ggAt);
+    expect(gg.value).toBeCloseTo(ggSum(ggAt), 6);
+    numericGradient(ggSum, ggAt).forEach((d, i) => expect(gg.gradient[i]! / d).toBeCloseTo(1, 5));
   });
 });
 

@@ -1,4 +1,6 @@
 import gammaln from "@stdlib/math-base-special-gammaln";
+import digamma from "@stdlib/math-base-special-digamma";
+import { bfgs, type ValueAndGradient } from "../stats/bfgs.js";
 import { nelderMead } from "../stats/nelder-mead.js";
 
 /** One group of customers sharing sufficient statistics (DuckDB aggregates them). */
@@ -32,71 +34,119 @@ export function bgNbdLogLikelihood({ r, alpha, a, b }: BgNbdParams, x: number, t
   return common + logSumExp(alive, died);
 }
 
-/** Maximum-likelihood BG/NBD fit on log-parameters from the counts of (x, t_x, T). */
+/**
+ * Maximum-likelihood BG/NBD fit on log-parameters from the counts of (x, t_x, T), by BFGS on
+ * the analytic gradient.
+ */
 export function fitBgNbd(counts: readonly RfmCount[]): { params: BgNbdParams; logLikelihood: number } {
-  const toParams = ([lr, la, laa, lb]: number[]): BgNbdParams => ({ r: Math.exp(lr!), alpha: Math.exp(la!), a: Math.exp(laa!), b: Math.exp(lb!) });
-  const negativeOf = (counts: readonly RfmCount[]) => {
-    // Every term depending on x alone, on T alone or on t_x alone is computed once per
-    // distinct value in each evaluation, not once per group: customers share few values of
-    // each (x counts purchases; T and t_x are whole days), while groups run to the customers.
-    const index = (values: number[]) => {
-      const distinct = [...new Set(values)];
-      const position = new Map(distinct.map((v, i) => [v, i]));
-      return { distinct: Float64Array.from(distinct), of: Uint32Array.from(values, (v) => position.get(v)!) };
-    };
-    const xs = index(counts.map((c) => c.x));
-    const ts = index(counts.map((c) => c.T));
-    const txs = index(counts.map((c) => c.t_x));
-    const weight = Float64Array.from(counts, (c) => c.count);
-    const commonByX = new Float64Array(xs.distinct.length);
-    const diedByX = new Float64Array(xs.distinct.length);
-    const logAlphaT = new Float64Array(ts.distinct.length);
-    const logAlphaTx = new Float64Array(txs.distinct.length);
-    return (v: number[]) => {
-      const { r, alpha, a, b } = toParams(v);
-      xs.distinct.forEach((x, i) => {
-        commonByX[i] = gammaln(r + x) - gammaln(r) + r * Math.log(alpha) + lnBeta(a, b + x) - lnBeta(a, b);
-        diedByX[i] = x === 0 ? 0 : Math.log(a) - Math.log(b + x - 1);
-      });
-      ts.distinct.forEach((T, i) => (logAlphaT[i] = Math.log(alpha + T)));
-      txs.distinct.forEach((tx, i) => (logAlphaTx[i] = Math.log(alpha + tx)));
-      let ll = 0;
-      for (let g = 0; g < weight.length; ++g) {
-        const xi = xs.of[g]!;
-        const x = xs.distinct[xi]!;
-        const alive = -(r + x) * logAlphaT[ts.of[g]!]!;
-        const tail = x === 0 ? alive : logSumExp(alive, diedByX[xi]! - (r + x) * logAlphaTx[txs.of[g]!]!);
-        ll += weight[g]! * (commonByX[xi]! + tail);
+  const best = fitFromSubsample(counts, bgNbdObjective, 4);
+  return { params: bgNbdParamsOf(best.x), logLikelihood: -best.value };
+}
+
+const bgNbdParamsOf = ([lr, la, laa, lb]: number[]): BgNbdParams => ({ r: Math.exp(lr!), alpha: Math.exp(la!), a: Math.exp(laa!), b: Math.exp(lb!) });
+
+/**
+ * What the BG/NBD fit minimizes, as a function of the log-parameters (log r, log α, log a,
+ * log b): the negative log-likelihood of `counts` and its gradient.
+ */
+export function bgNbdObjective(counts: readonly RfmCount[]): (v: number[]) => ValueAndGradient {
+  // Every term depending on x alone, on T alone or on t_x alone is computed once per
+  // distinct value in each evaluation, not once per group: customers share few values of
+  // each (x counts purchases; T and t_x are whole days), while groups run to the customers.
+  const xs = indexOf(counts.map((c) => c.x));
+  const ts = indexOf(counts.map((c) => c.T));
+  const txs = indexOf(counts.map((c) => c.t_x));
+  const weight = Float64Array.from(counts, (c) => c.count);
+  const weightByX = new Float64Array(xs.distinct.length);
+  weight.forEach((w, g) => {
+    const xi = xs.of[g]!;
+    weightByX[xi] = weightByX[xi]! + w;
+  });
+  const deadWeightByX = new Float64Array(xs.distinct.length);
+  const logAlphaT = new Float64Array(ts.distinct.length);
+  const inverseAlphaT = new Float64Array(ts.distinct.length);
+  const logAlphaTx = new Float64Array(txs.distinct.length);
+  const inverseAlphaTx = new Float64Array(txs.distinct.length);
+  return (v: number[]): ValueAndGradient => {
+    const { r, alpha, a, b } = bgNbdParamsOf(v);
+    ts.distinct.forEach((T, i) => ((logAlphaT[i] = Math.log(alpha + T)), (inverseAlphaT[i] = 1 / (alpha + T))));
+    txs.distinct.forEach((tx, i) => ((logAlphaTx[i] = Math.log(alpha + tx)), (inverseAlphaTx[i] = 1 / (alpha + tx))));
+    deadWeightByX.fill(0);
+    // Per group: the log of P(alive at T) + P(dropped out after t_x) terms, and the share w of
+    // the first, through which the gradient splits between the two.
+    let ll = 0, dr = 0, dalpha = 0;
+    for (let g = 0; g < weight.length; ++g) {
+      const xi = xs.of[g]!;
+      const x = xs.distinct[xi]!;
+      const ti = ts.of[g]!;
+      const alive = -(r + x) * logAlphaT[ti]!;
+      if (x === 0) {
+        ll += weight[g]! * alive;
+        dr -= weight[g]! * logAlphaT[ti]!;
+        dalpha -= weight[g]! * (r + x) * inverseAlphaT[ti]!;
+        continue;
       }
-      return Number.isFinite(ll) ? -ll : Number.MAX_VALUE;
-    };
+      const txi = txs.of[g]!;
+      const died = Math.log(a) - Math.log(b + x - 1) - (r + x) * logAlphaTx[txi]!;
+      let tail: number, w: number;
+      if (died > alive) {
+        const e = Math.exp(alive - died);
+        tail = died + Math.log1p(e);
+        w = e / (1 + e);
+      } else {
+        const e = Math.exp(died - alive);
+        tail = alive + Math.log1p(e);
+        w = 1 / (1 + e);
+      }
+      ll += weight[g]! * tail;
+      dr -= weight[g]! * (w * logAlphaT[ti]! + (1 - w) * logAlphaTx[txi]!);
+      dalpha -= weight[g]! * (r + x) * (w * inverseAlphaT[ti]! + (1 - w) * inverseAlphaTx[txi]!);
+      deadWeightByX[xi] = deadWeightByX[xi]! + weight[g]! * (1 - w);
+    }
+    let da = 0, db = 0;
+    xs.distinct.forEach((x, i) => {
+      const n = weightByX[i]!;
+      ll += n * (gammaln(r + x) - gammaln(r) + r * Math.log(alpha) + gammaln(b + x) - gammaln(a + b + x) - gammaln(b) + gammaln(a + b));
+      dr += n * (digamma(r + x) - digamma(r) + Math.log(alpha));
+      dalpha += (n * r) / alpha;
+      da += n * (digamma(a + b) - digamma(a + b + x)) + deadWeightByX[i]! / a;
+      db += n * (digamma(b + x) - digamma(a + b + x) - digamma(b) + digamma(a + b)) - (x > 0 ? deadWeightByX[i]! / (b + x - 1) : 0);
+    });
+    // Minimized: the negative log-likelihood, its gradient by log-parameter (d/d log r = r d/dr).
+    return { value: -ll, gradient: [-r * dr, -alpha * dalpha, -a * da, -b * db] };
   };
-  const best = fitFromSubsample(counts, negativeOf, 4);
-  return { params: toParams(best.x), logLikelihood: -best.value };
+}
+
+/** The distinct values of a column and, for each row, the position of its value among them. */
+function indexOf(values: readonly number[]): { distinct: Float64Array; of: Uint32Array } {
+  const distinct = [...new Set(values)];
+  const position = new Map(distinct.map((v, i) => [v, i]));
+  return { distinct: Float64Array.from(distinct), of: Uint32Array.from(values, (v) => position.get(v)!) };
 }
 
 /** Observations beyond which a fit first runs on an evenly spread subset of them. */
 const SUBSAMPLE = 4000;
 
 /**
- * Maximum likelihood by Nelder-Mead on all `observations`, started from the optimum on an
- * evenly spread subset of them when they are many: the full data then only polishes a nearby
- * point, in a fraction of the evaluations. Restarted from its own optimum, since the simplex
- * can stall on a ridge the first time. The subset only chooses where to start: the estimate
- * is the full data's.
+ * Maximum likelihood by BFGS on all `observations`, started from the optimum on an evenly
+ * spread subset of them when they are many: the full data then only polishes a nearby point,
+ * in a few passes over it. The subset only chooses where to start: the estimate is the full
+ * data's. Should BFGS stop short of its tolerance (a flat ridge), Nelder-Mead finishes.
  */
-function fitFromSubsample<T>(observations: readonly T[], negativeOf: (o: readonly T[]) => (v: number[]) => number, dimensions: number) {
-  const origin = Array<number>(dimensions).fill(0);
-  let start = origin;
+function fitFromSubsample<T>(observations: readonly T[], negativeOf: (o: readonly T[]) => (v: number[]) => ValueAndGradient, dimensions: number) {
+  let start = Array<number>(dimensions).fill(0);
   if (observations.length > SUBSAMPLE) {
     const stride = Math.ceil(observations.length / SUBSAMPLE);
-    const subset = observations.filter((_, i) => i % stride === 0);
-    const rough = nelderMead(negativeOf(subset), origin);
-    start = nelderMead(negativeOf(subset), rough.x).x;
+    start = bfgs(negativeOf(observations.filter((_, i) => i % stride === 0)), start).x;
   }
   const negative = negativeOf(observations);
-  const first = nelderMead(negative, start, { step: start === origin ? 0.5 : 0.1 });
-  return nelderMead(negative, first.x, { step: 0.1 });
+  const fit = bfgs(negative, start);
+  if (fit.converged) return fit;
+  const valueOf = (v: number[]) => {
+    const { value } = negative(v);
+    return Number.isFinite(value) ? value : Number.MAX_VALUE;
+  };
+  return nelderMead(valueOf, fit.x, { step: 0.1 });
 }
 
 /** P(alive | x, t_x, T) (Fader, Hardie & Lee 2005, eq. 11). */
@@ -153,24 +203,48 @@ export function gammaGammaLogLikelihood({ p, q, gamma }: GammaGammaParams, x: nu
 }
 
 export function fitGammaGamma(buyers: readonly SpendObservation[]): { params: GammaGammaParams; logLikelihood: number } {
-  const toParams = ([lp, lq, lg]: number[]): GammaGammaParams => ({ p: Math.exp(lp!), q: Math.exp(lq!), gamma: Math.exp(lg!) });
-  const negativeOf = (buyers: readonly SpendObservation[]) => {
-    const xs = [...new Set(buyers.map((c) => c.x))];
-    // log m does not depend on the parameters: taken once, not once per evaluation.
-    const x = Float64Array.from(buyers, (c) => c.x);
-    const m = Float64Array.from(buyers, (c) => c.meanSpend);
-    const logM = m.map(Math.log);
-    return (v: number[]) => {
-      const { p, q, gamma } = toParams(v);
-      // As for BG/NBD: the log-gamma terms depend on x alone.
-      const common = new Map(xs.map((x) => [x, gammaln(p * x + q) - gammaln(p * x) - gammaln(q) + q * Math.log(gamma) + p * x * Math.log(x)]));
-      let ll = 0;
-      for (let i = 0; i < x.length; ++i) ll += common.get(x[i]!)! + (p * x[i]! - 1) * logM[i]! - (p * x[i]! + q) * Math.log(gamma + m[i]! * x[i]!);
-      return Number.isFinite(ll) ? -ll : Number.MAX_VALUE;
-    };
+  const best = fitFromSubsample(buyers, gammaGammaObjective, 3);
+  return { params: gammaGammaParamsOf(best.x), logLikelihood: -best.value };
+}
+
+const gammaGammaParamsOf = ([lp, lq, lg]: number[]): GammaGammaParams => ({ p: Math.exp(lp!), q: Math.exp(lq!), gamma: Math.exp(lg!) });
+
+/** What the Gamma-Gamma fit minimizes over (log p, log q, log γ): the negative log-likelihood and its gradient. */
+export function gammaGammaObjective(buyers: readonly SpendObservation[]): (v: number[]) => ValueAndGradient {
+  // Only log(γ + m x) needs each buyer; every other term sums by x, and Σ log m by x is
+  // taken once, not once per evaluation.
+  const xs = indexOf(buyers.map((c) => c.x));
+  const m = Float64Array.from(buyers, (c) => c.meanSpend);
+  const buyersByX = new Float64Array(xs.distinct.length);
+  const logMByX = new Float64Array(xs.distinct.length);
+  buyers.forEach((c, i) => {
+    const xi = xs.of[i]!;
+    buyersByX[xi] = buyersByX[xi]! + 1;
+    logMByX[xi] = logMByX[xi]! + Math.log(c.meanSpend);
+  });
+  const logTotalByX = new Float64Array(xs.distinct.length);
+  const inverseTotalByX = new Float64Array(xs.distinct.length);
+  return (v: number[]): ValueAndGradient => {
+    const { p, q, gamma } = gammaGammaParamsOf(v);
+    logTotalByX.fill(0);
+    inverseTotalByX.fill(0);
+    for (let i = 0; i < m.length; ++i) {
+      const xi = xs.of[i]!;
+      const total = gamma + m[i]! * xs.distinct[xi]!;
+      logTotalByX[xi] = logTotalByX[xi]! + Math.log(total);
+      inverseTotalByX[xi] = inverseTotalByX[xi]! + 1 / total;
+    }
+    let ll = 0, dp = 0, dq = 0, dgamma = 0;
+    xs.distinct.forEach((x, i) => {
+      const n = buyersByX[i]!;
+      const px = p * x;
+      ll += n * (gammaln(px + q) - gammaln(px) - gammaln(q) + q * Math.log(gamma) + px * Math.log(x)) + (px - 1) * logMByX[i]! - (px + q) * logTotalByX[i]!;
+      dp += n * x * (digamma(px + q) - digamma(px) + Math.log(x)) + x * logMByX[i]! - x * logTotalByX[i]!;
+      dq += n * (digamma(px + q) - digamma(q) + Math.log(gamma)) - logTotalByX[i]!;
+      dgamma += (n * q) / gamma - (px + q) * inverseTotalByX[i]!;
+    });
+    return { value: -ll, gradient: [-p * dp, -q * dq, -gamma * dgamma] };
   };
-  const best = fitFromSubsample(buyers, negativeOf, 3);
-  return { params: toParams(best.x), logLikelihood: -best.value };
 }
 
 /** E[spend per transaction | x, m] = (γ + x m) p / (p x + q − 1). */
