@@ -45,8 +45,9 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
       case "validate": {
         if (rest.length) throw new UsageError(`validate takes no arguments (got ${rest.join(" ")})`);
         const { ingested } = await ensureWarehouse({ dataDir, onStage: progress });
-        const summary = await withWarehouse({ dataDir }, (db) => tableRows(db, "ingest-summary"));
+        const [summary, warnings] = await withWarehouse({ dataDir }, (db) => Promise.all([tableRows(db, "ingest-summary"), tableRows<{ file: string; message: string }>(db, "ingest-warnings")]));
         io.stdout.write(`${dataDir}${ingested ? "" : " (unchanged since the last ingest)"}\n${formatSummary(summary)}\n`);
+        for (const w of warnings) io.stdout.write(`note: ${w.file}: ${w.message}\n`);
         return 0;
       }
       case "tables": {
@@ -93,7 +94,7 @@ function formatSummary(rows: Record<string, unknown>[]): string {
   const number = (v: unknown) => (v === null || v === undefined ? "" : Number(v).toLocaleString("en-US"));
   const lines = rows.map((r) =>
     r.status === "ingested"
-      ? [String(r.file), number(r.rows_read), number(r.rows_accepted), number(r.rows_rejected), number(r.dont_know), String(r.rejected_by_rule)]
+      ? [r.export && !String(r.file).toLowerCase().startsWith(`${r.export}.`) ? `${r.file} (${r.export})` : String(r.file), number(r.rows_read), number(r.rows_accepted), number(r.rows_rejected), number(r.dont_know), String(r.rejected_by_rule)]
       : [String(r.file), "", "", "", "", String(r.status)]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const format = (cells: string[]) => cells.map((c, i) => (i === 0 || i === 5 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ").trimEnd();

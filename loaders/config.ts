@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { IngestError, type Problem } from "./ingest/problems.js";
+import { sourceSchema } from "./ingest/source-config.js";
 
 export const CONFIG_FILE = "cva.config.json";
 
@@ -23,7 +24,7 @@ export const configSchema = z
   .object({
     $schema: z.string().optional().describe("Path or URL of the JSON Schema, for editors."),
     brand: z.string().min(1).optional().describe("Our brand, exactly as it appears in the ratings export's brand column (needed with survey exports)."),
-    competitors: z.array(z.string().min(1)).min(1).optional().describe("Competitor brands, as in the ratings export (needed with survey exports)."),
+    competitors: z.array(z.string().min(1)).optional().describe("Competitor brands, as in the ratings export (needed with survey exports; empty when the survey asks about us only)."),
     attributes: z
       .array(
         z
@@ -91,10 +92,18 @@ export const configSchema = z
           .describe("More names to mask in comments besides the CRM contacts' (staff, account managers): full names or single names.")
       })
       .strict()
-      .default({ comments: "redacted", names: [] })
+      .default({ comments: "redacted", names: [] }),
+    sources: z.array(sourceSchema).default([])
+      .describe("Files as survey tools and CRMs export them, mapped to the exports (docs/formats.md); a file named after its export needs no entry.")
   })
   .strict()
   .superRefine((config, context) => {
+    config.sources.forEach((source, i) => {
+      if (config.sources.findIndex((s) => s.file.toLowerCase() === source.file.toLowerCase()) !== i) {
+        context.addIssue({ code: "custom", path: ["sources", i, "file"], message: `${source.file} is mapped twice` });
+      }
+      if (source.survey && source.export) context.addIssue({ code: "custom", path: ["sources", i, "export"], message: "a survey source gives responses and ratings: drop export" });
+    });
     const survey = [config.brand, config.competitors, config.attributes];
     if (survey.some((v) => v !== undefined) && survey.some((v) => v === undefined)) {
       for (const key of ["brand", "competitors", "attributes"] as const) {

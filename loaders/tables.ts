@@ -85,6 +85,12 @@ const INGEST_AND_REVENUE_TABLES: readonly TableDefinition[] = [
       FROM rejects GROUP BY ALL ORDER BY file, rows DESC, rule`
   },
   {
+    name: "ingest-warnings",
+    description: "Treatments an analyst should know of, per file: an encoding converted, survey answers no choice mapping turned into a score (by text and count).",
+    query: (schema) =>
+      schema.has("ingest_warnings") ? `SELECT file, message FROM ingest_warnings ORDER BY file, message` : `SELECT NULL::VARCHAR AS file, NULL::VARCHAR AS message WHERE false`
+  },
+  {
     name: "revenue-by-quarter",
     description: "Per calendar quarter: net revenue (refunds deducted), cost and gross margin of orders with a cost, orders, customers buying.",
     query: (schema) => {
@@ -104,7 +110,7 @@ const INGEST_AND_REVENUE_TABLES: readonly TableDefinition[] = [
     description: "Per survey wave: respondents, and those linked to a CRM customer by customer_id.",
     query: (schema) =>
       schema.has("responses")
-        ? `SELECT wave, count(*) AS respondents, count(customer_id) AS linked FROM responses GROUP BY ALL ORDER BY wave`
+        ? `SELECT wave, count(*) AS respondents, ${schema.has("responses", "customer_id") ? "count(customer_id)" : "0::BIGINT"} AS linked FROM responses GROUP BY ALL ORDER BY wave`
         : `SELECT NULL::VARCHAR AS wave, NULL::BIGINT AS respondents, NULL::BIGINT AS linked WHERE false`
   }
 ];

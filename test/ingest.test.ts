@@ -147,11 +147,17 @@ describe("problems that stop ingest name the file, line, column and rule", () =>
     expect(problems[0]).toMatch(/^products\.parquet: cannot be read as Parquet: .+ \[unreadable\]$/);
   });
 
-  it("a file that is not UTF-8 (Windows-1252 here), as one problem rather than rejected lines", async () => {
-    const latin1 = (text: string) => Buffer.from(text, "latin1");
-    expect(await problemsOf({ "products.csv": latin1("product_id,name,category\nP1,Café machine,Hardware\nP2,Crème brûlée torch,Kitchen\n") })).toEqual([
-      "products.csv:2: the file is not UTF-8 (2 lines with other bytes, the first here): export it again as UTF-8 [encoding]"
-    ]);
+  it("a file that is not UTF-8 is read as Windows-1252, with a warning, rather than rejected line by line", async () => {
+    const windows1252 = Buffer.from([...Buffer.from("product_id,name,category\nP1,Caf"), 0xe9, ...Buffer.from(" machine,Hardware\nP2,"), 0x93, ...Buffer.from("Best"), 0x94, ...Buffer.from(" torch,Kitchen\n")]);
+    const outcome = await ingestChanged({ "products.csv": windows1252 });
+    try {
+      expect(outcome.problems).toEqual([]);
+      expect(await outcome.db.rows(`SELECT name FROM products ORDER BY product_id`)).toEqual([{ name: "Café machine" }, { name: "\u201cBest\u201d torch" }]);
+      expect(outcome.result!.warnings).toEqual([{ file: "products.csv", message: expect.stringContaining("read as Windows-1252") }]);
+      expect(await outcome.db.rows(`SELECT file FROM ingest_warnings`)).toEqual([{ file: "products.csv" }]);
+    } finally {
+      outcome.dispose();
+    }
   });
 
   it("collects every problem of the folder before stopping", async () => {
@@ -168,13 +174,13 @@ describe("rows that break a rule become rejects: file, line, column, value, rule
 
   it("a number that is not one", async () => {
     expect(await rejectsOf(order("O2,C2,2024-02-20,abc,30.00,P1,2"))).toEqual([
-      { file: "orders.csv", line: 3, column: "amount", value: "abc", rule: "not-a-number", message: '"abc" is not a number (expected digits with a decimal point, such as -1234.50)' }
+      { file: "orders.csv", line: 3, column: "amount", value: "abc", rule: "not-a-number", message: '"abc" is not a number (expected -1234.50 or 1,234.50)' }
     ]);
   });
 
   it("a date that does not exist", async () => {
     expect(await rejectsOf(order("O2,C2,2024-13-45,50.50,30.00,P1,2"))).toEqual([
-      { file: "orders.csv", line: 3, column: "ordered_at", value: "2024-13-45", rule: "not-a-date", message: '"2024-13-45" is not a date or time (expected YYYY-MM-DD or YYYY-MM-DD HH:MM:SS)' }
+      { file: "orders.csv", line: 3, column: "ordered_at", value: "2024-13-45", rule: "not-a-date", message: '"2024-13-45" is not a date (expected YYYY-MM-DD, DD.MM.YYYY, with or without a time)' }
     ]);
   });
 
@@ -274,7 +280,7 @@ describe("rows that break a rule become rejects: file, line, column, value, rule
     expect(await rejectsOf({ "orders.csv": csv(ORDERS_HEADER, "O1,C1,2024-01-15,100.00,60.00,P1,1,surplus", "O2,C2,2024-02-20", "O3,C2,2024-02-21,abc,1,P1,1") })).toEqual([
       { file: "orders.csv", line: 2, column: null, value: "O1,C1,2024-01-15,100.00,60.00,P1,1,surplus", rule: "field-count", message: "expected 7 fields, found 8" },
       { file: "orders.csv", line: 3, column: null, value: "O2,C2,2024-02-20", rule: "field-count", message: "expected 7 fields, found 3" },
-      { file: "orders.csv", line: 4, column: "amount", value: "abc", rule: "not-a-number", message: '"abc" is not a number (expected digits with a decimal point, such as -1234.50)' }
+      { file: "orders.csv", line: 4, column: "amount", value: "abc", rule: "not-a-number", message: '"abc" is not a number (expected -1234.50 or 1,234.50)' }
     ]);
   });
 

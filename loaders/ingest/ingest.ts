@@ -1,11 +1,15 @@
-import { existsSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CONFIG_FILE, isSurveyConfig, readConfig, type Config, type SurveyConfig } from "../config.js";
 import { CONTRACT, CONTRACT_VERSION, SURVEY_FILES, type ColumnSpec, type FileSpec } from "../contract.js";
 import type { Database } from "../db.js";
 import { identifier, literal } from "../sql.js";
 import { IngestError, type Problem } from "./problems.js";
+import { dateFormatsShown, dateSql, decimalSql, numberFormatShown, wholeNumberSql, type ReadConventions } from "./parse.js";
+import { convertToUtf8, detectEncoding, ENCODING_NAMES, type Encoding } from "./encoding.js";
 import { findSources, loadRaw, readCsvHeader, type CsvHeader, type SourceFile } from "./read-source.js";
+import { loadConfiguredExport, type ConfiguredSource, type VendorTables } from "./sources.js";
 
 /** Shown instead of the value in rejects of personal-data columns and lines. */
 export const WITHHELD = "(withheld: personal data)";
@@ -23,6 +27,8 @@ export interface FileSummary {
 
 export interface IngestResult {
   files: FileSummary[];
+  /** Files read with a treatment the analyst should know of (an encoding, unmapped answers). */
+  warnings: Warning[];
   /** Files in the folder that are not part of the contract. */
   ignored: string[];
   config: Config | undefined;
@@ -45,58 +51,191 @@ export async function ingestFolder(db: Database, dataDir: string, options: Inges
   const { onStage = () => {} } = options;
   onStage("reading the configuration");
   const config = readConfig(dataDir);
-  const { sources, ignored, problems } = findSources(dataDir);
+  const { sources, ignored, problems } = findSources(dataDir, config);
   problems.push(...missingFiles(sources, config));
-  const headers = new Map<SourceFile, CsvHeader | undefined>();
+  const scratch = mkdtempSync(join(tmpdir(), "cva-ingest-"));
+  try {
+    const warnings: Warning[] = [];
+    await decodeSources(sources, scratch, warnings);
+    const headers = new Map<SourceFile, CsvHeader | undefined>();
+    for (const source of sources) {
+      if (!isPlain(source)) continue;
+      const header = source.format === "csv" ? readCsvHeader(source.path) : undefined;
+      headers.set(source, header);
+      problems.push(...(await headerProblems(db, source, header)));
+    }
+    if (problems.length) throw new IngestError(problems);
+
+    await db.run(`CREATE TABLE rejects (file VARCHAR, line BIGINT, "column" VARCHAR, value VARCHAR, rule VARCHAR, message VARCHAR)`);
+    await db.run(`CREATE TEMP TABLE structural_rejects (file VARCHAR, line BIGINT, error_type VARCHAR, csv_line VARCHAR, error_message VARCHAR)`);
+    const files: FileSummary[] = [];
+    const vendorTables: VendorTables = new Map();
+    for (const spec of CONTRACT) {
+      const source = sources.find((s) => s.name === spec.name);
+      if (!source) continue;
+      onStage(`validating ${source.fileName}${source.entry ? ` (${spec.name})` : ""}`);
+      let columns: string[];
+      try {
+        if (isPlain(source)) {
+          columns = await loadRaw(db, source, `raw_${spec.name}`, headers.get(source));
+          if (await notUtf8(db, source)) {
+            // Bytes beyond the first 64 KB that are not UTF-8: read again as Windows-1252.
+            await convertSource(source, "windows-1252", scratch, warnings);
+            await db.run(`DELETE FROM structural_rejects WHERE file = ${literal(source.fileName)}`);
+            columns = await loadRaw(db, source, `raw_${spec.name}`, headers.get(source));
+          }
+        } else {
+          const view = await loadConfiguredExport(db, source as ConfiguredSource, config, vendorTables);
+          problems.push(...view.problems);
+          if (view.problems.length) continue;
+          columns = view.columns;
+          problems.push(...missingColumns(source, spec, columns));
+          if (problems.length) continue;
+        }
+      } catch (error) {
+        problems.push({ file: source.fileName, rule: "unreadable", message: `cannot be read: ${firstLine(error)}` });
+        continue;
+      }
+      const conventions = await conventionsOf(db, spec, source, columns);
+      if ("rule" in conventions) {
+        problems.push(conventions);
+        continue;
+      }
+      problems.push(...(await duplicateKeys(db, spec, source)));
+      await recordRejects(db, spec, source, columns, sources, config, conventions);
+      files.push(await acceptRows(db, spec, source, columns, config, conventions, sources));
+      warnings.push(...(await unmappedAnswers(db, spec, source)));
+    }
+    if (problems.length) throw new IngestError(problems);
+
+    onStage("recording the summary");
+    await db.run(`CREATE TABLE ingest_files (file VARCHAR, export VARCHAR, format VARCHAR, rows_read BIGINT, rows_accepted BIGINT, rows_rejected BIGINT, dont_know BIGINT)`);
+    for (const f of files) {
+      await db.run(`INSERT INTO ingest_files VALUES ($1, $2, $3, $4, $5, $6, $7)`, [f.file, f.export, f.format, f.rowsRead, f.rowsAccepted, f.rowsRejected, f.dontKnow]);
+    }
+    await db.run(`CREATE TABLE ingest_warnings (file VARCHAR, message VARCHAR)`);
+    for (const w of warnings) await db.run(`INSERT INTO ingest_warnings VALUES ($1, $2)`, [w.file, w.message]);
+    // Sizes and modification times, for the provenance line every page shows.
+    await db.run(`CREATE TABLE ingest_sources (file VARCHAR, bytes BIGINT, modified_at TIMESTAMP)`);
+    const configPath = join(dataDir, CONFIG_FILE);
+    const read = [...new Set(sources.map((s) => s.fileName))].map((fileName) => ({ fileName, path: join(dataDir, fileName) }));
+    for (const source of [...read, ...(existsSync(configPath) ? [{ fileName: CONFIG_FILE, path: configPath }] : [])]) {
+      const stat = statSync(source.path);
+      await db.run(`INSERT INTO ingest_sources VALUES ($1, $2, make_timestamp($3::BIGINT))`, [source.fileName, stat.size, Math.round(stat.mtimeMs * 1000)]);
+    }
+    await db.run(`CREATE TABLE ingest_meta AS SELECT $1::INTEGER AS contract_version, $2::VARCHAR AS data_dir, $3::VARCHAR AS config, $4::VARCHAR AS ignored_files`, [
+      CONTRACT_VERSION, dataDir, config ? JSON.stringify(config) : null, JSON.stringify(ignored)
+    ]);
+    if (isSurveyConfig(config)) await recordConfig(db, config);
+    return { files, ignored, config, warnings };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+export interface Warning {
+  file: string;
+  message: string;
+}
+
+/** A file read as it is: named after its export, or mapped with no more than its conventions. */
+function isPlain(source: SourceFile): boolean {
+  const entry = source.entry;
+  return !entry || (entry.format === "csv" && !entry.survey && Object.keys(entry.rename).length === 0);
+}
+
+/** Files in UTF-16 or Windows-1252 are converted to UTF-8 copies in `scratch` first: DuckDB reads UTF-8. */
+async function decodeSources(sources: SourceFile[], scratch: string, warnings: Warning[]): Promise<void> {
+  const converted = new Map<string, string>();
   for (const source of sources) {
-    const header = source.format === "csv" ? readCsvHeader(source.path) : undefined;
-    headers.set(source, header);
-    problems.push(...(await headerProblems(db, source, header)));
-  }
-  if (problems.length) throw new IngestError(problems);
-
-  await db.run(`CREATE TABLE rejects (file VARCHAR, line BIGINT, "column" VARCHAR, value VARCHAR, rule VARCHAR, message VARCHAR)`);
-  await db.run(`CREATE TEMP TABLE structural_rejects (file VARCHAR, line BIGINT, error_type VARCHAR, csv_line VARCHAR, error_message VARCHAR)`);
-  const files: FileSummary[] = [];
-  for (const spec of CONTRACT) {
-    const source = sources.find((s) => s.name === spec.name);
-    if (!source) continue;
-    onStage(`validating ${source.fileName}`);
-    let columns: string[];
-    try {
-      columns = await loadRaw(db, source, `raw_${spec.name}`, headers.get(source));
-    } catch (error) {
-      problems.push({ file: source.fileName, rule: "unreadable", message: `cannot be read: ${firstLine(error)}` });
+    if (source.format !== "csv") continue;
+    const done = converted.get(source.fileName);
+    if (done) {
+      source.path = done;
       continue;
     }
-    const encoding = await notUtf8(db, source);
-    if (encoding) {
-      problems.push(encoding);
-      continue;
-    }
-    problems.push(...(await duplicateKeys(db, spec, source)));
-    await recordRejects(db, spec, source, columns, sources, config);
-    files.push(await acceptRows(db, spec, source, columns, config));
+    const stated = source.entry?.encoding;
+    const encoding: Encoding = stated === "windows-1252" ? stated : stated === "utf-16" ? (detectEncoding(source.path) === "utf-16be" ? "utf-16be" : "utf-16le") : detectEncoding(source.path);
+    if (encoding !== "utf-8") await convertSource(source, encoding, scratch, warnings);
+    converted.set(source.fileName, source.path);
   }
-  if (problems.length) throw new IngestError(problems);
+}
 
-  onStage("recording the summary");
-  await db.run(`CREATE TABLE ingest_files (file VARCHAR, export VARCHAR, format VARCHAR, rows_read BIGINT, rows_accepted BIGINT, rows_rejected BIGINT, dont_know BIGINT)`);
-  for (const f of files) {
-    await db.run(`INSERT INTO ingest_files VALUES ($1, $2, $3, $4, $5, $6, $7)`, [f.file, f.export, f.format, f.rowsRead, f.rowsAccepted, f.rowsRejected, f.dontKnow]);
-  }
-  // Sizes and modification times, for the provenance line every page shows.
-  await db.run(`CREATE TABLE ingest_sources (file VARCHAR, bytes BIGINT, modified_at TIMESTAMP)`);
-  const configPath = join(dataDir, CONFIG_FILE);
-  for (const source of [...sources.map((s) => ({ fileName: s.fileName, path: s.path })), ...(existsSync(configPath) ? [{ fileName: CONFIG_FILE, path: configPath }] : [])]) {
-    const stat = statSync(source.path);
-    await db.run(`INSERT INTO ingest_sources VALUES ($1, $2, make_timestamp($3::BIGINT))`, [source.fileName, stat.size, Math.round(stat.mtimeMs * 1000)]);
-  }
-  await db.run(`CREATE TABLE ingest_meta AS SELECT $1::INTEGER AS contract_version, $2::VARCHAR AS data_dir, $3::VARCHAR AS config, $4::VARCHAR AS ignored_files`, [
-    CONTRACT_VERSION, dataDir, config ? JSON.stringify(config) : null, JSON.stringify(ignored)
-  ]);
-  if (isSurveyConfig(config)) await recordConfig(db, config);
-  return { files, ignored, config };
+async function convertSource(source: SourceFile, encoding: Exclude<Encoding, "utf-8">, scratch: string, warnings: Warning[]): Promise<void> {
+  const target = join(scratch, `${warnings.length}-${source.fileName}`);
+  await convertToUtf8(source.path, encoding, target);
+  source.path = target;
+  warnings.push({
+    file: source.fileName,
+    message: encoding === "windows-1252"
+      ? "the file is not UTF-8: read as Windows-1252 (Excel's \"CSV\" on Windows); check accented letters in the reports, or export as \"CSV UTF-8\""
+      : `read as ${ENCODING_NAMES[encoding]}`
+  });
+}
+
+/** The contract's required columns a configured source's view lacks: the rename map must name them. */
+function missingColumns(source: SourceFile, spec: FileSpec, columns: string[]): Problem[] {
+  return spec.columns.filter((c) => c.inHeader && !columns.includes(c.name)).map((c) => ({
+    file: source.fileName, line: 1, column: c.name, rule: "missing-column",
+    message: `required column ${c.name} of ${spec.name} is missing: name the file's column for it in sources.${source.entry!.index}.rename (found: ${columns.join(", ")})`
+  }));
+}
+
+/** How many rows of a sample decide how a file writes dates with slashes. */
+const DATE_SAMPLE = 10_000;
+
+/**
+ * The file's number and date conventions: from its `sources` entry, else from a sample of its
+ * values: decimal commas when amounts end in a comma and one or two digits (`12,5`, `1.234,50`)
+ * and none in a point and one or two digits; for dates with slashes, the order its dates show
+ * (a part above 12 is the day). Dates that never tell (every part 12 or below) are an error:
+ * guessing would swap days and months silently.
+ */
+async function conventionsOf(db: Database, spec: FileSpec, source: SourceFile, columns: string[]): Promise<ReadConventions | Problem> {
+  const decimal = source.entry?.decimal ?? (await decimalSeparatorOf(db, spec, columns));
+  if (source.entry?.dates) return { decimal, slashDates: source.entry.dates };
+  const dates = spec.columns.filter((c) => (c.type === "date" || c.type === "timestamp") && columns.includes(c.name)).map((c) => identifier(c.name));
+  if (!dates.length) return { decimal };
+  const raw = identifier(`raw_${spec.name}`);
+  const [found] = await db.rows<{ slashed: number; day_first: number; month_first: number; example: string | null; line: number | null; column: string | null }>(`
+    WITH sample AS (
+      SELECT _line, source_column, value FROM (SELECT _line, ${dates.join(", ")} FROM ${raw} LIMIT ${DATE_SAMPLE * 10}) UNPIVOT (value FOR source_column IN (${dates.join(", ")}))
+      WHERE regexp_matches(value, '^\\d{1,2}/\\d{1,2}/\\d{4}') LIMIT ${DATE_SAMPLE}),
+    parts AS (SELECT *, split_part(value, '/', 1)::INTEGER AS first, split_part(value, '/', 2)::INTEGER AS second FROM sample)
+    SELECT count(*)::BIGINT AS slashed, count(*) FILTER (WHERE first > 12)::BIGINT AS day_first, count(*) FILTER (WHERE second > 12)::BIGINT AS month_first,
+           first(value ORDER BY _line) AS example, min(_line) AS line, first(source_column ORDER BY _line) AS "column" FROM parts`);
+  if (!found || !found.slashed) return { decimal };
+  if (found.day_first && !found.month_first) return { decimal, slashDates: "DD/MM/YYYY" };
+  if (found.month_first && !found.day_first) return { decimal, slashDates: "MM/DD/YYYY" };
+  const where = source.entry ? `sources.${source.entry.index}.dates` : `a sources entry for ${source.fileName} with "dates"`;
+  return {
+    file: source.fileName, line: found.line ?? undefined, column: found.column ?? undefined, rule: "ambiguous-dates",
+    message: found.day_first
+      ? `dates with slashes are written both day first and month first (e.g. ${found.example}): set ${where} to MM/DD/YYYY or DD/MM/YYYY and re-export consistently`
+      : `dates such as ${found.example} could be month/day or day/month: set ${where} in cva.config.json to "MM/DD/YYYY" or "DD/MM/YYYY"`
+  };
+}
+
+async function decimalSeparatorOf(db: Database, spec: FileSpec, columns: string[]): Promise<"." | ","> {
+  const numbers = spec.columns.filter((c) => c.type === "decimal" && columns.includes(c.name)).map((c) => identifier(c.name));
+  if (!numbers.length) return ".";
+  const [found] = await db.rows<{ comma: number; point: number }>(`
+    WITH sample AS (SELECT value FROM (SELECT ${numbers.join(", ")} FROM ${identifier(`raw_${spec.name}`)} LIMIT ${DATE_SAMPLE * 10}) UNPIVOT (value FOR source_column IN (${numbers.join(", ")})))
+    SELECT count(*) FILTER (WHERE regexp_matches(value, ',\\d{1,2}(\\s*\\D*)$'))::BIGINT AS comma,
+           count(*) FILTER (WHERE regexp_matches(value, '\\.\\d{1,2}(\\s*\\D*)$'))::BIGINT AS point FROM sample`);
+  return found && found.comma > 0 && found.point === 0 ? "," : ".";
+}
+
+/** Survey answers no choice mapping turned into a score, by text and count: one warning per text. */
+async function unmappedAnswers(db: Database, spec: FileSpec, source: SourceFile): Promise<Warning[]> {
+  if (!source.entry?.survey || !spec.columns.some((c) => c.type === "score")) return [];
+  const rows = await db.rows<{ column: string; value: string; n: number }>(`
+    SELECT "column", value, count(*)::BIGINT AS n FROM ${identifier(`rejected_${spec.name}`)}
+    WHERE rule = 'not-a-score' GROUP BY ALL ORDER BY n DESC, value LIMIT 20`);
+  return rows.map((r) => ({
+    file: source.fileName,
+    message: `${r.n} answer${r.n === 1 ? "" : "s"} "${r.value}" (${r.column}) not mapped to a score: add it to sources.${source.entry!.index}.survey.choices`
+  }));
 }
 
 function missingFiles(sources: SourceFile[], config: Config | undefined): Problem[] {
@@ -213,25 +352,25 @@ interface Violation {
 }
 
 /** The rules one column can break, over the raw table aliased `r`. */
-function columnViolations(column: ColumnSpec, config: Config | undefined): Violation[] {
+function columnViolations(column: ColumnSpec, config: Config | undefined, conventions: ReadConventions): Violation[] {
   const v = `r.${identifier(column.name)}`;
   const shown = `'"' || ${v} || '"'`;
   const violations: Violation[] = [];
   if (column.required) violations.push({ column: column.name, rule: "missing-value", when: `${v} IS NULL`, message: literal(`${column.name} is required`) });
-  const typeCheck = (rule: string, sqlType: string, expected: string) =>
-    violations.push({ column: column.name, rule, when: `${v} IS NOT NULL AND TRY_CAST(${v} AS ${sqlType}) IS NULL`, message: `${shown} || ${literal(` is not ${expected}`)}` });
+  const parseCheck = (rule: string, parsed: string, expected: string) =>
+    violations.push({ column: column.name, rule, when: `${v} IS NOT NULL AND (${parsed}) IS NULL`, message: `${shown} || ${literal(` is not ${expected}`)}` });
   switch (column.type) {
     case "date":
-      typeCheck("not-a-date", "DATE", "a date (expected YYYY-MM-DD)");
+    case "timestamp": {
+      const kind = column.type === "date" ? "DATE" : "TIMESTAMP";
+      parseCheck("not-a-date", dateSql(v, kind, conventions), `a date (expected ${dateFormatsShown(conventions)}${column.type === "timestamp" ? ", with or without a time" : ""})`);
       break;
-    case "timestamp":
-      typeCheck("not-a-date", "TIMESTAMP", "a date or time (expected YYYY-MM-DD or YYYY-MM-DD HH:MM:SS)");
-      break;
+    }
     case "decimal":
-      typeCheck("not-a-number", "DECIMAL(18,2)", "a number (expected digits with a decimal point, such as -1234.50)");
+      parseCheck("not-a-number", decimalSql(v, conventions), `a number (expected ${numberFormatShown(conventions)})`);
       break;
     case "integer":
-      typeCheck("not-a-whole-number", "INTEGER", "a whole number");
+      parseCheck("not-a-whole-number", wholeNumberSql(v), "a whole number");
       break;
     case "boolean":
       violations.push({
@@ -248,12 +387,12 @@ function columnViolations(column: ColumnSpec, config: Config | undefined): Viola
       const dontKnow = dontKnowCondition(v, config);
       violations.push({
         column: column.name, rule: "not-a-score",
-        when: `${v} IS NOT NULL AND NOT ${dontKnow} AND TRY_CAST(${v} AS INTEGER) IS NULL`,
+        when: `${v} IS NOT NULL AND NOT ${dontKnow} AND ${wholeNumberSql(v)} IS NULL`,
         message: `${shown} || ${literal(` is not a whole number on the ${scale.min}-${scale.max} scale, nor a "don't know" code`)}`
       });
       violations.push({
         column: column.name, rule: "out-of-range",
-        when: `${v} IS NOT NULL AND NOT ${dontKnow} AND TRY_CAST(${v} AS INTEGER) NOT BETWEEN ${scale.min} AND ${scale.max}`,
+        when: `${v} IS NOT NULL AND NOT ${dontKnow} AND ${wholeNumberSql(v)} NOT BETWEEN ${scale.min} AND ${scale.max}`,
         message: `${shown} || ${literal(` is outside the ${scale.min}-${scale.max} scale`)}`
       });
       break;
@@ -288,10 +427,10 @@ function columnViolations(column: ColumnSpec, config: Config | undefined): Viola
  * the keys of the referenced file (every key in it, rejected rows included: an order
  * is not wrong because its customer's row broke an unrelated rule, which is in rejects already).
  */
-async function recordRejects(db: Database, spec: FileSpec, source: SourceFile, columns: string[], sources: SourceFile[], config: Config | undefined): Promise<void> {
+async function recordRejects(db: Database, spec: FileSpec, source: SourceFile, columns: string[], sources: SourceFile[], config: Config | undefined, conventions: ReadConventions): Promise<void> {
   const raw = identifier(`raw_${spec.name}`);
   const present = spec.columns.filter((c) => columns.includes(c.name));
-  const violations = present.flatMap((c) => columnViolations(c, config));
+  const violations = present.flatMap((c) => columnViolations(c, config, conventions));
   const joins: string[] = [];
   spec.references.forEach((reference, i) => {
     const target = sources.find((s) => s.name === reference.file);
@@ -311,22 +450,36 @@ async function recordRejects(db: Database, spec: FileSpec, source: SourceFile, c
   });
   for (const [first, second] of spec.ordered ?? []) {
     if (!columns.includes(first) || !columns.includes(second)) continue;
-    const cast = (c: string) => `TRY_CAST(r.${identifier(c)} AS TIMESTAMP)`;
+    const cast = (c: string) => dateSql(`r.${identifier(c)}`, "TIMESTAMP", conventions);
     violations.push({ column: second, rule: "out-of-order", when: `${cast(second)} < ${cast(first)}`, message: literal(`${second} is before ${first}`) });
   }
   const piiColumns = new Set(spec.columns.filter((c) => c.pii).map((c) => c.name));
-  if (violations.length) {
-    const broken = violations.map((violation) => {
-      const value = piiColumns.has(violation.column) ? literal(WITHHELD) : violation.column.includes(", ")
-        ? `concat_ws(', ', ${violation.column.split(", ").map((c) => `r.${identifier(c)}`).join(", ")})` : `r.${identifier(violation.column)}`;
-      return `CASE WHEN ${violation.when} THEN {'column': ${literal(violation.column)}, 'value': (${value})::VARCHAR, 'rule': ${literal(violation.rule)}, 'message': (${violation.message})::VARCHAR} END`;
-    });
-    await db.run(`INSERT INTO rejects
-      SELECT ${literal(source.fileName)}, _line, v.column, v.value, v.rule, v.message
-      FROM (SELECT r._line, unnest(list_filter([${broken.join(",\n        ")}], x -> x IS NOT NULL)) AS v
-            FROM ${raw} r ${joins.join(" ")}
-            WHERE ${violations.map((v) => `coalesce(${v.when}, false)`).join(" OR ")})`);
+  // Views of configured sources may say a row is not data (a report total, an unfinished
+  // response), and which column of the file a rating came from.
+  const rawColumns = new Set((await db.rows<{ name: string }>(`SELECT column_name AS name FROM (DESCRIBE SELECT * FROM ${raw})`)).map((r) => r.name));
+  const fromColumn = (column: string) => rawColumns.has("_source_column") && (column === "score" || column === "weight")
+    ? `${literal(column)} || ' (' || r._source_column || ')'` : literal(column);
+  const broken = violations.map((violation) => {
+    const value = piiColumns.has(violation.column) ? literal(WITHHELD) : violation.column.includes(", ")
+      ? `concat_ws(', ', ${violation.column.split(", ").map((c) => `r.${identifier(c)}`).join(", ")})` : `r.${identifier(violation.column)}`;
+    return `CASE WHEN ${violation.when} THEN {'column': ${fromColumn(violation.column)}, 'value': (${value})::VARCHAR, 'rule': ${literal(violation.rule)}, 'message': (${violation.message})::VARCHAR} END`;
+  });
+  let list = `list_filter([${broken.join(",\n        ")}], x -> x IS NOT NULL)`;
+  let condition = violations.map((v) => `coalesce(${v.when}, false)`).join(" OR ") || "false";
+  if (rawColumns.has("_reject_rule")) {
+    list = `CASE WHEN r._reject_rule IS NOT NULL THEN [{'column': NULL::VARCHAR, 'value': NULL::VARCHAR, 'rule': r._reject_rule, 'message': r._reject_message}] ELSE ${broken.length ? list : "[]"} END`;
+    condition = `r._reject_rule IS NOT NULL OR ${condition}`;
+  } else if (!broken.length) {
+    list = "[]";
   }
+  // The rows' numbers too (rejected_<export>), so that accepting the rest is an anti join on
+  // them: a line of a wide survey holds many ratings, and one bad rating rejects only itself.
+  const rejected = identifier(`rejected_${spec.name}`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${rejected} AS
+    SELECT _row, _line, v.column AS "column", v.value AS value, v.rule AS rule, v.message AS message
+    FROM (SELECT r._row, r._line, unnest(${list}) AS v FROM ${raw} r ${joins.join(" ")} WHERE ${condition})`);
+  await db.run(`INSERT INTO rejects SELECT ${literal(source.fileName)}, _line, "column", value, rule, message FROM ${rejected}`);
+  if (!isFirstExportOf(source, sources)) return;
   const structuralValue = piiColumns.size ? literal(WITHHELD) : "left(csv_line, 200)";
   await db.run(`INSERT INTO rejects SELECT file, line, NULL, ${structuralValue},
       CASE WHEN error_type IN ('MISSING COLUMNS', 'TOO MANY COLUMNS') THEN 'field-count' ELSE lower(replace(error_type, ' ', '-')) END,
@@ -336,28 +489,34 @@ async function recordRejects(db: Database, spec: FileSpec, source: SourceFile, c
     FROM structural_rejects WHERE file = ${literal(source.fileName)}`);
 }
 
-function typedExpression(column: ColumnSpec, config: Config | undefined): string {
+/** Lines the CSV reader could not split belong to the file: counted once, with its first export. */
+function isFirstExportOf(source: SourceFile, sources: SourceFile[]): boolean {
+  return sources.find((s) => s.fileName === source.fileName) === source;
+}
+
+function typedExpression(column: ColumnSpec, config: Config | undefined, conventions: ReadConventions): string {
   const v = identifier(column.name);
   switch (column.type) {
-    case "date": return `TRY_CAST(${v} AS DATE)`;
-    case "timestamp": return `TRY_CAST(${v} AS TIMESTAMP)`;
-    case "decimal": return `TRY_CAST(${v} AS DECIMAL(18,2))`;
-    case "integer": return `TRY_CAST(${v} AS INTEGER)`;
+    case "date": return dateSql(v, "DATE", conventions);
+    case "timestamp": return dateSql(v, "TIMESTAMP", conventions);
+    case "decimal": return decimalSql(v, conventions);
+    case "integer": return wholeNumberSql(v);
     case "boolean": return `CASE WHEN lower(${v}) IN (${TRUE_WORDS.map(literal).join(", ")}) THEN true WHEN ${v} IS NOT NULL THEN false END`;
     case "outcome": return `lower(${v})`;
-    case "score": return `CASE WHEN ${dontKnowCondition(v, config)} THEN NULL ELSE TRY_CAST(${v} AS INTEGER) END`;
+    case "score": return `CASE WHEN ${dontKnowCondition(v, config)} THEN NULL ELSE ${wholeNumberSql(v)} END`;
     default: return v;
   }
 }
 
-async function acceptRows(db: Database, spec: FileSpec, source: SourceFile, columns: string[], config: Config | undefined): Promise<FileSummary> {
+async function acceptRows(db: Database, spec: FileSpec, source: SourceFile, columns: string[], config: Config | undefined, conventions: ReadConventions, sources: SourceFile[]): Promise<FileSummary> {
   const raw = identifier(`raw_${spec.name}`);
+  const rejected = identifier(`rejected_${spec.name}`);
   const known = spec.columns.filter((c) => columns.includes(c.name));
-  const extras = columns.filter((c) => !spec.columns.some((s) => s.name === c) && c !== "_line");
-  const select = (cs: ColumnSpec[]) => cs.map((c) => `${typedExpression(c, config)} AS ${identifier(c.name)}`);
-  const [{ any }] = (await db.rows<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM rejects WHERE file = ${literal(source.fileName)}) AS any`)) as [{ any: boolean }];
+  const extras = columns.filter((c) => !spec.columns.some((s) => s.name === c) && !c.startsWith("_"));
+  const select = (cs: ColumnSpec[]) => cs.map((c) => `${typedExpression(c, config, conventions)} AS ${identifier(c.name)}`);
+  const [{ any }] = (await db.rows<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${rejected}) AS any`)) as [{ any: boolean }];
   // The anti join streams the raw rows in file order, so the typed table keeps it unsorted.
-  const accepted = any ? `${raw} r ANTI JOIN (SELECT DISTINCT line FROM rejects WHERE file = ${literal(source.fileName)}) x ON r._line = x.line` : `${raw} r`;
+  const accepted = any ? `${raw} r ANTI JOIN (SELECT DISTINCT _row FROM ${rejected}) x ON r._row = x._row` : `${raw} r`;
   await db.run(`CREATE TABLE ${identifier(spec.name)} AS
     SELECT ${[...select(known.filter((c) => !c.pii)), ...extras.map(identifier), "_line"].join(", ")} FROM ${accepted}`);
   const pii = known.filter((c) => c.pii);
@@ -366,15 +525,16 @@ async function acceptRows(db: Database, spec: FileSpec, source: SourceFile, colu
   }
   const scores = known.filter((c) => c.type === "score");
   const dontKnow = scores.length ? scores.map((c) => `count(*) FILTER (WHERE ${dontKnowCondition(identifier(c.name), config)})`).join(" + ") : "count(*) FILTER (WHERE false)";
+  const structural = isFirstExportOf(source, sources) ? `(SELECT count(DISTINCT line) FROM structural_rejects WHERE file = ${literal(source.fileName)})` : "0";
   const [counts] = await db.rows<{ parsed: number; broken: number; rejected: number; accepted: number; dont_know: number }>(`
     SELECT (SELECT count(*) FROM ${raw})::BIGINT AS parsed,
-           (SELECT count(DISTINCT line) FROM structural_rejects WHERE file = ${literal(source.fileName)})::BIGINT AS broken,
-           (SELECT count(DISTINCT line) FROM rejects WHERE file = ${literal(source.fileName)})::BIGINT AS rejected,
+           ${structural}::BIGINT AS broken,
+           (SELECT count(DISTINCT _row) FROM ${rejected})::BIGINT AS rejected,
            (SELECT count(*) FROM ${identifier(spec.name)})::BIGINT AS accepted,
            (SELECT ${dontKnow} FROM ${accepted})::BIGINT AS dont_know`);
   return {
-    file: source.fileName, export: spec.name, format: source.format,
-    rowsRead: counts!.parsed + counts!.broken, rowsAccepted: counts!.accepted, rowsRejected: counts!.rejected, dontKnow: counts!.dont_know
+    file: source.fileName, export: spec.name, format: source.entry && source.entry.format !== "csv" ? source.entry.format : source.format,
+    rowsRead: counts!.parsed + counts!.broken, rowsAccepted: counts!.accepted, rowsRejected: counts!.rejected + counts!.broken, dontKnow: counts!.dont_know
   };
 }
 

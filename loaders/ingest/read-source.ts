@@ -1,17 +1,35 @@
-import { closeSync, openSync, readdirSync, readSync, statSync } from "node:fs";
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
 import { extname, join } from "node:path";
 import { CONFIG_FILE } from "../config.js";
 import { CONTRACT, SOURCE_FORMATS, type ExportName } from "../contract.js";
 import type { Database } from "../db.js";
 import { identifier, literal } from "../sql.js";
+import type { Config } from "../config.js";
+import { splitCsvLine, type Layout } from "./layouts.js";
 import type { Problem } from "./problems.js";
+import type { SourceConfig } from "./source-config.js";
 
 export interface SourceFile {
   name: ExportName;
   /** The file's name as found in the folder, e.g. `Orders.CSV`. */
   fileName: string;
+  /** Where it is read from: the file itself, or its UTF-8 copy when it was in another encoding. */
   path: string;
   format: "csv" | "parquet";
+  /** The file's entry in the config's `sources`, and its position there, when it has one. */
+  entry?: SourceConfig & { index: number };
+}
+
+/** Exports a configured source provides: a wide survey gives responses, ratings and maybe importance. */
+export function exportsOf(entry: SourceConfig, fileName: string): ExportName[] {
+  if (entry.survey) return ["responses", "ratings", ...(entry.survey.importance ? (["importance"] as const) : [])];
+  const named = exportNamed(fileName);
+  return entry.export ? [entry.export] : named ? [named] : [];
+}
+
+function exportNamed(fileName: string): ExportName | undefined {
+  const extension = extname(fileName).toLowerCase();
+  return CONTRACT.find((s) => s.name === fileName.slice(0, fileName.length - extension.length).toLowerCase())?.name;
 }
 
 export interface FolderContents {
@@ -21,26 +39,43 @@ export interface FolderContents {
   problems: Problem[];
 }
 
-/** Matches the folder's files to the contract's exports (names and extensions case-insensitive). */
-export function findSources(dataDir: string): FolderContents {
+/**
+ * Matches the folder's files to the contract's exports: by the config's `sources` entries,
+ * else by name (names and extensions case-insensitive).
+ */
+export function findSources(dataDir: string, config: Config | undefined): FolderContents {
   const sources: SourceFile[] = [];
   const ignored: string[] = [];
   const problems: Problem[] = [];
-  for (const fileName of readdirSync(dataDir).sort()) {
-    if (fileName.startsWith(".") || fileName === CONFIG_FILE || !statSync(join(dataDir, fileName)).isFile()) continue;
+  const entries = (config?.sources ?? []).map((entry, index) => ({ ...entry, index }));
+  const files = readdirSync(dataDir).sort().filter((f) => !f.startsWith(".") && f !== CONFIG_FILE && statSync(join(dataDir, f)).isFile());
+  const add = (source: SourceFile) => {
+    const twin = sources.find((s) => s.name === source.name);
+    if (twin) problems.push({ file: source.fileName, rule: "ambiguous-file", message: `${twin.fileName} and ${source.fileName} both hold ${source.name}: keep one` });
+    else sources.push(source);
+  };
+  for (const entry of entries) {
+    const fileName = files.find((f) => f.toLowerCase() === entry.file.toLowerCase());
+    if (!fileName) {
+      problems.push({ file: entry.file, column: `sources.${entry.index}.file`, rule: "missing-file", message: `${CONFIG_FILE} maps ${entry.file}, which is not in the data folder` });
+      continue;
+    }
+    const exports = exportsOf(entry, fileName);
+    if (!exports.length) {
+      problems.push({ file: CONFIG_FILE, column: `sources.${entry.index}.export`, rule: "config", message: `say which export ${fileName} holds (export), or map it as a survey (survey)` });
+    }
+    const format = SOURCE_FORMATS[extname(fileName).toLowerCase() as keyof typeof SOURCE_FORMATS] ?? "csv";
+    for (const name of exports) add({ name, fileName, path: join(dataDir, fileName), format, entry });
+  }
+  for (const fileName of files) {
+    if (entries.some((e) => e.file.toLowerCase() === fileName.toLowerCase())) continue;
     const extension = extname(fileName).toLowerCase() as keyof typeof SOURCE_FORMATS;
-    const base = fileName.slice(0, fileName.length - extension.length).toLowerCase();
-    const spec = CONTRACT.find((s) => s.name === base);
-    if (!spec || !(extension in SOURCE_FORMATS)) {
+    const name = exportNamed(fileName);
+    if (!name || !(extension in SOURCE_FORMATS)) {
       ignored.push(fileName);
       continue;
     }
-    const twin = sources.find((s) => s.name === spec.name);
-    if (twin) {
-      problems.push({ file: fileName, rule: "ambiguous-file", message: `${twin.fileName} and ${fileName} both hold ${spec.name}: keep one` });
-      continue;
-    }
-    sources.push({ name: spec.name, fileName, path: join(dataDir, fileName), format: SOURCE_FORMATS[extension] });
+    add({ name, fileName, path: join(dataDir, fileName), format: SOURCE_FORMATS[extension] });
   }
   return { sources, ignored, problems };
 }
@@ -50,65 +85,49 @@ export interface CsvHeader {
   delimiter: string;
 }
 
-const DELIMITERS = [",", ";", "\t"];
+export const DELIMITERS = [",", ";", "\t"];
 
 /**
  * Reads a CSV file's header line (after any UTF-8 byte order mark) and picks the delimiter it
  * uses most among comma, semicolon and tab. Sniffing the header rather than the data keeps
  * decimal commas in the rows (`10,5`) from being mistaken for delimiters.
  */
-export function readCsvHeader(path: string): CsvHeader | undefined {
+export function readCsvHeader(path: string, skip = 0): CsvHeader | undefined {
   const fd = openSync(path, "r");
   const buffer = Buffer.alloc(65_536);
   const size = readSync(fd, buffer, 0, buffer.length, 0);
   closeSync(fd);
   const text = buffer.subarray(0, size).toString("utf-8").replace(/^\uFEFF/, "");
-  const line = text.split(/\r?\n/, 1)[0]!;
+  const line = text.split(/\r?\n/, skip + 1)[skip] ?? "";
   if (line.trim() === "") return undefined;
   const delimiter = DELIMITERS.reduce((best, d) => (line.split(d).length > line.split(best).length ? d : best), ",");
   return { columns: splitCsvLine(line, delimiter).map((c) => c.trim()), delimiter };
 }
 
-function splitCsvLine(line: string, delimiter: string): string[] {
-  const fields: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; ++i) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') (field += '"'), ++i;
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === delimiter) fields.push(field), (field = "");
-    else field += ch;
-  }
-  fields.push(field);
-  return fields;
-}
-
 /**
  * Loads a source file into `table` with every column as trimmed text under its lower-cased
  * name (empty: NULL), plus `_line`: the physical line the record starts on (the header is
- * line 1; for Parquet, the row number). Records the CSV parser cannot split into the header's
+ * line 1; for Parquet, the row number), and `_row`: the record's number, from 0. Records the CSV parser cannot split into the header's
  * columns go to `structuralRejects` with their line. Returns the column names.
  *
  * One pass over the file: the record number gives the line directly unless a quoted field
  * spans lines or the parser skipped a broken line, which a cheap scan detects; only then are
  * lines recounted (see relineRecords).
  */
-export async function loadRaw(db: Database, source: SourceFile, table: string, header: CsvHeader | undefined): Promise<string[]> {
+export async function loadRaw(db: Database, source: SourceFile, table: string, header: CsvHeader | undefined, layout?: Layout): Promise<string[]> {
   if (source.format === "parquet") {
     const from = `read_parquet(${literal(source.path)})`;
     const columns = await describe(db, `SELECT * FROM ${from}`);
     await db.run(`CREATE OR REPLACE TEMP TABLE ${identifier(table)} AS
-      SELECT row_number() OVER () AS _line, ${trimmedAs(columns, (c) => `${identifier(c)}::VARCHAR`)} FROM ${from}`);
+      SELECT row_number() OVER () AS _line, row_number() OVER () - 1 AS _row, ${trimmedAs(columns, (c) => `${identifier(c)}::VARCHAR`)} FROM ${from}`);
     return columns.map(lowerName);
   }
   const rejectsTable = `${table}_csv_errors`;
   // quote and escape are fixed (RFC 4180) so that an unbalanced quote cannot trick the sniffer
-  // into reading the whole file unquoted.
-  const from = `read_csv(${literal(source.path)}, header = true, all_varchar = true, delim = ${literal(header!.delimiter)}, quote = '"', escape = '"',
+  // into reading the whole file unquoted. A tool's layout is read without a header: its header
+  // records are records like the others, named afterwards (see layouts.ts).
+  const shape = layout ? `header = false, skip = ${layout.skip}, null_padding = ${layout.skip > 0}` : "header = true";
+  const from = `read_csv(${literal(source.path)}, ${shape}, all_varchar = true, delim = ${literal(header!.delimiter)}, quote = '"', escape = '"',
       store_rejects = true, rejects_table = ${literal(rejectsTable)}, rejects_scan = ${literal(`${table}_csv_scans`)})`;
   const columns = await describe(db, `SELECT * FROM ${from}`);
   // No row_number(): numbering records in a window serializes the parallel CSV reader. A
@@ -117,11 +136,18 @@ export async function loadRaw(db: Database, source: SourceFile, table: string, h
   await db.run(`CREATE OR REPLACE TEMP TABLE ${records} AS SELECT ${trimmedAs(columns, identifier)} FROM ${from}`);
   const names = columns.map(lowerName);
   const newline = names.length ? names.map((c) => `contains(${identifier(c)}, chr(10))`).join(" OR ") : "false";
-  const [shape] = await db.rows<{ broken: number; multiline: boolean }>(`
+  const [found] = await db.rows<{ broken: number; multiline: boolean }>(`
     SELECT (SELECT count(*) FROM ${identifier(rejectsTable)})::BIGINT AS broken,
            EXISTS (SELECT 1 FROM ${records} WHERE ${newline}) AS multiline`);
-  await db.run(`CREATE OR REPLACE TEMP VIEW ${identifier(table)} AS SELECT rowid + 2 AS _line, * FROM ${records}`);
-  if (shape!.broken || shape!.multiline) await relineRecords(db, table, names, rejectsTable);
+  const firstLine = layout ? 1 + layout.skip : 2;
+  await db.run(`CREATE OR REPLACE TEMP VIEW ${identifier(table)} AS SELECT rowid + ${firstLine} AS _line, rowid AS _row, * FROM ${records}`);
+  // The reader skips blank lines. Tools' exports have them (a report's footer); those files
+  // are small, so their blank lines are found here, to keep later lines' numbers true.
+  const blank = layout ? blankLinesOf(source.path).filter((line) => line > layout.skip) : [];
+  const skipped = identifier(`${table}_skipped`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${skipped} AS SELECT DISTINCT line FROM ${identifier(rejectsTable)}`);
+  for (const line of blank) await db.run(`INSERT INTO ${skipped} VALUES (${line})`);
+  if (found!.broken || found!.multiline || blank.length) await relineRecords(db, table, names, skipped);
   await db.run(`INSERT INTO structural_rejects
     SELECT ${literal(source.fileName)}, line, min(error_type), first(csv_line), first(error_message)
     FROM ${identifier(rejectsTable)} GROUP BY line`);
@@ -129,24 +155,46 @@ export async function loadRaw(db: Database, source: SourceFile, table: string, h
 }
 
 /**
- * A record's line = 2 + records before it + line breaks inside their quoted fields
- * + unparseable records before it (each one line; DuckDB reports their physical lines).
+ * A record's line = its first line were every record one line (see loadRaw) + line breaks inside their quoted fields
+ * + lines before it that gave no record (`skipped`: unparseable records, each one line, as
+ * DuckDB reports their physical lines; blank lines).
  * Trimming removed spaces only, so the line breaks are all still there to count.
  */
-async function relineRecords(db: Database, table: string, columns: string[], rejectsTable: string): Promise<void> {
+async function relineRecords(db: Database, table: string, columns: string[], skipped: string): Promise<void> {
   const text = columns.length ? `concat_ws('', ${columns.map(identifier).join(", ")})` : "''";
   const lined = identifier(`${table}_lined`);
   await db.run(`CREATE OR REPLACE TEMP TABLE ${lined} AS
     WITH spans AS (
-      SELECT *, 2 + (_line - 2) + coalesce(sum(length(${text}) - length(replace(${text}, chr(10), '')))
+      SELECT *, _line + coalesce(sum(length(${text}) - length(replace(${text}, chr(10), '')))
         OVER (ORDER BY _line ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS _base
       FROM ${identifier(table)}),
-    broken AS (SELECT line, row_number() OVER (ORDER BY line) AS n FROM (SELECT DISTINCT line FROM ${identifier(rejectsTable)})),
+    broken AS (SELECT line, row_number() OVER (ORDER BY line) AS n FROM ${skipped}),
     shifts AS (SELECT line - (n - 1) AS base, max(n) AS skipped FROM broken GROUP BY ALL)
-    SELECT spans._base + coalesce(shifts.skipped, 0) AS _line, ${columns.map((c) => `spans.${identifier(c)}`).join(", ") || "NULL AS _none"}
+    SELECT spans._base + coalesce(shifts.skipped, 0) AS _line, spans._row, ${columns.map((c) => `spans.${identifier(c)}`).join(", ") || "NULL AS _none"}
     FROM spans ASOF LEFT JOIN shifts ON spans._base >= shifts.base
     ORDER BY _line`);
   await db.run(`CREATE OR REPLACE TEMP VIEW ${identifier(table)} AS SELECT * FROM ${lined}`);
+}
+
+/** Physical numbers of the lines that are empty, outside quoted fields. */
+function blankLinesOf(path: string): number[] {
+  const text = readFileSync(path, "utf-8");
+  const blank: number[] = [];
+  let line = 1, quoted = false, empty = true;
+  for (let i = 0; i < text.length; ++i) {
+    const ch = text[i]!;
+    if (ch === '"') quoted = !quoted;
+    if (ch === "\n" && !quoted) {
+      if (empty) blank.push(line);
+      empty = true;
+    } else if (ch === "\n") {
+      empty = false;
+    } else if (ch !== "\r" && ch !== "\uFEFF") {
+      empty = false;
+    }
+    if (ch === "\n") line += 1;
+  }
+  return blank;
 }
 
 async function describe(db: Database, query: string): Promise<string[]> {

@@ -1,0 +1,247 @@
+/**
+ * Files mapped by the config's `sources`: a tool's layout read into a table of text columns
+ * (`vendor_<n>`), then, per export the file provides, a view in the contract's shape
+ * (`raw_<export>`) that validation reads like any export file. Every row keeps the physical
+ * line of the file it came from, so a reject names the analyst's own file and line.
+ */
+import type { Config } from "../config.js";
+import type { ExportName } from "../contract.js";
+import type { Database } from "../db.js";
+import { identifier, literal } from "../sql.js";
+import { headerOf, layoutOf, summaryRowSql } from "./layouts.js";
+import type { Problem } from "./problems.js";
+import { loadRaw, readCsvHeader, type SourceFile } from "./read-source.js";
+import type { SourceConfig, SurveySourceConfig } from "./source-config.js";
+
+export type ConfiguredSource = SourceFile & { entry: SourceConfig & { index: number } };
+
+/** A relation in the contract's shape, with the extra columns validation understands. */
+export interface ExportView {
+  /** The contract columns it has. */
+  columns: string[];
+  problems: Problem[];
+}
+
+/** The vendor tables loaded in one ingest: a survey file is read once for its three exports. */
+export type VendorTables = Map<number, Promise<{ table: string; names: string[] } | Problem>>;
+
+/**
+ * Makes `raw_<export>` for one export of a configured source: `_line`, `_row`, the contract's
+ * columns, and when the tool's rows need it `_reject_rule` and `_reject_message` (a row that
+ * is not data, such as a report total) and `_source_column` (the file's column a rating
+ * came from, for messages).
+ */
+export async function loadConfiguredExport(db: Database, source: ConfiguredSource, config: Config | undefined, vendorTables: VendorTables): Promise<ExportView> {
+  const { entry } = source;
+  let loading = vendorTables.get(entry.index);
+  if (!loading) vendorTables.set(entry.index, (loading = loadVendorTable(db, source)));
+  const loaded = await loading;
+  if (!("table" in loaded)) return { columns: [], problems: source.name === exportsFirst(source) ? [loaded] : [] };
+  const { table, names } = loaded;
+  const view = identifier(`raw_${source.name}`);
+  const problem = (message: string, path: string): Problem => ({ file: source.fileName, column: path, rule: "config", message });
+  const has = (column: string) => names.includes(column.toLowerCase());
+  const col = (column: string) => identifier(column.toLowerCase());
+  if (entry.survey) return surveyView(db, source, entry.survey, table, names, config, problem);
+
+  const rename = { ...presetRenames(entry.format, source.name), ...Object.fromEntries(Object.entries(entry.rename).map(([k, v]) => [k.toLowerCase(), v.toLowerCase()])) };
+  const problems = Object.keys(entry.rename).filter((k) => !has(k)).map((k) => problem(`the rename maps ${k}, which is not a column of ${source.fileName} (found: ${names.join(", ")})`, `sources.${entry.index}.rename`));
+  const targets = names.map((n) => rename[n] ?? n);
+  const selected = names.map((n, i) => `${presetValue(entry.format, targets[i]!, col(n))} AS ${identifier(targets[i]!)}`).filter((_, i) => targets.indexOf(targets[i]!) === i);
+  const rules = [summaryRowSql(entry.format, col(names[0]!), names.slice(1).map(col)), hubspotRule(entry.format, source.name, names)].filter(Boolean);
+  const rule = rules.length ? `coalesce(${rules.join(", ")})` : "NULL";
+  await db.run(`CREATE OR REPLACE TEMP VIEW ${view} AS
+    SELECT _line, _row, ${selected.join(", ")}, _rule AS _reject_rule, ${REJECT_MESSAGE} AS _reject_message FROM (SELECT *, ${rule} AS _rule FROM ${table}) t`);
+  return { columns: [...new Set(targets)], problems };
+}
+
+/** The message of a tool's non-data row, by its rule. */
+const REJECT_MESSAGE = `CASE _rule
+  WHEN 'report-total' THEN 'a report total row, not data'
+  WHEN 'report-footer' THEN 'the report''s footer, not data'
+  WHEN 'not-a-customer' THEN 'lifecycle stage is not customer or evangelist: not a customer yet' END`;
+
+function exportsFirst(source: ConfiguredSource): ExportName {
+  return source.entry.survey ? "responses" : source.name;
+}
+
+async function loadVendorTable(db: Database, source: ConfiguredSource): Promise<{ table: string; names: string[] } | Problem> {
+  const { entry } = source;
+  const table = `vendor_${entry.index}`;
+  const layout = entry.format === "csv" ? undefined : layoutOf(source.path, entry.format);
+  const header = source.format === "csv" ? readCsvHeader(source.path, layout?.skip ?? 0) : undefined;
+  if (source.format === "csv" && !header) return { file: source.fileName, line: 1 + (layout?.skip ?? 0), rule: "empty-file", message: "the file is empty: expected a header line naming the columns" };
+  const columns = await loadRaw(db, source, table, header, layout);
+  if (!layout) {
+    const problem = duplicateName(source, columns);
+    return problem ?? { table: identifier(table), names: columns };
+  }
+  // The tool's header records name the columns; data starts after them.
+  const records = await db.rows<Record<string, string | null>>(`SELECT ${columns.map(identifier).join(", ")} FROM ${identifier(table)} WHERE _row < 3 ORDER BY _row`);
+  const { names: raw, headerRecords } = headerOf(entry.format, records.map((r) => columns.map((c) => r[c] ?? null)));
+  const names = raw.map((n, i) => (n === "" ? `column ${i + 1}` : n.toLowerCase()));
+  const problem = duplicateName(source, names);
+  if (problem) return problem;
+  const named = identifier(`${table}_named`);
+  await db.run(`CREATE OR REPLACE TEMP VIEW ${named} AS
+    SELECT _line, _row, ${columns.map((c, i) => `${identifier(c)} AS ${identifier(names[i]!)}`).join(", ")} FROM ${identifier(table)} WHERE _row >= ${headerRecords}`);
+  return { table: named, names };
+}
+
+function duplicateName(source: ConfiguredSource, names: string[]): Problem | undefined {
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  return twice === undefined ? undefined : { file: source.fileName, line: 1, column: twice, rule: "header", message: `column ${twice} appears twice in the header` };
+}
+
+/** HubSpot's column names for the exports its CRM exports hold. */
+function presetRenames(format: SourceConfig["format"], name: ExportName): Record<string, string> {
+  if (format !== "hubspot") return {};
+  const byExport: Partial<Record<ExportName, Record<string, string>>> = {
+    customers: { "record id": "customer_id", "company name": "name", "email": "email", "phone number": "phone", "create date": "acquired_at" },
+    opportunities: { "record id": "opportunity_id", "close date": "closed_at", "deal stage": "outcome", "amount": "amount" },
+    tickets: { "ticket id": "ticket_id", "record id": "ticket_id", "create date": "opened_at", "close date": "resolved_at" }
+  };
+  return byExport[name] ?? {};
+}
+
+/** HubSpot's deal stages: closed won and closed lost are the outcomes; open stages stay as they are (and are rejected). */
+function presetValue(format: SourceConfig["format"], target: string, value: string): string {
+  if (format !== "hubspot" || target !== "outcome") return value;
+  return `CASE WHEN lower(${value}) IN ('closed won', 'closedwon') THEN 'won' WHEN lower(${value}) IN ('closed lost', 'closedlost') THEN 'lost' ELSE ${value} END`;
+}
+
+/** HubSpot keeps leads beside customers: only lifecycle stages customer and evangelist are customers. */
+function hubspotRule(format: SourceConfig["format"], name: ExportName, names: string[]): string | undefined {
+  if (format !== "hubspot" || name !== "customers" || !names.includes("lifecycle stage")) return undefined;
+  return `CASE WHEN lower(${identifier("lifecycle stage")}) NOT IN ('customer', 'evangelist') THEN 'not-a-customer' END`;
+}
+
+const DEFAULT_RESPONDENT: Partial<Record<SourceConfig["format"], string>> = { qualtrics: "responseid", surveymonkey: "respondent id" };
+const DEFAULT_ANSWERS: Partial<Record<SourceConfig["format"], Record<string, string>>> = { qualtrics: { responded_at: "recordeddate" }, surveymonkey: { responded_at: "end date" } };
+
+async function surveyView(
+  db: Database, source: ConfiguredSource, survey: SurveySourceConfig, table: string, names: string[], config: Config | undefined,
+  problem: (message: string, path: string) => Problem
+): Promise<ExportView> {
+  const { entry } = source;
+  const path = `sources.${entry.index}.survey`;
+  const problems: Problem[] = [];
+  const known = (column: string, where: string) => {
+    if (names.includes(column.toLowerCase())) return true;
+    problems.push(problem(`${column} is not a column of ${source.fileName} (found: ${names.join(", ")})`, `${path}.${where}`));
+    return false;
+  };
+  const col = (column: string) => identifier(column.toLowerCase());
+  const respondentColumn = survey.respondent ?? DEFAULT_RESPONDENT[entry.format];
+  let respondent = "_line::VARCHAR";
+  if (!survey.respondentFromLine) {
+    if (!respondentColumn) problems.push(problem("name the respondent id column (respondent), or set respondentFromLine", `${path}.respondent`));
+    else if (known(respondentColumn, "respondent")) respondent = col(respondentColumn);
+  }
+  const wave = typeof survey.wave === "string" ? literal(survey.wave) : known(survey.wave.column, "wave.column") ? col(survey.wave.column) : "NULL";
+  const unfinished = entry.format === "qualtrics" && !survey.includeUnfinished && names.includes("finished")
+    ? `CASE WHEN lower(${col("finished")}) IN ('false', '0') THEN 'unfinished' END` : "NULL::VARCHAR";
+  const rule = `${unfinished} AS _reject_rule, CASE WHEN ${unfinished} IS NOT NULL THEN 'unfinished response (Finished = false): excluded (includeUnfinished keeps it)' END AS _reject_message`;
+  const scored = (value: string, field: string) => scoreSql(value, { ...(survey.recode as Record<string, Record<string, number>>)[field] }, survey.choices);
+
+  if (source.name === "responses") {
+    const answers = { ...DEFAULT_ANSWERS[entry.format], ...survey.answers } as Record<string, string>;
+    const fields = Object.entries(answers).filter(([field, column]) => (field in survey.answers ? known(column, `answers.${field}`) : names.includes(column)));
+    const select = fields.map(([field, column]) => `${SCORE_FIELDS.has(field) ? scored(col(column), field) : col(column)} AS ${identifier(field)}`);
+    await db.run(`CREATE OR REPLACE TEMP VIEW raw_responses AS
+      SELECT _line, _row, ${respondent} AS respondent_id, ${wave} AS wave, ${[...select, rule].join(", ")} FROM ${table}`);
+    return { columns: ["respondent_id", "wave", ...fields.map(([f]) => f)], problems };
+  }
+
+  const wide = source.name === "ratings" ? ratingColumnsOf(survey, names, config) : importanceColumnsOf(survey, names);
+  if (typeof wide === "string") return { columns: [], problems: [...problems, problem(wide, `${path}.${source.name}`)] };
+  const valueColumn = source.name === "ratings" ? "score" : "weight";
+  const mapping = wide.map((w) => `(${literal(w.column)}, ${literal(w.brand ?? "")}, ${literal(w.attribute)})`).join(", ");
+  // Blank cells are not answers (a brand the respondent does not know): UNPIVOT leaves them out.
+  await db.run(`CREATE OR REPLACE TEMP VIEW ${identifier(`raw_${source.name}`)} AS
+    SELECT u._line, u._row * ${wide.length} + m.position AS _row, u.respondent_id, u.wave,
+           ${source.name === "ratings" ? "m.brand AS brand, " : ""}m.attribute AS attribute,
+           ${scored("u.value", source.name === "ratings" ? "rating" : "importance")} AS ${valueColumn}, u._source_column, u._reject_rule, u._reject_message
+    FROM (UNPIVOT (SELECT _line, _row, ${respondent} AS respondent_id, ${wave} AS wave, ${rule}, ${wide.map((w) => col(w.column)).join(", ")} FROM ${table})
+          ON ${wide.map((w) => col(w.column)).join(", ")} INTO NAME _source_column VALUE value) u
+    JOIN (SELECT *, row_number() OVER () - 1 AS position FROM (VALUES ${mapping}) v(source_column, brand, attribute)) m ON m.source_column = u._source_column`);
+  return { columns: ["respondent_id", "wave", ...(source.name === "ratings" ? ["brand"] : []), "attribute", valueColumn], problems };
+}
+
+const SCORE_FIELDS = new Set(["overall_satisfaction", "perceived_value", "likelihood_to_recommend", "repurchase_intent"]);
+
+/** An answer's text through the per-answer recode, then the survey's choice texts; anything else unchanged (validation judges it). */
+function scoreSql(value: string, recode: Record<string, number>, choices: Record<string, number>): string {
+  const map = { ...Object.fromEntries(Object.entries(choices).map(([k, v]) => [k.trim().toLowerCase(), v])) };
+  const cases = (m: Record<string, number>) => Object.entries(m).map(([text, score]) => `WHEN ${literal(text.trim().toLowerCase())} THEN ${literal(String(score))}`).join(" ");
+  let sql = value;
+  if (Object.keys(recode).length) sql = `CASE lower(${sql}) ${cases(recode)} ELSE ${sql} END`;
+  if (Object.keys(map).length) sql = `CASE lower(${sql}) ${cases(map)} ELSE ${sql} END`;
+  return sql;
+}
+
+interface WideColumn {
+  column: string;
+  brand?: string;
+  attribute: string;
+}
+
+/** The rating columns: listed, or every column matching the pattern; a string is the problem. */
+function ratingColumnsOf(survey: SurveySourceConfig, names: string[], config: Config | undefined): WideColumn[] | string {
+  const { ratings } = survey;
+  const brands = new Set([config?.brand, ...(config?.competitors ?? [])].filter(Boolean) as string[]);
+  const attributes = new Set(config?.attributes?.map((a) => a.id) ?? []);
+  let columns: WideColumn[];
+  if (ratings.columns) {
+    columns = Object.entries(ratings.columns).map(([column, target]) => ({ column: column.toLowerCase(), ...target }));
+    const missing = columns.filter((c) => !names.includes(c.column)).map((c) => c.column);
+    if (missing.length) return `rating columns not in the file: ${missing.join(", ")}`;
+  } else {
+    const pattern = patternRegex(ratings.pattern!);
+    columns = names.flatMap((column) => {
+      const match = pattern.exec(column);
+      if (!match) return [];
+      const brandCode = match.groups!.brand ?? ratings.brand!.toLowerCase(), attributeCode = match.groups!.attribute!;
+      // With a code map, a column whose code it does not list is not a rating (s{attribute} and "status").
+      if ((ratings.attributes && lookup(ratings.attributes, attributeCode) === undefined) || (ratings.brands && match.groups!.brand && lookup(ratings.brands, brandCode) === undefined)) return [];
+      const brand = ratings.brand ?? lookup(ratings.brands, brandCode) ?? [...brands].find((b) => b.toLowerCase() === brandCode);
+      const attribute = lookup(ratings.attributes, attributeCode) ?? [...attributes].find((a) => a === attributeCode);
+      return [{ column, brand: brand ?? brandCode, attribute: attribute ?? attributeCode }];
+    });
+    if (!columns.length) return `no column of the file matches the pattern ${ratings.pattern}`;
+  }
+  const unknown = columns.filter((c) => !brands.has(c.brand!) || !attributes.has(c.attribute)).map((c) => `${c.column} (${c.brand} × ${c.attribute})`);
+  if (unknown.length) return `rating columns naming a brand or attribute that is not in the config: ${unknown.slice(0, 5).join(", ")}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ""}`;
+  const twice = columns.find((c, i) => columns.findIndex((d) => d.brand === c.brand && d.attribute === c.attribute) !== i);
+  if (twice) return `two columns rate ${twice.brand} × ${twice.attribute}: ${columns.filter((c) => c.brand === twice.brand && c.attribute === twice.attribute).map((c) => c.column).join(" and ")}`;
+  return columns;
+}
+
+function importanceColumnsOf(survey: SurveySourceConfig, names: string[]): WideColumn[] | string {
+  const importance = survey.importance!;
+  if (importance.columns) {
+    const columns = Object.entries(importance.columns).map(([column, attribute]) => ({ column: column.toLowerCase(), attribute }));
+    const missing = columns.filter((c) => !names.includes(c.column)).map((c) => c.column);
+    return missing.length ? `importance columns not in the file: ${missing.join(", ")}` : columns;
+  }
+  const pattern = patternRegex(importance.pattern!);
+  const columns = names.flatMap((column) => {
+    const match = pattern.exec(column);
+    if (!match || (importance.attributes && lookup(importance.attributes, match.groups!.attribute!) === undefined)) return [];
+    return [{ column, attribute: lookup(importance.attributes, match.groups!.attribute!) ?? match.groups!.attribute! }];
+  });
+  return columns.length ? columns : `no column of the file matches the pattern ${importance.pattern}`;
+}
+
+/** `Q5_{brand}_{attribute}` → /^q5_(?<brand>.+?)_(?<attribute>.+?)$/ (names are lower-cased). */
+function patternRegex(pattern: string): RegExp {
+  const source = pattern.toLowerCase().split(/(\{brand\}|\{attribute\})/).map((part) =>
+    part === "{brand}" ? "(?<brand>.+?)" : part === "{attribute}" ? "(?<attribute>.+?)" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("");
+  return new RegExp(`^${source}$`);
+}
+
+function lookup(map: Record<string, string> | undefined, code: string): string | undefined {
+  if (!map) return undefined;
+  const key = Object.keys(map).find((k) => k.toLowerCase() === code);
+  return key === undefined ? undefined : map[key];
+}
