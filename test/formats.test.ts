@@ -120,6 +120,29 @@ describe("each tool's rows that are not data are counted as rejects, on their ow
   });
 });
 
+describe("HubSpot deals as opportunities", () => {
+  it("reads Closed won and Closed lost as the outcome, and rejects a deal still open", async () => {
+    const dir = vendorFolder("hubspot", (config) => config.sources.push({ file: "hubspot-deals.csv", format: "hubspot", export: "opportunities" }));
+    writeFileSync(join(dir, "hubspot-deals.csv"), [
+      "Record ID,Deal Name,Deal Stage,Close Date,Amount,Pipeline",
+      "70001,Northwind renewal,Closed won,2026-10-15 12:00,12000,Sales Pipeline",
+      "70002,Contoso expansion,Closed lost,2026-11-02 09:30,8000,Sales Pipeline",
+      "70003,Fabrikam pilot,Appointment scheduled,2026-12-20 00:00,3000,Sales Pipeline"
+    ].join("\n") + "\n");
+    const { db, problems } = await ingest(dir);
+    try {
+      expect(problems).toEqual([]);
+      expect(await db.rows(`SELECT opportunity_id, outcome, strftime(closed_at, '%Y-%m-%d') AS closed_at, amount::DOUBLE AS amount FROM opportunities ORDER BY 1`)).toEqual([
+        { opportunity_id: "70001", outcome: "won", closed_at: "2026-10-15", amount: 12000 },
+        { opportunity_id: "70002", outcome: "lost", closed_at: "2026-11-02", amount: 8000 }
+      ]);
+      expect(await db.rows(`SELECT line, rule, value FROM rejects WHERE file = 'hubspot-deals.csv'`)).toEqual([{ line: 4, rule: "not-an-outcome", value: "Appointment scheduled" }]);
+    } finally {
+      db.close();
+    }
+  });
+});
+
 describe("choice text without a score", () => {
   it("is rejected per answer and reported by value and count", async () => {
     const dir = vendorFolder("qualtrics-choices", (config) => delete config.sources[0].survey.choices["Extremely likely"]);

@@ -1,5 +1,6 @@
 import { csvParse } from "d3-dsv";
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -333,5 +334,42 @@ describe("privacy of the built site", () => {
     const scan = findPii(dist, [...pii.names, ...pii.commentNames], [...pii.emails, ...pii.commentEmails], [...pii.phones, ...pii.commentPhones]);
     expect(scan.filesScanned).toBeGreaterThan(50);
     expect(scan.hits).toEqual([]);
+  });
+});
+
+describe("a failed build leaves the previous site as it was", () => {
+  /** Every file of dist/ with its size and a hash of its bytes. */
+  const snapshot = () => Object.fromEntries(readdirSync(dist, { recursive: true, encoding: "utf-8" }).sort().map((file) => {
+    const path = join(dist, file);
+    return [file, statSync(path).isFile() ? createHash("sha256").update(readFileSync(path)).digest("hex") : "dir"];
+  }));
+
+  it("when an export breaks the contract (ingest stops before Framework runs)", () => {
+    expect(build.status, build.output).toBe(0);
+    const before = snapshot();
+    const broken = join(clone, "broken-data");
+    cpSync(join(clone, "data"), broken, { recursive: true });
+    writeFileSync(join(broken, "orders.csv"), "order_id,customer_id\nO1,C1\n");
+    const failed = npmRun(clone, "build", { env: { CVA_DATA: broken } });
+    expect(failed.status).not.toBe(0);
+    expect(failed.output).toMatch(/required column ordered_at is missing[\s\S]*the previous site in .*dist is unchanged/);
+    expect(snapshot()).toEqual(before);
+  });
+
+  it("when a data loader fails halfway through Framework's build", () => {
+    expect(build.status, build.output).toBe(0);
+    const before = snapshot();
+    writeFileSync(join(clone, "src", "data", "broken.json.ts"), `throw new Error("this loader fails on purpose");\n`);
+    writeFileSync(join(clone, "src", "zz-broken.md"), "# Broken\n\n```js\nFileAttachment(\"data/broken.json\").json()\n```\n");
+    try {
+      const failed = npmRun(clone, "build");
+      expect(failed.status).not.toBe(0);
+      expect(failed.output).toMatch(/this loader fails on purpose[\s\S]*Framework's build failed; the previous site/);
+      expect(snapshot()).toEqual(before);
+      expect(existsSync(`${dist}.next`)).toBe(false);
+    } finally {
+      rmSync(join(clone, "src", "data", "broken.json.ts"));
+      rmSync(join(clone, "src", "zz-broken.md"));
+    }
   });
 });
