@@ -54,14 +54,21 @@ describe("ingest survives hostile exports", () => {
     }), settings);
   });
 
-  it("any text in any field, quoted as RFC 4180 says: every record read is accepted or rejected, none lost", async () => {
+  it("any text in any field (names, segments, comments), quoted as RFC 4180 says: every record read is accepted or rejected, none lost", async () => {
     const header = "customer_id,name,email,phone,segment,region,acquired_at,rewards_member";
     await fc.assert(fc.asyncProperty(fc.array(fc.tuple(field, field, field), { minLength: 1, maxLength: 6 }), async (rows) => {
       const lines = rows.map(([name, segment, region], i) => [`C${i + 1}`, name, "", "", segment, region, "", ""].map(quoted).join(","));
       const customers = [header, ...lines].join("\n") + "\n";
-      const { problems, files } = await ingestSafely({ "customers.csv": customers, "orders.csv": String(VALID_FOLDER["orders.csv"]).split("\n").slice(0, 2).join("\n") + "\n" });
+      // The same texts as survey comments, where free text is expected.
+      const responses = [String(VALID_FOLDER["responses.csv"]).split("\n")[0], ...rows.map(([name, segment, region], i) =>
+        [`R${i + 1}`, "2024-Q1", "2024-02-10", "", "", "", "8", "7", "9", "4", `${name} ${segment} ${region}`].map(quoted).join(","))].join("\n") + "\n";
+      const { problems, files } = await ingestSafely({
+        "customers.csv": customers, "responses.csv": responses, "ratings.csv": "respondent_id,wave,brand,attribute,score\nR1,2024-Q1,Us,quality,8\n",
+        "orders.csv": String(VALID_FOLDER["orders.csv"]).split("\n").slice(0, 2).join("\n") + "\n"
+      });
       if (problems) return; // a stop (e.g. a NUL byte the reader refuses) is a clear problem, not a loss
       expect(files.find((f) => f.file === "customers.csv")!.rows_read).toBe(rows.length);
+      expect(files.find((f) => f.file === "responses.csv")!.rows_read).toBe(rows.length);
     }), settings);
   });
 
