@@ -120,6 +120,32 @@ describe("each tool's rows that are not data are counted as rejects, on their ow
   });
 });
 
+describe("any CRM's CSV with its own column names", () => {
+  it("maps them through rename alone, and names a renamed column that is not in the file", async () => {
+    const renamed = readFileSync(join(FORMATS, "contract", "orders.csv"), "utf-8").replace("order_id,customer_id,ordered_at,amount,cost,quantity", "Invoice No,Client,Invoice Date,Net Total,Cost of Sales,Units");
+    const rename = { "Invoice No": "order_id", Client: "customer_id", "Invoice Date": "ordered_at", "Net Total": "amount", "Cost of Sales": "cost", Units: "quantity" };
+    const dir = vendorFolder("hubspot", (config) => (config.sources = [{ file: "invoices.csv", export: "orders", rename }]));
+    cpSync(join(FORMATS, "contract", "customers.csv"), join(dir, "customers.csv"));
+    rmSync(join(dir, "orders.csv"));
+    writeFileSync(join(dir, "invoices.csv"), renamed);
+    const contract = await ingest(join(FORMATS, "contract"));
+    const theirs = await ingest(dir);
+    try {
+      expect(theirs.problems).toEqual([]);
+      expect(await tableOf(theirs.db, "orders")).toEqual(await tableOf(contract.db, "orders"));
+    } finally {
+      contract.db.close();
+      theirs.db.close();
+    }
+    const wrong = vendorFolder("hubspot", (config) => (config.sources = [{ file: "invoices.csv", export: "orders", rename: { ...rename, "Invoice Number": "order_id" } }]));
+    rmSync(join(wrong, "orders.csv"));
+    writeFileSync(join(wrong, "invoices.csv"), renamed);
+    const { db, problems } = await ingest(wrong);
+    db.close();
+    expect(problems).toEqual([expect.stringMatching(/^invoices\.csv: sources\.0\.rename: the rename maps Invoice Number, which is not a column of invoices\.csv/)]);
+  });
+});
+
 describe("HubSpot deals as opportunities", () => {
   it("reads Closed won and Closed lost as the outcome, and rejects a deal still open", async () => {
     const dir = vendorFolder("hubspot", (config) => config.sources.push({ file: "hubspot-deals.csv", format: "hubspot", export: "opportunities" }));
@@ -345,5 +371,20 @@ describe("airlinesat (../shared/datasets/mkt4320: wide, 23 satisfaction items, n
     } finally {
       db.close();
     }
+  });
+});
+
+describe("a survey mapping that names what the file does not have", () => {
+  it("stops ingest once per mistake, naming the config setting and the columns found", async () => {
+    const dir = vendorFolder("qualtrics", (config) => {
+      config.sources[0].survey.respondent = "Response ID";
+      config.sources[0].survey.answers.overall_satisfaction = "Q1_missing";
+    });
+    const { db, problems } = await ingest(dir);
+    db.close();
+    expect(problems).toEqual([
+      expect.stringMatching(/^Acme customer survey_November 22, 2026_10\.22\.csv: sources\.0\.survey\.respondent: Response ID is not a column of .* \(found: startdate, enddate, .*\) \[config\]$/),
+      expect.stringMatching(/sources\.0\.survey\.answers\.overall_satisfaction: Q1_missing is not a column of/)
+    ]);
   });
 });

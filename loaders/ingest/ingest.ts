@@ -5,7 +5,7 @@ import { CONFIG_FILE, isSurveyConfig, readConfig, type Config, type SurveyConfig
 import { CONTRACT, CONTRACT_VERSION, SURVEY_FILES, type ColumnSpec, type FileSpec } from "../contract.js";
 import type { Database } from "../db.js";
 import { identifier, literal } from "../sql.js";
-import { IngestError, type Problem } from "./problems.js";
+import { formatProblem, IngestError, type Problem } from "./problems.js";
 import { dateFormatsShown, dateSql, decimalSql, numberFormatShown, wholeNumberSql, type ReadConventions } from "./parse.js";
 import { convertToUtf8, detectEncoding, ENCODING_NAMES, type Encoding } from "./encoding.js";
 import { findSources, loadRaw, readCsvHeader, type CsvHeader, type SourceFile } from "./read-source.js";
@@ -89,8 +89,9 @@ export async function ingestFolder(db: Database, dataDir: string, options: Inges
           problems.push(...view.problems);
           if (view.problems.length) continue;
           columns = view.columns;
-          problems.push(...missingColumns(source, spec, columns));
-          if (problems.length) continue;
+          const missing = missingColumns(source, spec, columns);
+          problems.push(...missing);
+          if (missing.length) continue;
         }
       } catch (error) {
         problems.push({ file: source.fileName, rule: "unreadable", message: `cannot be read: ${firstLine(error)}` });
@@ -106,7 +107,8 @@ export async function ingestFolder(db: Database, dataDir: string, options: Inges
       files.push(await acceptRows(db, spec, source, columns, config, conventions, sources));
       warnings.push(...(await unmappedAnswers(db, spec, source)));
     }
-    if (problems.length) throw new IngestError(problems);
+    // A survey file's exports share its mapping: a problem with it is said once.
+    if (problems.length) throw new IngestError(problems.filter((p, i) => problems.findIndex((q) => formatProblem(q) === formatProblem(p)) === i));
 
     onStage("recording the summary");
     await db.run(`CREATE TABLE ingest_files (file VARCHAR, export VARCHAR, format VARCHAR, rows_read BIGINT, rows_accepted BIGINT, rows_rejected BIGINT, dont_know BIGINT)`);
@@ -155,7 +157,8 @@ async function decodeSources(sources: SourceFile[], scratch: string, warnings: W
       continue;
     }
     const stated = source.entry?.encoding;
-    const encoding: Encoding = stated === "windows-1252" ? stated : stated === "utf-16" ? (detectEncoding(source.path) === "utf-16be" ? "utf-16be" : "utf-16le") : detectEncoding(source.path);
+    const detected = detectEncoding(source.path);
+    const encoding: Encoding = stated === "utf-8" || stated === "windows-1252" ? stated : stated === "utf-16" ? (detected === "utf-16be" ? "utf-16be" : "utf-16le") : detected;
     if (encoding !== "utf-8") await convertSource(source, encoding, scratch, warnings);
     converted.set(source.fileName, source.path);
   }
@@ -517,8 +520,12 @@ async function acceptRows(db: Database, spec: FileSpec, source: SourceFile, colu
   const [{ any }] = (await db.rows<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${rejected}) AS any`)) as [{ any: boolean }];
   // The anti join streams the raw rows in file order, so the typed table keeps it unsorted.
   const accepted = any ? `${raw} r ANTI JOIN (SELECT DISTINCT _row FROM ${rejected}) x ON r._row = x._row` : `${raw} r`;
+  // The typed table's row order carries no meaning (each row keeps its _line): DuckDB may
+  // write it in parallel, in any order, which is faster and lighter on memory.
+  await db.run(`SET preserve_insertion_order = false`);
   await db.run(`CREATE TABLE ${identifier(spec.name)} AS
     SELECT ${[...select(known.filter((c) => !c.pii)), ...extras.map(identifier), "_line"].join(", ")} FROM ${accepted}`);
+  await db.run(`RESET preserve_insertion_order`);
   const pii = known.filter((c) => c.pii);
   if (pii.length) {
     await db.run(`CREATE TABLE customer_contacts AS SELECT customer_id, ${select(pii).join(", ")} FROM ${accepted}`);

@@ -49,7 +49,7 @@ export async function loadConfiguredExport(db: Database, source: ConfiguredSourc
   const targets = names.map((n) => rename[n] ?? n);
   const selected = names.map((n, i) => `${presetValue(entry.format, targets[i]!, col(n))} AS ${identifier(targets[i]!)}`).filter((_, i) => targets.indexOf(targets[i]!) === i);
   const rules = [summaryRowSql(entry.format, col(names[0]!), names.slice(1).map(col)), hubspotRule(entry.format, source.name, names)].filter(Boolean);
-  const rule = rules.length ? `coalesce(${rules.join(", ")})` : "NULL";
+  const rule = rules.length ? `coalesce(${rules.join(", ")})` : "NULL::VARCHAR";
   await db.run(`CREATE OR REPLACE TEMP VIEW ${view} AS
     SELECT _line, _row, ${selected.join(", ")}, _rule AS _reject_rule, ${REJECT_MESSAGE} AS _reject_message FROM (SELECT *, ${rule} AS _rule FROM ${table}) t`);
   return { columns: [...new Set(targets)], problems };
@@ -138,7 +138,7 @@ async function surveyView(
     if (!respondentColumn) problems.push(problem("name the respondent id column (respondent), or set respondentFromLine", `${path}.respondent`));
     else if (known(respondentColumn, "respondent")) respondent = col(respondentColumn);
   }
-  const wave = typeof survey.wave === "string" ? literal(survey.wave) : known(survey.wave.column, "wave.column") ? col(survey.wave.column) : "NULL";
+  const wave = typeof survey.wave === "string" ? literal(survey.wave) : known(survey.wave.column, "wave.column") ? col(survey.wave.column) : "NULL::VARCHAR";
   const unfinished = entry.format === "qualtrics" && !survey.includeUnfinished && names.includes("finished")
     ? `CASE WHEN lower(${col("finished")}) IN ('false', '0') THEN 'unfinished' END` : "NULL::VARCHAR";
   const rule = `${unfinished} AS _reject_rule, CASE WHEN ${unfinished} IS NOT NULL THEN 'unfinished response (Finished = false): excluded (includeUnfinished keeps it)' END AS _reject_message`;
