@@ -51,11 +51,9 @@ const quarterOf = (column: string) => `strftime(${column}, '%Y') || '-Q' || quar
 const INGEST_AND_REVENUE_TABLES: readonly TableDefinition[] = [
   {
     name: "ingest-summary",
-    description: "Per export file: rows read, accepted and rejected (read = accepted + rejected), don't-know answers, rejects by rule; and files ignored.",
+    description: "Per export file (and per export, for a survey file that holds several): rows read, accepted and rejected (read = accepted + rejected), don't-know answers, rejects by rule; and files ignored.",
     query: () => `
-      SELECT file, export, format, 'ingested' AS status, rows_read, rows_accepted, rows_rejected, dont_know,
-             coalesce((SELECT string_agg(rule || ': ' || n, '; ' ORDER BY n DESC, rule)
-                       FROM (SELECT rule, count(DISTINCT line) AS n FROM rejects r WHERE r.file = f.file GROUP BY rule)), '') AS rejected_by_rule
+      SELECT file, export, format, 'ingested' AS status, rows_read, rows_accepted, rows_rejected, dont_know, rejected_by_rule
       FROM ingest_files f
       UNION ALL
       SELECT unnest(from_json(ignored_files, '["VARCHAR"]')), NULL, NULL, 'ignored: not part of the data contract', NULL, NULL, NULL, NULL, ''

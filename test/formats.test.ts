@@ -103,8 +103,18 @@ describe("each tool's rows that are not data are counted as rejects, on their ow
   };
 
   it("Qualtrics: an unfinished response is excluded with its ratings and importance, on line 7 (the question text spans two lines)", async () => {
-    // ratings: 3 given, importance: none given, the response itself: 1.
+    // The response itself and the one rating it gave (no importance).
     expect(await rejectsOf("qualtrics")).toEqual([{ line: 7, rule: "unfinished", n: 2 }]);
+    const { db } = await ingest(vendorFolder("qualtrics"));
+    try {
+      expect(await db.rows(`SELECT export, rows_read::INTEGER AS read, rows_rejected::INTEGER AS rejected, rejected_by_rule FROM ingest_files WHERE format = 'qualtrics' ORDER BY export`)).toEqual([
+        { export: "importance", read: 12, rejected: 0, rejected_by_rule: "" },
+        { export: "ratings", read: 19, rejected: 1, rejected_by_rule: "unfinished: 1" },
+        { export: "responses", read: 5, rejected: 1, rejected_by_rule: "unfinished: 1" }
+      ]);
+    } finally {
+      db.close();
+    }
   });
 
   it("Salesforce: the Grand Totals row and the footer, by their physical lines after blank ones", async () => {

@@ -23,6 +23,8 @@ export interface FileSummary {
   rowsRejected: number;
   /** Survey answers read as missing because they were a "don't know" code. */
   dontKnow: number;
+  /** Rows rejected per rule, most first: `orphan: 3; not-a-date: 1`. */
+  rejectedByRule: string;
 }
 
 export interface IngestResult {
@@ -111,9 +113,9 @@ export async function ingestFolder(db: Database, dataDir: string, options: Inges
     if (problems.length) throw new IngestError(problems.filter((p, i) => problems.findIndex((q) => formatProblem(q) === formatProblem(p)) === i));
 
     onStage("recording the summary");
-    await db.run(`CREATE TABLE ingest_files (file VARCHAR, export VARCHAR, format VARCHAR, rows_read BIGINT, rows_accepted BIGINT, rows_rejected BIGINT, dont_know BIGINT)`);
+    await db.run(`CREATE TABLE ingest_files (file VARCHAR, export VARCHAR, format VARCHAR, rows_read BIGINT, rows_accepted BIGINT, rows_rejected BIGINT, dont_know BIGINT, rejected_by_rule VARCHAR)`);
     for (const f of files) {
-      await db.run(`INSERT INTO ingest_files VALUES ($1, $2, $3, $4, $5, $6, $7)`, [f.file, f.export, f.format, f.rowsRead, f.rowsAccepted, f.rowsRejected, f.dontKnow]);
+      await db.run(`INSERT INTO ingest_files VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [f.file, f.export, f.format, f.rowsRead, f.rowsAccepted, f.rowsRejected, f.dontKnow, f.rejectedByRule]);
     }
     await db.run(`CREATE TABLE ingest_warnings (file VARCHAR, message VARCHAR)`);
     for (const w of warnings) await db.run(`INSERT INTO ingest_warnings VALUES ($1, $2)`, [w.file, w.message]);
@@ -484,13 +486,15 @@ async function recordRejects(db: Database, spec: FileSpec, source: SourceFile, c
   await db.run(`INSERT INTO rejects SELECT ${literal(source.fileName)}, _line, "column", value, rule, message FROM ${rejected}`);
   if (!isFirstExportOf(source, sources)) return;
   const structuralValue = piiColumns.size ? literal(WITHHELD) : "left(csv_line, 200)";
-  await db.run(`INSERT INTO rejects SELECT file, line, NULL, ${structuralValue},
-      CASE WHEN error_type IN ('MISSING COLUMNS', 'TOO MANY COLUMNS') THEN 'field-count' ELSE lower(replace(error_type, ' ', '-')) END,
+  await db.run(`INSERT INTO rejects SELECT file, line, NULL, ${structuralValue}, ${STRUCTURAL_RULE},
       CASE WHEN error_type IN ('MISSING COLUMNS', 'TOO MANY COLUMNS')
         THEN 'expected ' || regexp_extract(error_message, 'Expected Number of Columns: (\\d+)', 1) || ' fields, found ' || regexp_extract(error_message, 'Found: (\\d+)', 1)
         ELSE error_message END
     FROM structural_rejects WHERE file = ${literal(source.fileName)}`);
 }
+
+/** The rule of a line DuckDB's CSV reader could not read, from its error type. */
+const STRUCTURAL_RULE = `CASE WHEN error_type IN ('MISSING COLUMNS', 'TOO MANY COLUMNS') THEN 'field-count' ELSE lower(replace(error_type, ' ', '-')) END`;
 
 /** Lines the CSV reader could not split belong to the file: counted once, with its first export. */
 function isFirstExportOf(source: SourceFile, sources: SourceFile[]): boolean {
@@ -533,15 +537,21 @@ async function acceptRows(db: Database, spec: FileSpec, source: SourceFile, colu
   const scores = known.filter((c) => c.type === "score");
   const dontKnow = scores.length ? scores.map((c) => `count(*) FILTER (WHERE ${dontKnowCondition(identifier(c.name), config)})`).join(" + ") : "count(*) FILTER (WHERE false)";
   const structural = isFirstExportOf(source, sources) ? `(SELECT count(DISTINCT line) FROM structural_rejects WHERE file = ${literal(source.fileName)})` : "0";
-  const [counts] = await db.rows<{ parsed: number; broken: number; rejected: number; accepted: number; dont_know: number }>(`
-    SELECT (SELECT count(*) FROM ${raw})::BIGINT AS parsed,
+  // Per export, not per file: a survey file's responses, ratings and importance each count their own.
+  const structuralByRule = isFirstExportOf(source, sources)
+    ? `UNION ALL SELECT ${STRUCTURAL_RULE} AS rule, count(DISTINCT line) AS n FROM structural_rejects WHERE file = ${literal(source.fileName)} GROUP BY 1` : "";
+  const [counts] = await db.rows<{ parsed: number; broken: number; rejected: number; accepted: number; dont_know: number; by_rule: string }>(`
+    SELECT (SELECT coalesce(string_agg(rule || ': ' || n, '; ' ORDER BY n DESC, rule), '')
+            FROM (SELECT rule, count(DISTINCT _row) AS n FROM ${rejected} GROUP BY rule ${structuralByRule})) AS by_rule,
+           (SELECT count(*) FROM ${raw})::BIGINT AS parsed,
            ${structural}::BIGINT AS broken,
            (SELECT count(DISTINCT _row) FROM ${rejected})::BIGINT AS rejected,
            (SELECT count(*) FROM ${identifier(spec.name)})::BIGINT AS accepted,
            (SELECT ${dontKnow} FROM ${accepted})::BIGINT AS dont_know`);
   return {
     file: source.fileName, export: spec.name, format: source.entry && source.entry.format !== "csv" ? source.entry.format : source.format,
-    rowsRead: counts!.parsed + counts!.broken, rowsAccepted: counts!.accepted, rowsRejected: counts!.rejected + counts!.broken, dontKnow: counts!.dont_know
+    rowsRead: counts!.parsed + counts!.broken, rowsAccepted: counts!.accepted, rowsRejected: counts!.rejected + counts!.broken, dontKnow: counts!.dont_know,
+    rejectedByRule: counts!.by_rule
   };
 }
 
