@@ -125,8 +125,17 @@ describe("each tool's rows that are not data are counted as rejects, on their ow
     ]);
   });
 
-  it("HubSpot: a company that is still a lead is not a customer", async () => {
+  it("HubSpot: a company that is still a lead is not a customer; its owner's name is not kept", async () => {
     expect(await rejectsOf("hubspot")).toEqual([{ line: 4, rule: "not-a-customer", n: 1 }]);
+    const { db, result } = await ingest(vendorFolder("hubspot"));
+    try {
+      expect(result!.warnings).toEqual([{ file: "hubspot-crm-exports-all-companies-2026-11-22.csv", message: expect.stringMatching(/^columns company owner look like personal data and were not kept/) }]);
+      const columns = (await db.rows<{ c: string }>(`SELECT column_name AS c FROM duckdb_columns() WHERE table_name = 'customers'`)).map((r) => r.c);
+      expect(columns).toEqual(expect.arrayContaining(["industry", "city", "lifecycle stage"]));
+      expect(columns).not.toContain("company owner");
+    } finally {
+      db.close();
+    }
   });
 });
 

@@ -107,7 +107,7 @@ export async function ingestFolder(db: Database, dataDir: string, options: Inges
       problems.push(...(await duplicateKeys(db, spec, source)));
       await recordRejects(db, spec, source, columns, sources, config, conventions);
       files.push(await acceptRows(db, spec, source, columns, config, conventions, sources));
-      warnings.push(...(await unmappedAnswers(db, spec, source)));
+      warnings.push(...(await unmappedAnswers(db, spec, source)), ...personalExtras(source, spec, columns));
     }
     // A survey file's exports share its mapping: a problem with it is said once.
     if (problems.length) throw new IngestError(problems.filter((p, i) => problems.findIndex((q) => formatProblem(q) === formatProblem(p)) === i));
@@ -493,6 +493,23 @@ async function recordRejects(db: Database, spec: FileSpec, source: SourceFile, c
     FROM structural_rejects WHERE file = ${literal(source.fileName)}`);
 }
 
+/** Columns beyond the contract's, kept as text dimensions of the export's table. */
+function extraColumns(spec: FileSpec, columns: string[]): string[] {
+  return columns.filter((c) => !spec.columns.some((s) => s.name === c) && !c.startsWith("_"));
+}
+
+/**
+ * Extra columns that look like personal data (a CRM's "First Name", "Email Address", "Mobile
+ * Phone", a survey tool's IP address and location) are not kept at all: the contract's own
+ * personal columns go to customer_contacts, these nowhere.
+ */
+const PERSONAL = /^(first|last|full|given|family|middle|contact|recipient)[ _-]?(name|last ?name|first ?name)$|e-?mail([ _-]?address)?$|(^|[ _-])(phone|mobile|cell)([ _-]?(phone|number|no))?$|^((street|postal|home|billing|shipping)[ _-]?)?address( ?line ?\d)?$|^(postcode|post code|zip|zip ?code)$|^ip[ _-]?address$|^(location[ _-]?)?(latitude|longitude)$|birth|[ _-]owner$/i;
+
+function personalExtras(source: SourceFile, spec: FileSpec, columns: string[]): Warning[] {
+  const personal = extraColumns(spec, columns).filter((c) => PERSONAL.test(c));
+  return personal.length ? [{ file: source.fileName, message: `columns ${personal.join(", ")} look like personal data and were not kept (map one to name, email or phone under rename to keep it as the customer's contact)` }] : [];
+}
+
 /** The rule of a line DuckDB's CSV reader could not read, from its error type. */
 const STRUCTURAL_RULE = `CASE WHEN error_type IN ('MISSING COLUMNS', 'TOO MANY COLUMNS') THEN 'field-count' ELSE lower(replace(error_type, ' ', '-')) END`;
 
@@ -519,7 +536,7 @@ async function acceptRows(db: Database, spec: FileSpec, source: SourceFile, colu
   const raw = identifier(`raw_${spec.name}`);
   const rejected = identifier(`rejected_${spec.name}`);
   const known = spec.columns.filter((c) => columns.includes(c.name));
-  const extras = columns.filter((c) => !spec.columns.some((s) => s.name === c) && !c.startsWith("_"));
+  const extras = extraColumns(spec, columns).filter((c) => !PERSONAL.test(c));
   const select = (cs: ColumnSpec[]) => cs.map((c) => `${typedExpression(c, config, conventions)} AS ${identifier(c.name)}`);
   const [{ any }] = (await db.rows<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${rejected}) AS any`)) as [{ any: boolean }];
   // The anti join streams the raw rows in file order, so the typed table keeps it unsorted.
