@@ -1,5 +1,5 @@
 import type { SurveyConfig } from "../config.js";
-import type { TableContext } from "../context.js";
+import { memoized, type TableContext } from "../context.js";
 import type { Moments } from "../stats/regression.js";
 import { identifier, literal } from "../sql.js";
 
@@ -55,7 +55,12 @@ export interface DriverMoments extends Moments {
  * answered them all (listwise). DuckDB computes every covar_samp in one pass; only the small
  * matrices come back, from which correlations, OLS and relative weights all follow.
  */
-export async function driverMoments(context: TableContext & { config: SurveyConfig }, outcome = "overall_satisfaction"): Promise<DriverMoments[]> {
+export function driverMoments(context: TableContext & { config: SurveyConfig }, outcome = "overall_satisfaction"): Promise<DriverMoments[]> {
+  // Derived weights and the drivers table read the same moments: one pass over the ratings.
+  return memoized(context, `driver-moments:${outcome}`, () => computeDriverMoments(context, outcome));
+}
+
+async function computeDriverMoments(context: TableContext & { config: SurveyConfig }, outcome: string): Promise<DriverMoments[]> {
   const attributes = context.config.attributes.map((a) => a.id);
   const names = [...attributes.map((_, i) => `x${i}`), "y"];
   const pivot = attributes.map((id, i) => `max(score) FILTER (WHERE attribute = ${literal(id)}) AS ${identifier(`x${i}`)}`).join(", ");
