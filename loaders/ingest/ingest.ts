@@ -8,7 +8,7 @@ import { identifier, literal } from "../sql.js";
 import { formatProblem, IngestError, type Problem } from "./problems.js";
 import { dateFormatsShown, dateSql, decimalSql, numberFormatShown, wholeNumberSql, type ReadConventions } from "./parse.js";
 import { convertToUtf8, detectEncoding, ENCODING_NAMES, type Encoding } from "./encoding.js";
-import { findSources, loadRaw, readCsvHeader, type CsvHeader, type SourceFile } from "./read-source.js";
+import { emptyFile, findSources, headerNameProblems, loadRaw, readCsvHeader, type CsvHeader, type SourceFile } from "./read-source.js";
 import { loadConfiguredExport, type ConfiguredSource, type VendorTables } from "./sources.js";
 
 /** Shown instead of the value in rejects of personal-data columns and lines. */
@@ -80,7 +80,7 @@ export async function ingestFolder(db: Database, dataDir: string, options: Inges
       try {
         if (isPlain(source)) {
           columns = await loadRaw(db, source, `raw_${spec.name}`, headers.get(source));
-          if (await notUtf8(db, source)) {
+          if (await hasInvalidEncoding(db, source)) {
             // Bytes beyond the first 64 KB that are not UTF-8: read again as Windows-1252.
             await convertSource(source, "windows-1252", scratch, warnings);
             await db.run(`DELETE FROM structural_rejects WHERE file = ${literal(source.fileName)}`);
@@ -261,7 +261,7 @@ function missingFiles(sources: SourceFile[], config: Config | undefined): Proble
 async function headerProblems(db: Database, source: SourceFile, header: CsvHeader | undefined): Promise<Problem[]> {
   let columns: string[];
   if (source.format === "csv") {
-    if (!header) return [{ file: source.fileName, line: 1, rule: "empty-file", message: "the file is empty: expected a header line naming the columns" }];
+    if (!header) return [emptyFile(source.fileName, 1)];
     columns = header.columns.map((c) => c.toLowerCase());
   } else {
     try {
@@ -270,11 +270,7 @@ async function headerProblems(db: Database, source: SourceFile, header: CsvHeade
       return [{ file: source.fileName, rule: "unreadable", message: `cannot be read as Parquet: ${firstLine(error)}` }];
     }
   }
-  const problems: Problem[] = [];
-  columns.forEach((column, i) => {
-    if (column === "") problems.push({ file: source.fileName, line: 1, rule: "header", message: `column ${i + 1} has no name` });
-    else if (columns.indexOf(column) !== i) problems.push({ file: source.fileName, line: 1, column, rule: "header", message: `column ${column} appears twice in the header` });
-  });
+  const problems = headerNameProblems(source.fileName, columns);
   const spec = CONTRACT.find((s) => s.name === source.name)!;
   for (const column of spec.columns) {
     if (column.inHeader && !columns.includes(column.name)) {
@@ -285,17 +281,14 @@ async function headerProblems(db: Database, source: SourceFile, header: CsvHeade
 }
 
 /**
- * A file that is not UTF-8 is a problem of the whole file (an export setting), not of the
- * lines with accented letters: rejecting those would drop every customer named José.
+ * DuckDB's reader found bytes that are not UTF-8. That is a property of the whole file (an
+ * export setting), not of the lines with accented letters: rejecting those would drop every
+ * customer named José, so the file is read again as Windows-1252 instead.
  */
-async function notUtf8(db: Database, source: SourceFile): Promise<Problem | undefined> {
-  const [bad] = await db.rows<{ line: number | null; lines: number }>(`
-    SELECT min(line) AS line, count(*) AS lines FROM structural_rejects WHERE file = ${literal(source.fileName)} AND error_type = 'INVALID ENCODING'`);
-  if (!bad?.line) return undefined;
-  return {
-    file: source.fileName, line: bad.line, rule: "encoding",
-    message: `the file is not UTF-8 (${bad.lines} line${bad.lines === 1 ? "" : "s"} with other bytes, the first here): export it again as UTF-8`
-  };
+async function hasInvalidEncoding(db: Database, source: SourceFile): Promise<boolean> {
+  const [found] = await db.rows<{ any: boolean }>(`
+    SELECT EXISTS (SELECT 1 FROM structural_rejects WHERE file = ${literal(source.fileName)} AND error_type = 'INVALID ENCODING') AS any`);
+  return found!.any;
 }
 
 const MAX_DUPLICATES_REPORTED = 20;

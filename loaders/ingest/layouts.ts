@@ -22,7 +22,7 @@ export function layoutOf(path: string, format: SourceFormat): Layout {
   const lines = buffer.subarray(0, size).toString("utf-8").replace(/^\uFEFF/, "").split(/\r?\n/);
   // The title, "Filtered By:" and each filter are one field each; the header is the first
   // line naming two columns or more.
-  const header = lines.findIndex((line) => [",", ";", "\t"].some((d) => splitCsvLine(line, d).filter((f) => f.trim() !== "").length >= 2));
+  const header = lines.findIndex((line) => DELIMITERS.some((d) => splitCsvLine(line, d).filter((f) => f.trim() !== "").length >= 2));
   return { skip: Math.max(0, header) };
 }
 
@@ -52,6 +52,9 @@ export function headerOf(format: SourceFormat, records: (string | null)[][]): { 
       return { names: first.map(clean), headerRecords: 1 };
   }
 }
+
+/** The delimiters a CSV file may use; its header line says which. */
+export const DELIMITERS = [",", ";", "\t"];
 
 export function splitCsvLine(line: string, delimiter: string): string[] {
   const fields: string[] = [];

@@ -1,11 +1,10 @@
 import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
 import { extname, join } from "node:path";
-import { CONFIG_FILE } from "../config.js";
+import { CONFIG_FILE, type Config } from "../config.js";
 import { CONTRACT, SOURCE_FORMATS, type ExportName } from "../contract.js";
 import type { Database } from "../db.js";
 import { identifier, literal } from "../sql.js";
-import type { Config } from "../config.js";
-import { splitCsvLine, type Layout } from "./layouts.js";
+import { DELIMITERS, splitCsvLine, type Layout } from "./layouts.js";
 import type { Problem } from "./problems.js";
 import type { SourceConfig } from "./source-config.js";
 
@@ -21,7 +20,7 @@ export interface SourceFile {
 }
 
 /** Exports a configured source provides: a wide survey gives responses, ratings and maybe importance. */
-export function exportsOf(entry: SourceConfig, fileName: string): ExportName[] {
+function exportsOf(entry: SourceConfig, fileName: string): ExportName[] {
   if (entry.survey) return ["responses", "ratings", ...(entry.survey.importance ? (["importance"] as const) : [])];
   const named = exportNamed(fileName);
   return entry.export ? [entry.export] : named ? [named] : [];
@@ -80,12 +79,20 @@ export function findSources(dataDir: string, config: Config | undefined): Folder
   return { sources, ignored, problems };
 }
 
+export const emptyFile = (file: string, line: number): Problem =>
+  ({ file, line, rule: "empty-file", message: "the file is empty: expected a header line naming the columns" });
+
+/** Header columns without a name, or named twice (names compared lower-cased). */
+export function headerNameProblems(file: string, names: string[], line = 1): Problem[] {
+  return names.flatMap((column, i): Problem[] =>
+    column === "" ? [{ file, line, rule: "header", message: `column ${i + 1} has no name` }]
+    : names.indexOf(column) !== i ? [{ file, line, column, rule: "header", message: `column ${column} appears twice in the header` }] : []);
+}
+
 export interface CsvHeader {
   columns: string[];
   delimiter: string;
 }
-
-export const DELIMITERS = [",", ";", "\t"];
 
 /**
  * Reads a CSV file's header line (after any UTF-8 byte order mark) and picks the delimiter it

@@ -10,7 +10,7 @@ import type { Database } from "../db.js";
 import { identifier, literal } from "../sql.js";
 import { headerOf, layoutOf, summaryRowSql } from "./layouts.js";
 import type { Problem } from "./problems.js";
-import { loadRaw, readCsvHeader, type SourceFile } from "./read-source.js";
+import { emptyFile, headerNameProblems, loadRaw, readCsvHeader, type SourceFile } from "./read-source.js";
 import type { SourceConfig, SurveySourceConfig } from "./source-config.js";
 
 export type ConfiguredSource = SourceFile & { entry: SourceConfig & { index: number } };
@@ -23,7 +23,7 @@ export interface ExportView {
 }
 
 /** The vendor tables loaded in one ingest: a survey file is read once for its three exports. */
-export type VendorTables = Map<number, Promise<{ table: string; names: string[] } | Problem>>;
+export type VendorTables = Map<number, Promise<{ table: string; names: string[] } | Problem[]>>;
 
 /**
  * Makes `raw_<export>` for one export of a configured source: `_line`, `_row`, the contract's
@@ -36,7 +36,8 @@ export async function loadConfiguredExport(db: Database, source: ConfiguredSourc
   let loading = vendorTables.get(entry.index);
   if (!loading) vendorTables.set(entry.index, (loading = loadVendorTable(db, source)));
   const loaded = await loading;
-  if (!("table" in loaded)) return { columns: [], problems: source.name === exportsFirst(source) ? [loaded] : [] };
+  // A survey file's exports share the problem; ingest reports it once.
+  if (!("table" in loaded)) return { columns: [], problems: loaded };
   const { table, names } = loaded;
   const view = identifier(`raw_${source.name}`);
   const problem = (message: string, path: string): Problem => ({ file: source.fileName, column: path, rule: "config", message });
@@ -50,47 +51,40 @@ export async function loadConfiguredExport(db: Database, source: ConfiguredSourc
   const selected = names.map((n, i) => `${presetValue(entry.format, targets[i]!, col(n))} AS ${identifier(targets[i]!)}`).filter((_, i) => targets.indexOf(targets[i]!) === i);
   const rules = [summaryRowSql(entry.format, col(names[0]!), names.slice(1).map(col)), hubspotRule(entry.format, source.name, names)].filter(Boolean);
   const rule = rules.length ? `coalesce(${rules.join(", ")})` : "NULL::VARCHAR";
-  await db.run(`CREATE OR REPLACE TEMP VIEW ${view} AS
-    SELECT _line, _row, ${selected.join(", ")}, _rule AS _reject_rule, ${REJECT_MESSAGE} AS _reject_message FROM (SELECT *, ${rule} AS _rule FROM ${table}) t`);
+  await db.run(`CREATE OR REPLACE TEMP VIEW ${view} AS SELECT _line, _row, ${selected.join(", ")}, ${rejectColumns(rule)} FROM ${table}`);
   return { columns: [...new Set(targets)], problems };
 }
 
-/** The message of a tool's non-data row, by its rule. */
-const REJECT_MESSAGE = `CASE _rule
-  WHEN 'report-total' THEN 'a report total row, not data'
-  WHEN 'report-footer' THEN 'the report''s footer, not data'
-  WHEN 'not-a-customer' THEN 'lifecycle stage is not customer or evangelist: not a customer yet' END`;
-
-function exportsFirst(source: ConfiguredSource): ExportName {
-  return source.entry.survey ? "responses" : source.name;
+/** The rows a tool adds that are not data: the rule (NULL for data rows), and its message. */
+function rejectColumns(rule: string): string {
+  return `${rule} AS _reject_rule, CASE ${rule}
+    WHEN 'report-total' THEN 'a report total row, not data'
+    WHEN 'report-footer' THEN 'the report''s footer, not data'
+    WHEN 'not-a-customer' THEN 'lifecycle stage is not customer or evangelist: not a customer yet'
+    WHEN 'unfinished' THEN 'unfinished response (Finished = false): excluded (includeUnfinished keeps it)' END AS _reject_message`;
 }
 
-async function loadVendorTable(db: Database, source: ConfiguredSource): Promise<{ table: string; names: string[] } | Problem> {
+async function loadVendorTable(db: Database, source: ConfiguredSource): Promise<{ table: string; names: string[] } | Problem[]> {
   const { entry } = source;
   const table = `vendor_${entry.index}`;
   const layout = entry.format === "csv" ? undefined : layoutOf(source.path, entry.format);
   const header = source.format === "csv" ? readCsvHeader(source.path, layout?.skip ?? 0) : undefined;
-  if (source.format === "csv" && !header) return { file: source.fileName, line: 1 + (layout?.skip ?? 0), rule: "empty-file", message: "the file is empty: expected a header line naming the columns" };
+  if (source.format === "csv" && !header) return [emptyFile(source.fileName, 1 + (layout?.skip ?? 0))];
   const columns = await loadRaw(db, source, table, header, layout);
   if (!layout) {
-    const problem = duplicateName(source, columns);
-    return problem ?? { table: identifier(table), names: columns };
+    const problems = headerNameProblems(source.fileName, columns);
+    return problems.length ? problems : { table: identifier(table), names: columns };
   }
   // The tool's header records name the columns; data starts after them.
   const records = await db.rows<Record<string, string | null>>(`SELECT ${columns.map(identifier).join(", ")} FROM ${identifier(table)} WHERE _row < 3 ORDER BY _row`);
   const { names: raw, headerRecords } = headerOf(entry.format, records.map((r) => columns.map((c) => r[c] ?? null)));
   const names = raw.map((n, i) => (n === "" ? `column ${i + 1}` : n.toLowerCase()));
-  const problem = duplicateName(source, names);
-  if (problem) return problem;
+  const problems = headerNameProblems(source.fileName, names);
+  if (problems.length) return problems;
   const named = identifier(`${table}_named`);
   await db.run(`CREATE OR REPLACE TEMP VIEW ${named} AS
     SELECT _line, _row, ${columns.map((c, i) => `${identifier(c)} AS ${identifier(names[i]!)}`).join(", ")} FROM ${identifier(table)} WHERE _row >= ${headerRecords}`);
   return { table: named, names };
-}
-
-function duplicateName(source: ConfiguredSource, names: string[]): Problem | undefined {
-  const twice = names.find((n, i) => names.indexOf(n) !== i);
-  return twice === undefined ? undefined : { file: source.fileName, line: 1, column: twice, rule: "header", message: `column ${twice} appears twice in the header` };
 }
 
 /** HubSpot's column names for the exports its CRM exports hold. */
@@ -141,7 +135,7 @@ async function surveyView(
   const wave = typeof survey.wave === "string" ? literal(survey.wave) : known(survey.wave.column, "wave.column") ? col(survey.wave.column) : "NULL::VARCHAR";
   const unfinished = entry.format === "qualtrics" && !survey.includeUnfinished && names.includes("finished")
     ? `CASE WHEN lower(${col("finished")}) IN ('false', '0') THEN 'unfinished' END` : "NULL::VARCHAR";
-  const rule = `${unfinished} AS _reject_rule, CASE WHEN ${unfinished} IS NOT NULL THEN 'unfinished response (Finished = false): excluded (includeUnfinished keeps it)' END AS _reject_message`;
+  const rule = rejectColumns(unfinished);
   const scored = (value: string, field: string) => scoreSql(value, { ...(survey.recode as Record<string, Record<string, number>>)[field] }, survey.choices);
 
   if (source.name === "responses") {
