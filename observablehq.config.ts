@@ -1,7 +1,8 @@
 // Observable Framework configuration. See docs/architecture.md for how the build stays offline.
-import {provenanceFooter, reviewQuarters} from "./scripts/site-config.js";
+import {analysisPages, provenanceFooter, reviewQuarters} from "./scripts/site-config.js";
 
 const quarters = reviewQuarters();
+const analyses = analysisPages();
 
 export default {
   title: "CVA Reports",
@@ -16,9 +17,10 @@ export default {
   // Every filter is in the URL (src/components/url-state.js), so the link to this view is the
   // page's address; clipboard access needs a secure context, else the link is shown to copy.
   header: `<button type="button" class="copy-link" onclick="navigator.clipboard.writeText(location.href).then(() => { this.textContent = 'Link copied'; }, () => prompt('Copy this link:', location.href))">Copy link to this view</button>`,
-  // DuckDB-Wasm would download its json and parquet extensions from extensions.duckdb.org.
-  // Both are built into the Wasm bundles, so nothing is installed.
-  duckdb: {extensions: {json: {install: false, load: false}, parquet: {install: false, load: false}}},
+  // The explore page's SQL runs in DuckDB-Wasm, vendored from node_modules. Framework would
+  // download its json and parquet extensions from extensions.duckdb.org at build time and name
+  // that host in the page; both are built into DuckDB-Wasm's bundles, so neither is listed.
+  duckdb: {extensions: {json: null, parquet: null}},
   pager: false,
   // Framework 1.13 writes <html> without a language, and its sidebar's close control as a
   // <label> directly inside a list: both fixed as the page loads, for assistive technology.
@@ -70,6 +72,9 @@ document.addEventListener("DOMContentLoaded", () => {
       open: false,
       pages: quarters.toReversed().map((quarter) => ({name: quarter, path: `/quarters/${quarter}`}))
     },
+    // Analysts' own pages (npx cva new-page "Title"), listed from src/analyses/. The explore
+    // page (/explore) is for analysts and is deliberately linked from nowhere.
+    ...(analyses.length ? [{name: "Analyses", pages: analyses}] : []),
     {name: "Methodology", path: "/methodology"},
     {name: "Data quality", path: "/data-quality"}
   ]

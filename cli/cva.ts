@@ -2,20 +2,30 @@
  * cva: validate exports, list and compute tables.
  *   cva validate [--data DIR]
  *   cva tables
- *   cva table NAME [--data DIR] [--format csv|json|parquet] [--out FILE]
+ *   cva table NAME [--data DIR] [--format csv|json|parquet] [--out FILE] [--wave W] [--segment S]
+ *   cva new-page "TITLE"
  */
 import { parseArgs } from "node:util";
 import {
   dataFolderFrom, ensureWarehouse, formatProblem, IngestError, TABLE_FORMATS, TABLES, tableNamed, withWarehouse, writeTable,
   tableRows, type TableFormat
 } from "../loaders/index.js";
-import { resolve } from "node:path";
+import { relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { LoaderUsageError } from "../loaders/data-loader.js";
+import { newPage, NewPageError } from "./new-page.js";
+
+/** The project this command belongs to: new pages go into its src/. */
+const PROJECT_DIR = fileURLToPath(new URL("..", import.meta.url));
 
 const USAGE = `usage:
   cva validate [--data DIR]                 check the exports, print a summary per file
   cva tables                                list the tables
-  cva table NAME [--data DIR] [--format csv|json|parquet] [--out FILE]
-                                            compute a table (to stdout unless --out)
+  cva table NAME [--data DIR] [--format csv|json|parquet] [--out FILE] [--wave W] [--segment S]
+                                            compute a table (to stdout unless --out),
+                                            only one wave's or segment's rows if asked
+  cva new-page "TITLE"                      scaffold your own page (src/analyses/) and its
+                                            loader (src/data/analyses/); see docs/analyst-guide.md
 The data folder is --data, else $CVA_DATA, else the bundled sample data.`;
 
 /** Exit codes: 0 fine, 1 the data stops ingest, 2 the command line is wrong. */
@@ -26,7 +36,10 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { data: { type: "string" }, format: { type: "string", default: "csv" }, out: { type: "string" }, help: { type: "boolean", short: "h" } }
+      options: {
+        data: { type: "string" }, format: { type: "string", default: "csv" }, out: { type: "string" }, wave: { type: "string" }, segment: { type: "string" },
+        help: { type: "boolean", short: "h" }
+      }
     });
   } catch (error) {
     say(`cva: ${(error as Error).message}\n${USAGE}`);
@@ -66,7 +79,18 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
         }
         if (format === "parquet" && !values.out && io.stdout.isTTY) throw new UsageError("Parquet is binary: give --out FILE or redirect stdout");
         await withWarehouse({ dataDir, onStage: progress }, (db) =>
-          writeTable(db, rest[0]!, format, values.out ? { out: resolve(values.out) } : { stream: io.stdout }));
+          writeTable(db, rest[0]!, format, values.out ? { out: resolve(values.out) } : { stream: io.stdout }, { wave: values.wave, segment: values.segment }));
+        return 0;
+      }
+      case "new-page": {
+        if (rest.length !== 1) throw new UsageError(`new-page takes one title, in quotes (got ${rest.length} arguments)`);
+        try {
+          const { page, loader } = newPage(PROJECT_DIR, rest[0]!);
+          io.stdout.write(`wrote ${relative(PROJECT_DIR, page)}\nwrote ${relative(PROJECT_DIR, loader)}\nnext: npm run dev, then edit both files (docs/analyst-guide.md)\n`);
+        } catch (error) {
+          if (error instanceof NewPageError) throw new UsageError(error.message);
+          throw error;
+        }
         return 0;
       }
       default:
@@ -80,6 +104,10 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     }
     if (error instanceof UsageError) {
       say(`cva: ${error.message}\n${USAGE}`);
+      return 2;
+    }
+    if (error instanceof LoaderUsageError) {
+      say(`cva: ${error.message}`);
       return 2;
     }
     throw error;

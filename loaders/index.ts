@@ -1,11 +1,12 @@
 /** The CVA Reports library: what the Framework data loaders, the `cva` CLI and the tests call. */
 import type { Writable } from "node:stream";
-import type { Database } from "./db.js";
+import { Database } from "./db.js";
+import { literal } from "./sql.js";
 import { isSurveyConfig } from "./config.js";
 import { contextOf } from "./context.js";
 import { overviewFrom, type Overview } from "./overview.js";
-import { readCachedTable } from "./cached-table.js";
-import { tableNamed, tableRows, writeTable, type TableFormat } from "./tables.js";
+import { cachedTableFile, readCachedTable } from "./cached-table.js";
+import { copyQuery, EXPLORE_TABLES, tableNamed, tableRows, writeTable, type TableFilters, type TableFormat } from "./tables.js";
 import { openWarehouse, type WarehouseOptions } from "./warehouse.js";
 
 export { configJsonSchema, configSchema, parseConfig, readConfig, type Config } from "./config.js";
@@ -16,7 +17,7 @@ export { ingestFolder, type FileSummary, type IngestResult } from "./ingest/inge
 export { formatProblem, IngestError, type Problem } from "./ingest/problems.js";
 export { overviewFrom, type Overview, type QuarterRevenue, type WaveResponses } from "./overview.js";
 export { contextOf, type TableContext } from "./context.js";
-export { TABLE_FAMILIES, TABLE_FORMATS, TABLES, tableNamed, tableRows, writeTable, type TableFormat } from "./tables.js";
+export { EXPLORE_TABLES, TABLE_FAMILIES, TABLE_FORMATS, TABLES, tableNamed, tableRows, writeTable, type TableFilters, type TableFormat } from "./tables.js";
 export { DEFAULT_WAREHOUSE_DIR, ensureWarehouse, openWarehouse, type WarehouseOptions } from "./warehouse.js";
 export { precomputeTables } from "./table-cache.js";
 
@@ -45,13 +46,34 @@ export function surveyConfigOfFolder(dataDir: string, options: Omit<WarehouseOpt
   });
 }
 
+/** The name of a table in the explore page's SQL: `rfm-segments` is `rfm_segments`. */
+export function sqlTableName(name: string): string {
+  return name.replaceAll("-", "_");
+}
+
+/** The tables on the explore page, by their SQL name, with what each holds. */
+export function exploreTableList(): { table: string; description: string }[] {
+  return EXPLORE_TABLES.map((t) => ({ table: sqlTableName(t.name), description: t.description }));
+}
+
 /** A table's rows for a data folder, as JSON-ready objects (from the precomputed cache when current). */
 export async function tableOfFolder(dataDir: string, name: string, options: Omit<WarehouseOptions, "dataDir"> = {}) {
   tableNamed(name);
   return readCachedTable(dataDir, name, options.warehouseDir) ?? withWarehouse({ ...options, dataDir }, (db) => tableRows(db, name));
 }
 
-/** Writes a table of a data folder to a stream or file, as `cva table` does. */
-export function writeTableOfFolder(dataDir: string, name: string, format: TableFormat, target: { out: string } | { stream: Writable }, options: Omit<WarehouseOptions, "dataDir"> = {}) {
-  return withWarehouse({ ...options, dataDir }, (db) => writeTable(db, name, format, target));
+/**
+ * Writes a table of a data folder to a stream or file, as `cva table` does, filtered to a wave
+ * and/or segment if asked; from the precomputed copy when current. Returns the rows written.
+ */
+export async function writeTableOfFolder(dataDir: string, name: string, format: TableFormat, target: { out: string } | { stream: Writable }, options: Omit<WarehouseOptions, "dataDir"> & TableFilters = {}): Promise<number> {
+  tableNamed(name);
+  const cached = cachedTableFile(dataDir, name, "parquet", options.warehouseDir);
+  if (!cached) return withWarehouse({ ...options, dataDir }, (db) => writeTable(db, name, format, target, options));
+  const db = await Database.open();
+  try {
+    return await copyQuery(db, name, `SELECT * FROM read_parquet(${literal(cached)})`, format, target, options);
+  } finally {
+    db.close();
+  }
 }

@@ -16,6 +16,7 @@ import { complaintRetention, complaints } from "./loyalty/complaints.js";
 import { drivers, importancePerformance } from "./loyalty/drivers.js";
 import { linkage, loyaltyGroups } from "./loyalty/linkage.js";
 import { nps, satisfaction } from "./loyalty/nps.js";
+import { LoaderUsageError } from "./data-loader.js";
 import { identifier, literal } from "./sql.js";
 import { competitorRatings } from "./tracking/competitor-ratings.js";
 import { perceptualMap } from "./tracking/perceptual-map.js";
@@ -43,7 +44,13 @@ export interface TableDefinition {
    * DuckDB runs (null when there is nothing to compute). Never precomputed for the site.
    */
   prepareQuery?(context: TableContext): Promise<string | null>;
+  /** A row per customer: too large to precompute for the site, which reads summaries. */
   large?: boolean;
+  /**
+   * Rows that are not aggregates (a customer, a rejected input row, a comment): left out of the
+   * tables published for ad-hoc SQL on the explore page.
+   */
+  rowLevel?: boolean;
 }
 
 const quarterOf = (column: string) => `strftime(${column}, '%Y') || '-Q' || quarter(${column})`;
@@ -72,6 +79,7 @@ const INGEST_AND_REVENUE_TABLES: readonly TableDefinition[] = [
   },
   {
     name: "rejects",
+    rowLevel: true,
     description: "Every rule an input row broke: file, line, column, value (personal data withheld), rule, message.",
     query: () => `SELECT file, line, "column", value, rule, message FROM rejects ORDER BY file, line, "column", rule`
   },
@@ -249,6 +257,7 @@ const LOYALTY_TABLES: readonly TableDefinition[] = [
   },
   {
     name: "comments",
+    rowLevel: true,
     description: "Survey comments by wave and loyalty group (the 100 most recent of each), with emails, phone numbers and known names redacted.",
     columns: [["wave", V], ["segment", V], ["group", V], ["overall_satisfaction", I], ["comment", V]],
     compute: comments
@@ -298,6 +307,7 @@ const TRACKING_TABLES: readonly TableDefinition[] = [
 const CUSTOMER_TABLES: readonly TableDefinition[] = [
   {
     name: "rfm",
+    rowLevel: true,
     description: "Per customer (ids only): recency, frequency, monetary and margin, quintile scores and the named RFM segment.",
     large: true,
     columns: [["customer_id", V], ["recency_days", I], ["frequency", I], ["monetary", D], ["margin", D], ["r_score", I], ["f_score", I], ["m_score", I], ["segment", V]],
@@ -368,6 +378,7 @@ const CUSTOMER_TABLES: readonly TableDefinition[] = [
   },
   {
     name: "best-customers",
+    rowLevel: true,
     description: "The 100 customers with the highest three-year CLV (ids only: never names or emails), with revenue and margin to date and RFM segment.",
     columns: [["customer_id", V], ["clv_3y", D], ["p_alive", D], ["expected_revenue_1y", D], ["revenue_to_date", D], ["margin_to_date", D], ["segment", V]],
     prepareQuery: async (context) => {
@@ -392,6 +403,7 @@ const CUSTOMER_TABLES: readonly TableDefinition[] = [
   },
   {
     name: "clv",
+    rowLevel: true,
     description: "Per customer (ids only): P(alive), expected purchases and revenue next year, expected spend, three-year discounted CLV.",
     large: true,
     columns: [["customer_id", V], ["repeat_purchases", I], ["recency_weeks", D], ["age_weeks", D], ["p_alive", D], ["expected_purchases_1y", D],
@@ -439,6 +451,15 @@ export async function tableRows<T = Row>(db: Database, name: string, context?: T
 export type TableFormat = "csv" | "json" | "parquet";
 export const TABLE_FORMATS: readonly TableFormat[] = ["csv", "json", "parquet"];
 
+/** The tables an analyst may query on the explore page: aggregates, never rows of people. */
+export const EXPLORE_TABLES: readonly TableDefinition[] = TABLES.filter((t) => !t.large && !t.rowLevel);
+
+/** Keeps the rows of one wave and/or segment (`--wave`, `--segment` of every loader). */
+export interface TableFilters {
+  wave?: string | undefined;
+  segment?: string | undefined;
+}
+
 const COPY_OPTIONS: Record<TableFormat, string> = {
   csv: "FORMAT csv, HEADER true",
   json: "FORMAT json, ARRAY true",
@@ -446,26 +467,56 @@ const COPY_OPTIONS: Record<TableFormat, string> = {
 };
 
 /**
- * Writes a table in `format` to the file `out`, or to `stream` when no file is named. DuckDB
- * writes it (COPY): a query table streams through without becoming JS objects; a computed
- * table (small by construction) is appended to a temporary table first.
+ * A table as a query DuckDB can copy: a query table's own SQL, a per-customer table's
+ * prepared query, or a computed table's rows (small by construction) appended to a temporary
+ * table. `rows` are the computed rows when there were any, so a caller needing both computes once.
  */
-export async function writeTable(db: Database, name: string, format: TableFormat, target: { out: string } | { stream: Writable }): Promise<void> {
+export async function tableQuery(db: Database, name: string, context?: TableContext): Promise<{ query: string; rows?: object[] }> {
   const table = tableNamed(name);
-  const context = await contextOf(db);
+  const ctx = context ?? (await contextOf(db));
   const empty = () => `SELECT ${table.columns!.map(([c, t]) => `NULL::${t} AS ${identifier(c)}`).join(", ")} WHERE false`;
-  const source = table.query ? table.query(context.schema)
-    : table.prepareQuery ? ((await table.prepareQuery(context)) ?? empty())
-    : await materialize(db, table, await table.compute!(context));
+  if (table.query) return { query: table.query(ctx.schema) };
+  if (table.prepareQuery) return { query: (await table.prepareQuery(ctx)) ?? empty() };
+  const rows = await table.compute!(ctx);
+  return { query: await materialize(db, table, rows), rows };
+}
+
+/**
+ * Writes a table in `format` to the file `out`, or to `stream` when no file is named. DuckDB
+ * writes it (COPY): a query table streams through without becoming JS objects.
+ */
+export async function writeTable(db: Database, name: string, format: TableFormat, target: { out: string } | { stream: Writable }, filters: TableFilters = {}): Promise<number> {
+  const { query } = await tableQuery(db, name);
+  return copyQuery(db, name, query, format, target, filters);
+}
+
+/**
+ * Copies the rows of `query` (the table `name`), filtered, to `target` in `format`; CSV made
+ * safe to open in a spreadsheet. A filter on a column the table lacks is an error, not a no-op.
+ * Returns the number of rows written.
+ */
+export async function copyQuery(db: Database, name: string, query: string, format: TableFormat, target: { out: string } | { stream: Writable }, filters: TableFilters = {}): Promise<number> {
+  const source = await filtered(db, name, query, filters);
   const scratch = mkdtempSync(join(tmpdir(), "cva-table-"));
   const file = join(scratch, `${name}.${format}`);
   try {
-    await db.run(`COPY (${format === "csv" ? await spreadsheetSafe(db, source) : source}) TO ${literal(file)} (${COPY_OPTIONS[format]})`);
+    const [copied] = await db.rows<{ Count: number }>(`COPY (${format === "csv" ? await spreadsheetSafe(db, source) : source}) TO ${literal(file)} (${COPY_OPTIONS[format]})`);
     if ("out" in target) copyFileSync(file, target.out);
     else await pipeline(createReadStream(file), target.stream, { end: false });
+    return copied?.Count ?? 0;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+async function filtered(db: Database, name: string, query: string, filters: TableFilters): Promise<string> {
+  const conditions = (["wave", "segment"] as const).filter((column) => filters[column] !== undefined);
+  if (!conditions.length) return query;
+  const columns = new Set((await db.rows<{ name: string }>(`SELECT column_name AS name FROM (DESCRIBE ${query})`)).map((c) => c.name));
+  for (const column of conditions) {
+    if (!columns.has(column)) throw new LoaderUsageError(`table ${name} has no ${column} column, so --${column} cannot apply to it`);
+  }
+  return `SELECT * FROM (${query}) WHERE ${conditions.map((column) => `${identifier(column)} = ${literal(filters[column]!)}`).join(" AND ")}`;
 }
 
 /**

@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { CONTRACT_VERSION } from "./contract.js";
 import { LIBRARY_DIR } from "./data-folder.js";
 import { folderFingerprint } from "./fingerprint.js";
+import { pinnedWarehouse } from "./preview-state.js";
 
 // Kept free of DuckDB and of the computations, so that reading a precomputed table is cheap.
 
@@ -23,7 +24,16 @@ export function warehouseKey(dataDir: string): string {
     .slice(0, 16);
 }
 
+/**
+ * The warehouse of a folder's current exports; during `npm run dev`, the last one that ingested
+ * cleanly (see preview-state.ts), so that broken exports leave the last good reports showing.
+ */
 export function warehousePathOf(dataDir: string, warehouseDir = DEFAULT_WAREHOUSE_DIR): string {
+  return pinnedWarehouse(dataDir) ?? currentWarehousePathOf(dataDir, warehouseDir);
+}
+
+/** The warehouse of the folder's exports as they are now (whether or not they ingest). */
+export function currentWarehousePathOf(dataDir: string, warehouseDir = DEFAULT_WAREHOUSE_DIR): string {
   return join(warehouseDir, `warehouse-${warehouseKey(dataDir)}.duckdb`);
 }
 

@@ -4,6 +4,7 @@
  * with one line per problem if the exports break the contract), and drops cached loader
  * outputs when the data folder or the library changed.
  */
+import { rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { dataFolderFrom } from "../loaders/data-folder.js";
@@ -30,3 +31,5 @@ try {
   process.exit(1);
 }
 if (await invalidateLoaderCache(root, dataDir)) console.log(`data folder or library changed: the reports will be recomputed`);
+// A build never carries what `npm run dev` last showed of broken exports (their problems quote values).
+rmSync(join(root, ".observablehq", "cache", "data", "preview-status.json"), { force: true });

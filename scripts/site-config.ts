@@ -3,6 +3,9 @@
  * the provenance footer. Both read the tables scripts/prepare-site.ts precomputed, so the
  * config loads neither DuckDB nor the computations.
  */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { readCachedTable } from "../loaders/cached-table.js";
 import { dataFolderFrom } from "../loaders/data-folder.js";
 
@@ -30,6 +33,37 @@ export interface SiteOptions {
 export function reviewQuarters({ dataDir = dataFolderFrom(), warehouseDir }: SiteOptions = {}): string[] {
   const rows = (readCachedTable(dataDir, "kpis", warehouseDir) ?? []) as { quarter: string }[];
   return [...new Set(rows.map((r) => r.quarter))].filter((q) => QUARTER.test(q)).sort();
+}
+
+const SOURCE_ROOT = fileURLToPath(new URL("../src", import.meta.url));
+
+/**
+ * The analysts' own pages (`cva new-page`), for the sidebar's "Analyses" section: every page in
+ * src/analyses/, by the title in its front matter (else its file name), in title order.
+ */
+export function analysisPages(root = SOURCE_ROOT): { name: string; path: string }[] {
+  const dir = join(root, "analyses");
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((file) => file.endsWith(".md"))
+    .map((file) => {
+      const slug = file.slice(0, -".md".length);
+      const title = /^---\n[\s\S]*?^title:\s*(.+)$[\s\S]*?^---$/m.exec(readFileSync(join(dir, file), "utf-8"))?.[1]?.trim();
+      return { name: title ? unquote(title) : slug, path: `/analyses/${slug}` };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** A YAML scalar as written by `cva new-page` (a JSON string) or by hand (plain or single-quoted). */
+function unquote(value: string): string {
+  if (value.startsWith('"')) {
+    try {
+      return JSON.parse(value) as string;
+    } catch {
+      return value.slice(1, -1);
+    }
+  }
+  return value.startsWith("'") && value.endsWith("'") ? value.slice(1, -1).replaceAll("''", "'") : value;
 }
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -26,8 +26,10 @@ import { build, type Plugin } from "esbuild";
 /**
  * The `npm:` specifiers our pages and Framework's client library can import. Framework's
  * `FileAttachment` always references d3-dsv, apache-arrow and parquet-wasm (with its wasm
- * binary); the rest are the libraries our pages use. Each must be a direct dependency in
- * package.json so that its version is pinned there.
+ * binary); its SQL support (the explore page) DuckDB-Wasm, with the module and worker of each
+ * platform it may pick (`mvp`, and `eh` for browsers with WebAssembly exceptions); the rest are
+ * the libraries our pages use. Each must be a direct dependency in package.json so that its
+ * version is pinned there.
  */
 export const BROWSER_MODULES = [
   "@observablehq/plot",
@@ -37,7 +39,12 @@ export const BROWSER_MODULES = [
   "d3-dsv",
   "apache-arrow",
   "parquet-wasm",
-  "parquet-wasm/esm/parquet_wasm_bg.wasm"
+  "parquet-wasm/esm/parquet_wasm_bg.wasm",
+  "@duckdb/duckdb-wasm",
+  "@duckdb/duckdb-wasm/dist/duckdb-eh.wasm",
+  "@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js",
+  "@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm",
+  "@duckdb/duckdb-wasm/dist/duckdb-browser-mvp.worker.js"
 ] as const;
 
 export interface VendorOptions {
@@ -199,7 +206,17 @@ async function bundlePackage(
     logLevel: "silent",
     plugins: [externalizeOtherPackages]
   });
-  return result.outputFiles[0]!.text;
+  return selfHosted(result.outputFiles[0]!.text);
+}
+
+/**
+ * A bundle with jsDelivr's package URLs pointed at our own vendored folder. Some libraries carry
+ * a helper that builds CDN URLs for their assets (DuckDB-Wasm's getJsDelivrBundles) which
+ * Framework never calls; rewritten, even a page that called it would fetch nothing from
+ * outside the site, and the built site names no CDN at all.
+ */
+export function selfHosted(code: string): string {
+  return code.replaceAll("https://cdn.jsdelivr.net/npm/", "/_npm/");
 }
 
 function relativeImport(from: string, to: string): string {

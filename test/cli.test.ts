@@ -93,6 +93,18 @@ describe("the cva command", () => {
     }
   });
 
+  it("cva table NAME --wave W --segment S keeps one wave's and segment's rows; a column the table lacks is an error", () => {
+    const all = JSON.parse(cva("table", "responses-by-wave", "--data", dataDir, "--format", "json").stdout);
+    expect(all).toEqual([{ wave: "2024-Q1", respondents: 2, linked: 1 }]);
+    const { status, stdout } = cva("table", "responses-by-wave", "--data", dataDir, "--format", "json", "--wave", "2023-Q4");
+    expect(status).toBe(0);
+    expect(JSON.parse(stdout)).toEqual([]);
+    expect(JSON.parse(cva("table", "responses-by-wave", "--data", dataDir, "--format", "json", "--wave", "2024-Q1").stdout)).toEqual(all);
+    const noSegment = cva("table", "responses-by-wave", "--data", dataDir, "--segment", "Enterprise");
+    expect(noSegment.status).toBe(2);
+    expect(noSegment.stderr).toBe("cva: table responses-by-wave has no segment column, so --segment cannot apply to it\n");
+  });
+
   it("exits 2 with the usage on a wrong command line", () => {
     for (const args of [["table", "nope"], ["table", "rejects", "--format", "xml"], ["frobnicate"], []]) {
       const { status, stderr } = cva(...args);

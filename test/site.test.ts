@@ -1,4 +1,5 @@
 import { csvParse } from "d3-dsv";
+import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -8,16 +9,23 @@ import { startStaticServer, type StaticServer } from "../scripts/static-server.j
 import { launchChromium } from "./support/chromium.js";
 import { ARTIFACTS_DIR, PROJECT_DIR, npmRun, scratchClone, type CommandResult } from "./support/project.js";
 import { findPii } from "./support/pii-scan.js";
+import { q4RevenueCard, sampleExports } from "./support/sample-exports.js";
 import { findRemoteReferences } from "./support/remote-references.js";
+import { Database } from "../loaders/db.js";
+import { literal } from "../loaders/sql.js";
+import { EXPLORE_TABLES } from "../loaders/tables.js";
 
 // One offline build of a fresh copy of the project serves every test in this file.
 let clone: string;
 let dist: string;
 let build: CommandResult;
+let scaffold: SpawnSyncReturns<string>;
 
 beforeAll(() => {
   clone = scratchClone();
   dist = join(clone, "dist");
+  // An analyst's own page, scaffolded as the analyst guide says, built with everything else.
+  scaffold = spawnSync(process.execPath, [join(clone, "bin", "cva.js"), "new-page", "Churn by region"], { cwd: clone, encoding: "utf-8" });
   build = npmRun(clone, "build", { offline: true });
 });
 
@@ -35,15 +43,18 @@ describe("npm run build", () => {
     expect(build.status, build.output).toBe(0);
     expect(await findRemoteReferences(dist)).toEqual([]);
   });
-});
 
-/** The sample's orders (as the contract accepts them) and survey responses, parsed with d3-dsv. */
-function sampleExports() {
-  const read = (name: string) => csvParse(readFileSync(join(PROJECT_DIR, "data", `${name}.csv`), "utf-8"));
-  const customers = new Set(read("customers").map((d) => d.customer_id));
-  const orders = read("orders").filter((d) => d.ordered_at !== "0000-00-00" && customers.has(d.customer_id));
-  return { orders, responses: read("responses") };
-}
+  it("publishes no preview problems, and links the explore page from no other page", () => {
+    expect(build.status, build.output).toBe(0);
+    const status = readdirSync(join(dist, "_file", "data")).filter((f) => /^preview-status\.\w+\.json$/.test(f));
+    expect(status).toHaveLength(1);
+    expect(JSON.parse(readFileSync(join(dist, "_file", "data", status[0]!), "utf-8"))).toEqual({ problems: [], checkedAt: null, goodAt: null });
+    const pages = readdirSync(dist, { recursive: true, encoding: "utf-8" }).filter((f) => f.endsWith(".html") && f !== "explore.html");
+    expect(pages.length).toBeGreaterThan(15);
+    for (const page of pages) expect(readFileSync(join(dist, page), "utf-8"), page).not.toMatch(/href="[^"]*explore"/);
+    expect(existsSync(join(dist, "explore.html"))).toBe(true);
+  });
+});
 
 /** Collects what a reader would notice went wrong on a page: console errors, exceptions, failed fetches. */
 function watchProblems(page: Page, serverUrl: string): string[] {
@@ -51,7 +62,8 @@ function watchProblems(page: Page, serverUrl: string): string[] {
   page.on("console", (message) => message.type() === "error" && problems.push(`console: ${message.text()}`));
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   page.on("response", (response) => response.status() >= 400 && problems.push(`HTTP ${response.status()} ${response.url()}`));
-  page.on("request", (request) => !request.url().startsWith(serverUrl) && problems.push(`remote request: ${request.url()}`));
+  // A blob: URL of the site's own origin (DuckDB-Wasm starts its worker from one) is not remote.
+  page.on("request", (request) => !request.url().replace(/^blob:/, "").startsWith(serverUrl) && problems.push(`remote request: ${request.url()}`));
   return problems;
 }
 
@@ -81,8 +93,7 @@ describe("the overview page in Chromium", () => {
     // rejects (zero dates; customers not in the customers export). The export ends 2025-12-31.
     const { orders, responses } = sampleExports();
     const q4 = orders.filter((d) => d.ordered_at! >= "2025-10-01");
-    const revenue = q4.reduce((sum, d) => sum + Number(d.amount), 0);
-    expect(await page.locator("#kpi-revenue .kpi-value").textContent()).toBe(`$${(revenue / 1e6).toFixed(1)}M`);
+    expect(await page.locator("#kpi-revenue .kpi-value").textContent()).toBe(q4RevenueCard());
     const buying = new Set(q4.filter((d) => Number(d.amount) >= 0).map((d) => d.customer_id)).size;
     expect(await page.locator("#kpi-customers .kpi-value").textContent()).toBe(buying.toLocaleString("en-US"));
     const answers = responses.filter((d) => d.wave === "2025-Q4" && d.likelihood_to_recommend !== "").map((d) => Number(d.likelihood_to_recommend));
@@ -234,7 +245,87 @@ describe("the overview page in Chromium", () => {
       shown.map((cells) => cells.map((c) => (c === "" ? "" : String(Number.isNaN(Number((c ?? "").replace(/,/g, ""))) ? c : Number((c ?? "").replace(/,/g, "")))))));
   });
 
-  const EVERY_PAGE = ["", "methodology", "data-quality", "quarters/2025-Q4", "quarters/2023-Q1", ...Object.keys(VALUE_PAGES)];
+
+  it("renders a page scaffolded by cva new-page: its chart from its Parquet loader, its filter in the URL, its sidebar link", async () => {
+    expect(scaffold.status, scaffold.stderr).toBe(0);
+    expect(build.status, build.output).toBe(0);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems = watchProblems(page, server.url);
+    await page.goto(`${server.url}analyses/churn-by-region`, { waitUntil: "networkidle" });
+    expect(await page.locator("h1").first().textContent()).toBe("Churn by region");
+    const svg = page.locator("#analysis-chart svg[aria-label]").first();
+    await svg.waitFor();
+    expect(await svg.getAttribute("aria-label")).toBe("Line chart of the churn rate by quarter for All, with its 95% confidence band");
+    expect(new URL(page.url()).searchParams.get("segment")).toBe("All");
+
+    // The rows the page shows are the loader's Parquet, read here with DuckDB.
+    const parquet = readdirSync(join(dist, "_file", "data", "analyses")).find((f) => f.endsWith(".parquet"))!;
+    const db = await Database.open();
+    const expected = await db.rows<{ quarter: string; churn_rate: number }>(
+      `SELECT quarter, churn_rate FROM read_parquet(${literal(join(dist, "_file", "data", "analyses", parquet))}) WHERE segment = 'Enterprise' AND quarter IS NOT NULL ORDER BY quarter`);
+    db.close();
+    expect(expected.length).toBeGreaterThan(4);
+    await page.locator("form select").first().selectOption("Enterprise");
+    await page.waitForFunction(() => (globalThis as any).location.search.includes("segment=Enterprise"));
+    await page.locator("#analysis-chart svg[aria-label*='Enterprise']").first().waitFor();
+    expect(await page.locator("#analysis-chart svg g[aria-label='dot'] circle").count()).toBe(expected.length);
+    const shown = await page.locator("#analysis-chart details.chart-table tbody tr").evaluateAll((rows) => rows.map((row) => row.querySelectorAll("td")[1]?.textContent));
+    expect(shown).toEqual(expected.map((d) => d.quarter));
+    await page.reload({ waitUntil: "networkidle" });
+    expect(await page.locator("form select").first().locator("option:checked").textContent()).toBe("Enterprise");
+    expect(await page.locator("#observablehq-sidebar a", { hasText: "Churn by region" }).evaluate((a) => (a as any).href)).toBe(`${server.url}analyses/churn-by-region`);
+    await page.screenshot({ path: join(ARTIFACTS_DIR, "analysis-scaffold.png"), fullPage: true });
+    expect(problems).toEqual([]);
+  });
+
+  it("answers SQL on the explore page in the browser (DuckDB-Wasm from the build), with a table, its CSV and a chart", async () => {
+    expect(build.status, build.output).toBe(0);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    const problems = watchProblems(page, server.url);
+    const query = "SELECT quarter, revenue FROM revenue_by_quarter WHERE quarter >= '2025-Q1' ORDER BY quarter";
+    await page.goto(`${server.url}explore?sql=${encodeURIComponent(query)}`);
+    const summary = page.locator("#explore-summary");
+    await summary.waitFor({ timeout: 60_000 });
+    expect(await summary.textContent()).toMatch(/^4 rows in \d+\.\d\d s$/);
+    // Each quarter's revenue against the sample's orders summed independently.
+    const { orders } = sampleExports();
+    const table = page.locator("#explore-result .data-table");
+    const shown = await table.locator("tbody tr").evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll("td")].slice(1).map((td) => td.textContent)));
+    expect(shown.map(([quarter]) => quarter)).toEqual(["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"]);
+    for (const [quarter, revenue] of shown) {
+      const [from, to] = { "2025-Q1": ["2025-01", "2025-04"], "2025-Q2": ["2025-04", "2025-07"], "2025-Q3": ["2025-07", "2025-10"], "2025-Q4": ["2025-10", "2026-01"] }[quarter as "2025-Q1"];
+      const sum = orders.filter((d) => d.ordered_at! >= from! && d.ordered_at! < to!).reduce((total, d) => total + Number(d.amount), 0);
+      expect(Number(revenue!.replace(/,/g, "")), quarter!).toBeCloseTo(sum, 1);
+    }
+    const [download] = await Promise.all([page.waitForEvent("download"), table.locator("button.download").click()]);
+    expect(download.suggestedFilename()).toBe("query.csv");
+    const csv = readFileSync((await download.path())!, "utf-8").trimEnd().split("\r\n").map((line) => line.split(","));
+    expect(csv).toEqual([["quarter", "revenue"], ...shown.map(([q, r]) => [q, String(Number(r!.replace(/,/g, "")))])]);
+    // The quick chart: a bar per quarter by default.
+    await page.locator("#explore-chart svg[aria-label]").first().waitFor();
+    expect(await page.locator("#explore-chart svg g[aria-label='bar'] rect").count()).toBe(4);
+    expect(new URL(page.url()).searchParams.get("mark")).toBe("bar");
+
+    // Another query typed in and run; then a mistake, answered with DuckDB's message.
+    await page.locator("#explore-result").waitFor();
+    await page.locator("textarea").fill("SELECT count(*) AS tables FROM duckdb_tables()");
+    await page.getByRole("button", { name: "Run query" }).click();
+    await page.waitForFunction(() => /^1 row in/.test((globalThis as any).document.querySelector("#explore-summary")?.textContent ?? ""));
+    expect(await page.locator("#explore-result tbody td").nth(1).textContent()).toBe(String(EXPLORE_TABLES.length));
+    expect(new URL(page.url()).searchParams.get("sql")).toBe("SELECT count(*) AS tables FROM duckdb_tables()");
+    await page.locator("textarea").fill("SELECT * FROM customers");
+    await page.getByRole("button", { name: "Run query" }).click();
+    await page.locator("#explore-error").waitFor();
+    expect(await page.locator("#explore-error").textContent()).toMatch(/The query failed\..*Table with name customers does not exist/);
+    // Nothing of the previous answer lingers: no chart and no chart settings.
+    await page.locator("#explore-chart p", { hasText: "A chart needs a result with at least one numeric column." }).waitFor();
+    expect(await page.locator("select").count()).toBe(0);
+    expect(await page.locator("#explore-chart svg").count()).toBe(0);
+    await page.screenshot({ path: join(ARTIFACTS_DIR, "explore.png"), fullPage: true });
+    expect(problems).toEqual([]);
+  });
+
+  const EVERY_PAGE = ["", "methodology", "data-quality", "quarters/2025-Q4", "quarters/2023-Q1", ...Object.keys(VALUE_PAGES), "analyses/churn-by-region", "explore"];
 
   it("has no serious or critical accessibility violation (axe-core, WCAG 2.1 AA) on any page, light or dark", async () => {
     expect(build.status, build.output).toBe(0);
@@ -258,7 +349,7 @@ describe("the overview page in Chromium", () => {
     expect(violations).toEqual([]);
   }, 240_000);
 
-  it("keeps the overview under 1.5 MB of transfer, and loads DuckDB-Wasm on no page", async () => {
+  it("keeps the overview under 1.5 MB of transfer, and loads DuckDB-Wasm on the explore page only", async () => {
     expect(build.status, build.output).toBe(0);
     const weights: Record<string, number> = {};
     const duckdb: string[] = [];
@@ -266,8 +357,9 @@ describe("the overview page in Chromium", () => {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const bodies: Promise<number>[] = [];
       page.on("response", (response) => bodies.push(response.body().then((b) => b.length, () => 0)));
-      page.on("request", (request) => /duckdb/i.test(request.url()) && duckdb.push(`/${path}: ${request.url()}`));
+      page.on("request", (request) => /duckdb/i.test(request.url()) && path !== "explore" && duckdb.push(`/${path}: ${request.url()}`));
       await page.goto(`${server.url}${path}`, { waitUntil: "networkidle" });
+      if (path === "explore") await page.locator("#explore-summary").waitFor({ timeout: 60_000 });
       weights[`/${path}`] = (await Promise.all(bodies)).reduce((a, b) => a + b, 0);
       await page.close();
     }

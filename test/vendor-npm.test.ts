@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, posix } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BROWSER_MODULES, NOT_VENDORED_VERSION, cachePathOf, parseSpecifier, vendorNpm, type VendorResult } from "../scripts/vendor-npm.js";
+import { BROWSER_MODULES, NOT_VENDORED_VERSION, cachePathOf, parseSpecifier, selfHosted, vendorNpm, type VendorResult } from "../scripts/vendor-npm.js";
 import { PROJECT_DIR } from "./support/project.js";
 
 describe("parseSpecifier(specifier) and cachePathOf(name, version, subpath)", () => {
@@ -39,7 +39,8 @@ describe("vendorNpm({root, projectDir})", () => {
 
   it("leaves no import that the browser cannot resolve within the vendored files", () => {
     const cache = join(root, ".observablehq", "cache");
-    for (const path of first.paths.filter((p) => p.endsWith(".js"))) {
+    // Our bundles; a package's own prebuilt scripts (DuckDB-Wasm's workers) are copied as they are.
+    for (const path of first.paths.filter((p) => p.endsWith("_esm.js"))) {
       const source = readFileSync(join(cache, path), "utf-8");
       // esbuild's shim for a require() it could not bundle throws in the browser.
       expect(source, path).not.toContain("Dynamic require of");
@@ -53,8 +54,9 @@ describe("vendorNpm({root, projectDir})", () => {
   });
 
   it("gives every other library Framework's client names a not-vendored version", () => {
-    expect(first.notVendored).toEqual(expect.arrayContaining(["react-dom", "leaflet", "@duckdb/duckdb-wasm"]));
+    expect(first.notVendored).toEqual(expect.arrayContaining(["react-dom", "leaflet", "sql.js"]));
     expect(first.notVendored).not.toContain("d3");
+    expect(first.notVendored).not.toContain("@duckdb/duckdb-wasm");
     const marker = join(root, ".observablehq", "cache", "_npm", `leaflet@${NOT_VENDORED_VERSION}`);
     expect(existsSync(marker)).toBe(true);
   });
@@ -63,5 +65,12 @@ describe("vendorNpm({root, projectDir})", () => {
     const second = await vendorNpm({ root, projectDir: PROJECT_DIR });
     expect(second.rebuilt).toBe(false);
     expect(second.paths).toEqual(first.paths);
+  });
+});
+
+describe("selfHosted(code)", () => {
+  it("points a library's jsDelivr asset URLs at the vendored folder, and leaves other text alone", () => {
+    const code = 'let e="https://cdn.jsdelivr.net/npm/".concat(V,"@").concat(z,"/dist/");const doc="see https://duckdb.org/";';
+    expect(selfHosted(code)).toBe('let e="/_npm/".concat(V,"@").concat(z,"/dist/");const doc="see https://duckdb.org/";');
   });
 });

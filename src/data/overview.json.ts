@@ -1,4 +1,10 @@
-// Headline figures for the overview page, from the exports in CVA_DATA (default: data/).
-import { dataFolderFrom, overviewOfFolder } from "../../loaders/index.js";
+// Headline figures for the overview page, from the exports in the data folder (--data, else CVA_DATA, else data/).
+import { LoaderUsageError, runLoader } from "../../loaders/data-loader.js";
+import { overviewOfFolder } from "../../loaders/index.js";
 
-process.stdout.write(JSON.stringify(await overviewOfFolder(dataFolderFrom())));
+await runLoader("overview.json", async (options, report) => {
+  if (options.wave || options.segment) throw new LoaderUsageError("the overview covers every wave and segment; --wave and --segment do not apply");
+  const overview = await overviewOfFolder(options.dataDir, { onStage: (stage) => report.progress(`ingest: ${stage}`) });
+  process.stdout.write(JSON.stringify(overview));
+  return { rows: 1 };
+});

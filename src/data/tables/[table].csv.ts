@@ -1,6 +1,4 @@
 // Any table of the registry (loaders/tables.ts) as CSV, for downloads: data/tables/<name>.csv.
-import { parseArgs } from "node:util";
-import { dataFolderFrom, writeTableOfFolder } from "../../../loaders/index.js";
+import { runLoader, writeTableFor } from "../../../loaders/data-loader.js";
 
-const { values } = parseArgs({ options: { table: { type: "string" } } });
-await writeTableOfFolder(dataFolderFrom(), values.table!, "csv", { stream: process.stdout });
+await runLoader((options) => `${options.table}.csv`, async (options) => ({ rows: await writeTableFor(options, "csv", process.stdout) }));

@@ -1,11 +1,10 @@
 // Any table of the registry (loaders/tables.ts) as JSON: data/tables/<name>.json. The build
 // precomputes every table in one process (scripts/prepare-site.ts); this reads the result and
 // loads the library (and DuckDB) only when that cache is missing.
-import { parseArgs } from "node:util";
-import { readCachedTable } from "../../../loaders/cached-table.js";
-import { dataFolderFrom } from "../../../loaders/data-folder.js";
+import { runLoader, tableRowsFor } from "../../../loaders/data-loader.js";
 
-const { values } = parseArgs({ options: { table: { type: "string" } } });
-const dataDir = dataFolderFrom();
-const rows = readCachedTable(dataDir, values.table!) ?? (await (await import("../../../loaders/index.js")).tableOfFolder(dataDir, values.table!));
-process.stdout.write(JSON.stringify(rows));
+await runLoader((options) => `${options.table}.json`, async (options, report) => {
+  const { rows, source } = await tableRowsFor(options, report);
+  process.stdout.write(JSON.stringify(rows));
+  return { rows: rows.length, source };
+});

@@ -1,0 +1,131 @@
+/**
+ * What every Framework data loader in src/data/ shares: the same options, progress and a
+ * one-line summary on stderr (Framework shows a loader's stderr in the terminal), and a
+ * failure that names the output and its cause. Kept free of DuckDB, so that a loader reading
+ * a precomputed table starts fast; the computations are imported only when needed.
+ */
+import { basename, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import type { Writable } from "node:stream";
+import { createReadStream } from "node:fs";
+import { pipeline } from "node:stream/promises";
+import { cachedTableFile, readCachedTable } from "./cached-table.js";
+import { dataFolderFrom } from "./data-folder.js";
+import { formatProblem, IngestError } from "./ingest/problems.js";
+
+export interface LoaderOptions {
+  /** `--data DIR`, else `CVA_DATA`, else the bundled sample data. */
+  dataDir: string;
+  /** `--wave W`: only the rows of this survey wave. */
+  wave?: string | undefined;
+  /** `--segment S`: only the rows of this segment. */
+  segment?: string | undefined;
+  /** `--table NAME`: the route parameter of `[table].*.ts` loaders. */
+  table?: string | undefined;
+}
+
+export const LOADER_OPTIONS_USAGE = "--data DIR (else $CVA_DATA, else the sample data), --wave WAVE, --segment SEGMENT";
+
+/** A loader's options from its command line; an unknown option is an error naming the known ones. */
+export function loaderOptions(argv: readonly string[] = process.argv.slice(2), env: Record<string, string | undefined> = process.env): LoaderOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: { data: { type: "string" }, wave: { type: "string" }, segment: { type: "string" }, table: { type: "string" } }
+    }));
+  } catch (error) {
+    throw new LoaderUsageError(`${(error as Error).message}; the options are ${LOADER_OPTIONS_USAGE}`);
+  }
+  return { dataDir: values.data ? resolve(values.data) : dataFolderFrom(env), wave: values.wave, segment: values.segment, table: values.table };
+}
+
+/** The table a `[table].*.ts` loader was asked for (Framework passes it as `--table`). */
+function tableOf(options: LoaderOptions): string {
+  if (!options.table) throw new LoaderUsageError("no table named: give --table NAME (npx cva tables lists them)");
+  return options.table;
+}
+
+/**
+ * A table's rows for a JSON loader: the precomputed copy when current (without loading DuckDB),
+ * else computed; filtered to `--wave` / `--segment`, which must be columns of the table.
+ */
+export async function tableRowsFor(options: LoaderOptions, report: LoaderReport): Promise<{ rows: Record<string, unknown>[]; source: string }> {
+  const name = tableOf(options);
+  let rows = readCachedTable(options.dataDir, name) as Record<string, unknown>[] | undefined;
+  const source = rows ? "precomputed" : "computed";
+  if (!rows) {
+    report.progress(`computing from ${options.dataDir} (no precomputed copy)`);
+    const { tableOfFolder } = await import("./index.js");
+    rows = (await tableOfFolder(options.dataDir, name, { onStage: (stage) => report.progress(`ingest: ${stage}`) })) as Record<string, unknown>[];
+  }
+  for (const column of ["wave", "segment"] as const) {
+    const value = options[column];
+    if (value === undefined) continue;
+    if (rows.length && !(column in rows[0]!)) throw new LoaderUsageError(`table ${name} has no ${column} column, so --${column} cannot apply to it`);
+    rows = rows.filter((row) => row[column] === value);
+  }
+  return { rows, source };
+}
+
+/** Writes a table as CSV or Parquet for a loader, filtered like `tableRowsFor`; returns its row count. */
+export async function writeTableFor(options: LoaderOptions, format: "csv" | "parquet", stream: Writable): Promise<number> {
+  const cached = format === "parquet" && options.wave === undefined && options.segment === undefined && cachedTableFile(options.dataDir, tableOf(options), "parquet");
+  if (cached) {
+    // The precomputed file as it is: no DuckDB to start. Its row count is in the JSON beside it.
+    await pipeline(createReadStream(cached), stream, { end: false });
+    return readCachedTable(options.dataDir, tableOf(options))?.length ?? 0;
+  }
+  const { writeTableOfFolder } = await import("./index.js");
+  return writeTableOfFolder(options.dataDir, tableOf(options), format, { stream }, { wave: options.wave, segment: options.segment });
+}
+
+/** A mistake in how a loader was called or what it was asked for (not a crash: no stack trace). */
+export class LoaderUsageError extends Error {
+  override name = "LoaderUsageError";
+}
+
+export interface LoaderReport {
+  /** Progress while the work runs, e.g. "ingesting data/" (one line on stderr). */
+  progress(stage: string): void;
+}
+
+export interface LoaderOutcome {
+  rows: number;
+  /** How the output was made, e.g. "precomputed" or "computed". */
+  source?: string;
+}
+
+/**
+ * Parses the loader's options, runs its `work`, then prints `<output>: N rows in S s (source)`
+ * on stderr. On failure it prints `<output> failed: <cause>` (an ingest problem a line each,
+ * with its file, line, column and rule) and sets the exit code, so that Framework reports the
+ * loader as failed. `output` names what the loader makes, e.g. `kpis.json`.
+ */
+export async function runLoader(
+  output: string | ((options: LoaderOptions) => string),
+  work: (options: LoaderOptions, report: LoaderReport) => Promise<LoaderOutcome>,
+  { argv = process.argv.slice(2), stderr = process.stderr as NodeJS.WritableStream } = {}
+): Promise<boolean> {
+  const started = performance.now();
+  const say = (text: string) => stderr.write(`${text}\n`);
+  let name = typeof output === "string" ? output : basename(process.argv[1] ?? "loader");
+  try {
+    const options = loaderOptions(argv);
+    if (typeof output !== "string") name = output(options);
+    const { rows, source } = await work(options, { progress: (stage) => say(`${name}: ${stage}`) });
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    say(`${name}: ${rows} row${rows === 1 ? "" : "s"} in ${seconds} s${source ? ` (${source})` : ""}`);
+    return true;
+  } catch (error) {
+    if (error instanceof IngestError) {
+      say(`${name} failed: the exports cannot be ingested (${error.problems.length} problem${error.problems.length === 1 ? "" : "s"}):`);
+      for (const problem of error.problems) say(`  ${formatProblem(problem)}`);
+    } else {
+      say(`${name} failed: ${(error as Error)?.message ?? String(error)}`);
+      if (!(error instanceof LoaderUsageError) && process.env.CVA_DEBUG) say(String((error as Error)?.stack));
+    }
+    process.exitCode = 1;
+    return false;
+  }
+}

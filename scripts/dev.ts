@@ -1,0 +1,116 @@
+/**
+ * `npm run dev [-- --port N]`: Framework's preview on 127.0.0.1 that follows the data.
+ *
+ * Framework's preview re-runs a data loader when the loader's own file changes, not when the
+ * files it reads do. This process watches the data folder (exports and cva.config.json) and the
+ * library (loaders/); on a change it ingests the folder again and recomputes the tables, then
+ * "touches" the loaders (Framework's own signal to re-run them) and the config (whose footer
+ * and quarter pages come from the data), so open pages update without a restart.
+ *
+ * Each refresh runs in its own process (scripts/preview-refresh.ts), so an edit to the library
+ * is computed with the edited code, never with what this process loaded at start.
+ *
+ * When the new exports break the contract, nothing is touched but the status loader: every page
+ * shows the problems (file, line, column, rule) above the reports of the last exports that
+ * ingested cleanly, which the loaders keep reading (loaders/preview-state.ts).
+ */
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, utimesSync, watch, type FSWatcher } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { dataFolderFrom, LIBRARY_DIR } from "../loaders/data-folder.js";
+import { PREVIEW_STATE_ENV, readPreviewState, writePreviewState } from "../loaders/preview-state.js";
+import { DEFAULT_WAREHOUSE_DIR } from "../loaders/warehouse-key.js";
+import { vendorNpm } from "./vendor-npm.js";
+
+const projectDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const root = join(projectDir, "src");
+const dataDir = dataFolderFrom();
+const statePath = join(DEFAULT_WAREHOUSE_DIR, "preview-state.json");
+
+const log = (line: string) => console.log(`cva dev: ${line}`);
+
+const { paths } = await vendorNpm({ root, projectDir });
+log(`${paths.length} browser modules vendored from node_modules`);
+mkdirSync(DEFAULT_WAREHOUSE_DIR, { recursive: true });
+
+/**
+ * Ingests and computes the folder as it is now, in a fresh process so that the library's
+ * current code does the work, and records the outcome for the preview; true if it ingested.
+ */
+async function refresh(reason: string): Promise<boolean> {
+  log(`${reason}: checking ${relative(process.cwd(), dataDir) || "."}`);
+  const child = spawn(join(projectDir, "node_modules", ".bin", "tsx"), [join(projectDir, "scripts", "preview-refresh.ts"), statePath], { cwd: projectDir, stdio: "inherit" });
+  const code = await new Promise<number | null>((done) => child.on("close", done));
+  if (code === 0 || code === 1) return code === 0;
+  // A crash of the refresh itself (not a data problem): say so on every page too.
+  const previous = readPreviewState({ [PREVIEW_STATE_ENV]: statePath });
+  writePreviewState(statePath, {
+    dataDir, warehouse: previous?.warehouse ?? null, checkedAt: new Date().toISOString(), goodAt: previous?.goodAt ?? null,
+    problems: [{ file: "(npm run dev)", rule: "refresh-failed", message: `ingesting the exports stopped unexpectedly (exit code ${code}); see the terminal` }]
+  });
+  return false;
+}
+
+/** Framework re-runs a loader whose file is newer than its cached output, and reloads pages when its config is touched. */
+function touch(files: string[]): void {
+  const now = new Date();
+  for (const file of files) if (existsSync(file)) utimesSync(file, now, now);
+}
+
+const loaderFiles = () => readdirSync(join(root, "data"), { recursive: true, encoding: "utf-8" })
+  .filter((file) => /\.(ts|js)$/.test(file))
+  .map((file) => join(root, "data", file));
+const statusLoader = join(root, "data", "preview-status.json.ts");
+const configFile = join(projectDir, "observablehq.config.ts");
+
+let running = false;
+let pending: string | null = null;
+/** One refresh at a time; changes during one are gathered into the next. */
+async function schedule(reason: string): Promise<void> {
+  if (running) {
+    pending = reason;
+    return;
+  }
+  running = true;
+  try {
+    const ok = await refresh(reason);
+    touch(ok ? [...loaderFiles(), configFile] : [statusLoader]);
+  } finally {
+    running = false;
+  }
+  if (pending) {
+    const next = pending;
+    pending = null;
+    await schedule(next);
+  }
+}
+
+await refresh("starting");
+touch(loaderFiles());
+
+// Editors save in bursts (a temporary file, a rename, a write): wait for the burst to end.
+let timer: NodeJS.Timeout | undefined;
+const changed = (what: string) => {
+  clearTimeout(timer);
+  timer = setTimeout(() => void schedule(`${what} changed`), 300);
+};
+const watchers: FSWatcher[] = [
+  watch(dataDir, (_event, file) => file && !file.startsWith(".") && changed(`${file}`)),
+  watch(LIBRARY_DIR, { recursive: true }, (_event, file) => file && /\.ts$/.test(file) && changed(`loaders/${file}`))
+];
+
+const args = process.argv.slice(2);
+const preview = spawn(join(projectDir, "node_modules", ".bin", "observable"), ["preview", "--host", "127.0.0.1", ...args], {
+  cwd: projectDir,
+  stdio: "inherit",
+  env: { ...process.env, [PREVIEW_STATE_ENV]: statePath, OBSERVABLE_TELEMETRY_DISABLE: "true" }
+});
+const stop = () => preview.kill("SIGTERM");
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);
+preview.on("exit", (code) => {
+  for (const watcher of watchers) watcher.close();
+  clearTimeout(timer);
+  process.exit(code ?? 0);
+});

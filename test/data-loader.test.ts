@@ -1,0 +1,134 @@
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Database } from "../loaders/db.js";
+import { literal } from "../loaders/sql.js";
+import { precomputeTables } from "../loaders/table-cache.js";
+import { PROJECT_DIR } from "./support/project.js";
+
+// The site's real data loaders, run as Framework runs them (tsx, arguments, stdout, stderr),
+// on the sample data with its tables precomputed into a scratch warehouse folder.
+const tsx = join(PROJECT_DIR, "node_modules", ".bin", "tsx");
+const sampleDir = join(PROJECT_DIR, "data");
+let warehouseDir: string;
+let scratch: string;
+
+function loader(file: string, args: string[], env: Record<string, string> = {}) {
+  const result = spawnSync(tsx, [join(PROJECT_DIR, "src", "data", file), ...args], {
+    cwd: PROJECT_DIR,
+    env: { ...process.env, CVA_DATA: sampleDir, CVA_WAREHOUSE: warehouseDir, ...env },
+    maxBuffer: 64 << 20
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr.toString() };
+}
+
+beforeAll(async () => {
+  warehouseDir = mkdtempSync(join(tmpdir(), "cva-loader-warehouse-"));
+  scratch = mkdtempSync(join(tmpdir(), "cva-loader-out-"));
+  await precomputeTables({ dataDir: sampleDir, warehouseDir });
+}, 120_000);
+
+afterAll(() => [warehouseDir, scratch].forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+/** Rows of a Parquet file, read back with DuckDB. */
+async function parquetRows(bytes: Buffer): Promise<Record<string, unknown>[]> {
+  const file = join(scratch, `read-${Math.random().toString(36).slice(2)}.parquet`);
+  writeFileSync(file, bytes);
+  const db = await Database.open();
+  try {
+    return await db.rows(`SELECT * FROM read_parquet(${literal(file)})`);
+  } finally {
+    db.close();
+  }
+}
+
+describe("every data loader", () => {
+  it("writes a table as JSON from the precomputed copy, with a one-line summary on stderr", () => {
+    const { status, stdout, stderr } = loader("tables/[table].json.ts", ["--table=kpis"]);
+    expect(status, stderr).toBe(0);
+    const rows = JSON.parse(stdout.toString()) as unknown[];
+    expect(rows.length).toBeGreaterThan(20);
+    expect(stderr.trim()).toMatch(new RegExp(`^kpis\\.json: ${rows.length} rows in \\d+\\.\\d s \\(precomputed\\)$`));
+  });
+
+  it("keeps one wave and one segment when asked (--wave, --segment), in JSON, Parquet and CSV alike", async () => {
+    const all = JSON.parse(loader("tables/[table].json.ts", ["--table=nps"]).stdout.toString()) as { wave: string; segment: string; brand: string; nps: number }[];
+    const wave = [...new Set(all.map((d) => d.wave))].sort().at(-1)!;
+    const expected = all.filter((d) => d.wave === wave && d.segment === "Enterprise");
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.length).toBeLessThan(all.length);
+
+    const json = loader("tables/[table].json.ts", ["--table=nps", "--wave", wave, "--segment", "Enterprise"]);
+    expect(json.status, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout.toString())).toEqual(expected);
+    expect(json.stderr).toContain(`nps.json: ${expected.length} rows in`);
+
+    const parquet = loader("tables/[table].parquet.ts", ["--table=nps", "--wave", wave, "--segment", "Enterprise"]);
+    expect(parquet.status, parquet.stderr).toBe(0);
+    const rows = await parquetRows(parquet.stdout);
+    expect(rows.map((r) => [r.brand, r.nps])).toEqual(expected.map((d) => [d.brand, d.nps]));
+    expect(parquet.stderr).toContain(`nps.parquet: ${expected.length} rows in`);
+
+    const csv = loader("tables/[table].csv.ts", ["--table=nps", `--wave=${wave}`, "--segment=Enterprise"]);
+    expect(csv.status, csv.stderr).toBe(0);
+    expect(csv.stdout.toString().trimEnd().split("\n")).toHaveLength(expected.length + 1);
+  });
+
+  it("writes the precomputed Parquet as is when not filtered, the same rows as the JSON", async () => {
+    const parquet = loader("tables/[table].parquet.ts", ["--table=revenue-by-quarter"]);
+    expect(parquet.status, parquet.stderr).toBe(0);
+    const json = JSON.parse(loader("tables/[table].json.ts", ["--table=revenue-by-quarter"]).stdout.toString());
+    expect(await parquetRows(parquet.stdout)).toEqual(json);
+  });
+
+  it("computes a table when no precomputed copy exists, saying so", () => {
+    const empty = mkdtempSync(join(tmpdir(), "cva-loader-empty-"));
+    try {
+      const { status, stdout, stderr } = loader("tables/[table].json.ts", ["--table=revenue-by-quarter"], { CVA_WAREHOUSE: empty });
+      expect(status, stderr).toBe(0);
+      expect(JSON.parse(stdout.toString()).length).toBeGreaterThan(4);
+      expect(stderr).toMatch(/^revenue-by-quarter\.json: computing from .*\(no precomputed copy\)$/m);
+      expect(stderr).toMatch(/^revenue-by-quarter\.json: ingest: validating orders\.csv$/m);
+      expect(stderr).toMatch(/^revenue-by-quarter\.json: \d+ rows in [\d.]+ s \(computed\)$/m);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  it("fails naming the output and the cause: a filter the table cannot take, an unknown table or option", () => {
+    const noSegment = loader("tables/[table].json.ts", ["--table=kpis", "--segment=Enterprise"]);
+    expect(noSegment.status).toBe(1);
+    expect(noSegment.stderr.trim()).toBe("kpis.json failed: table kpis has no segment column, so --segment cannot apply to it");
+    const parquet = loader("tables/[table].parquet.ts", ["--table=kpis", "--segment=Enterprise"]);
+    expect(parquet.status).toBe(1);
+    expect(parquet.stderr.trim()).toBe("kpis.parquet failed: table kpis has no segment column, so --segment cannot apply to it");
+    const unknown = loader("tables/[table].json.ts", ["--table=churn-by-planet"]);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toMatch(/^churn-by-planet\.json failed: unknown table churn-by-planet: the tables are ingest-summary, /m);
+    const option = loader("overview.json.ts", ["--region=EMEA"]);
+    expect(option.status).toBe(1);
+    expect(option.stderr.trim()).toMatch(/^overview\.json failed: Unknown option '--region'.*the options are --data DIR .*--wave WAVE, --segment SEGMENT$/);
+    const overview = loader("overview.json.ts", ["--wave=2025-Q4"]);
+    expect(overview.status).toBe(1);
+    expect(overview.stderr).toContain("overview.json failed: the overview covers every wave and segment");
+    for (const failed of [noSegment, parquet, unknown, option, overview]) expect(failed.stdout.length).toBe(0);
+  });
+
+  it("reads another data folder given by --data, and names each problem of a broken export with file, line, column and rule", () => {
+    const broken = mkdtempSync(join(tmpdir(), "cva-loader-broken-"));
+    try {
+      cpSync(sampleDir, broken, { recursive: true });
+      const orders = readFileSync(join(broken, "orders.csv"), "utf-8");
+      writeFileSync(join(broken, "orders.csv"), orders.replace("ordered_at,amount,", "ordered_at,amount_usd,"));
+      const { status, stdout, stderr } = loader("overview.json.ts", ["--data", broken]);
+      expect(status).toBe(1);
+      expect(stdout.length).toBe(0);
+      expect(stderr).toContain("overview.json failed: the exports cannot be ingested (1 problem):");
+      expect(stderr).toMatch(/^ {2}orders\.csv:1: amount: required column amount is missing .*\[missing-column\]$/m);
+    } finally {
+      rmSync(broken, { recursive: true, force: true });
+    }
+  });
+});
