@@ -1,7 +1,9 @@
 /**
  * The bytes each built page makes the browser fetch, read from dist/: the page's HTML, the
  * modules Framework preloads, its stylesheets and the data files it registers (FileAttachment;
- * Framework writes their sizes into the page). Uncompressed, as served.
+ * Framework writes their sizes into the page). Uncompressed, as served. What a page fetches
+ * only as it runs (parquet-wasm's binary for Parquet attachments, DuckDB-Wasm on the explore
+ * page) is not seen here; the browser test measures those (test/artifacts/page-weight.json).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";

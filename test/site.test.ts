@@ -355,8 +355,9 @@ describe("the overview page in Chromium", () => {
     const duckdb: string[] = [];
     for (const path of EVERY_PAGE) {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      // Bytes as the network delivered them, workers' fetches and streamed WebAssembly included.
       const bodies: Promise<number>[] = [];
-      page.on("response", (response) => bodies.push(response.body().then((b) => b.length, () => 0)));
+      page.on("requestfinished", (request) => bodies.push(request.sizes().then((sizes) => sizes.responseBodySize, () => 0)));
       page.on("request", (request) => /duckdb/i.test(request.url()) && path !== "explore" && duckdb.push(`/${path}: ${request.url()}`));
       await page.goto(`${server.url}${path}`, { waitUntil: "networkidle" });
       if (path === "explore") await page.locator("#explore-summary").waitFor({ timeout: 60_000 });
@@ -367,6 +368,8 @@ describe("the overview page in Chromium", () => {
     writeFileSync(join(ARTIFACTS_DIR, "page-weight.json"), JSON.stringify(weights, null, 2) + "\n");
     console.log(`bytes fetched per page (uncompressed):\n${Object.entries(weights).map(([p, b]) => `  ${p.padEnd(22)} ${(b / 1024).toFixed(0).padStart(6)} KB`).join("\n")}`);
     expect(weights["/"]).toBeLessThan(1.5e6);
+    // DuckDB-Wasm (35 MB) and parquet-wasm (5 MB), each fetched once, and the tables.
+    expect(weights["/explore"]).toBeLessThan(50e6);
     expect(duckdb).toEqual([]);
   }, 120_000);
 });

@@ -17,7 +17,7 @@ export async function duckdbOfParquet(files) {
   } finally {
     await setup.close();
   }
-  await Promise.all(Object.entries(files).map(async ([name, file]) => {
+  const insert = async ([name, file]) => {
     const ipc = Arrow.tableToIPC(await file.parquet(), "stream");
     const connection = await db.connect();
     try {
@@ -25,6 +25,11 @@ export async function duckdbOfParquet(files) {
     } finally {
       await connection.close();
     }
-  }));
+  };
+  // parquet-wasm fetches its 5 MB binary on first use, once per use begun before the first
+  // finishes: one table first, then the rest together.
+  const [first, ...rest] = Object.entries(files);
+  if (first) await insert(first);
+  await Promise.all(rest.map(insert));
   return client;
 }
