@@ -313,6 +313,11 @@ describe("the overview page in Chromium", () => {
     await page.waitForFunction(() => /^1 row in/.test((globalThis as any).document.querySelector("#explore-summary")?.textContent ?? ""));
     expect(await page.locator("#explore-result tbody td").nth(1).textContent()).toBe(String(EXPLORE_TABLES.length));
     expect(new URL(page.url()).searchParams.get("sql")).toBe("SELECT count(*) AS tables FROM duckdb_tables()");
+    // A result too long to show whole: counted in full, the first 10,000 rows shown.
+    await page.locator("textarea").fill("SELECT range AS n, range % 7 AS weekday FROM range(25000)");
+    await page.getByRole("button", { name: "Run query" }).click();
+    await page.waitForFunction(() => /^25,000 rows in/.test((globalThis as any).document.querySelector("#explore-summary")?.textContent ?? ""));
+    expect(await page.locator("#explore-summary").textContent()).toMatch(/^25,000 rows in \d+\.\d\d s; the first 10,000 are shown, downloaded and charted/);
     await page.locator("textarea").fill("SELECT * FROM customers");
     await page.getByRole("button", { name: "Run query" }).click();
     await page.locator("#explore-error").waitFor();
