@@ -59,11 +59,12 @@ export async function tableRowsFor(options: LoaderOptions, report: LoaderReport)
     const { tableOfFolder } = await import("./index.js");
     rows = (await tableOfFolder(options.dataDir, name, { onStage: (stage) => report.progress(`ingest: ${stage}`) })) as Record<string, unknown>[];
   }
-  for (const column of ["wave", "segment"] as const) {
-    const value = options[column];
-    if (value === undefined) continue;
-    if (rows.length && !(column in rows[0]!)) throw new LoaderUsageError(`table ${name} has no ${column} column, so --${column} cannot apply to it`);
-    rows = rows.filter((row) => row[column] === value);
+  const filters = (["wave", "segment"] as const).filter((column) => options[column] !== undefined);
+  // An empty table's rows cannot say which columns it has: ask DuckDB (a rare path).
+  const columns = rows.length ? Object.keys(rows[0]!) : filters.length ? await (await import("./index.js")).tableColumnsOfFolder(options.dataDir, name) : [];
+  for (const column of filters) {
+    if (!columns.includes(column)) throw new LoaderUsageError(`table ${name} has no ${column} column, so --${column} cannot apply to it`);
+    rows = rows.filter((row) => row[column] === options[column]);
   }
   return { rows, source };
 }

@@ -6,7 +6,7 @@ import { isSurveyConfig } from "./config.js";
 import { contextOf } from "./context.js";
 import { overviewFrom, type Overview } from "./overview.js";
 import { cachedTableFile, readCachedTable } from "./cached-table.js";
-import { copyQuery, EXPLORE_TABLES, tableNamed, tableRows, writeTable, type TableFilters, type TableFormat } from "./tables.js";
+import { copyQuery, EXPLORE_TABLES, tableNamed, tableQuery, tableRows, writeTable, type TableFilters, type TableFormat } from "./tables.js";
 import { openWarehouse, type WarehouseOptions } from "./warehouse.js";
 
 export { configJsonSchema, configSchema, parseConfig, readConfig, type Config } from "./config.js";
@@ -60,6 +60,20 @@ export function exploreTableList(): { table: string; description: string }[] {
 export async function tableOfFolder(dataDir: string, name: string, options: Omit<WarehouseOptions, "dataDir"> = {}) {
   tableNamed(name);
   return readCachedTable(dataDir, name, options.warehouseDir) ?? withWarehouse({ ...options, dataDir }, (db) => tableRows(db, name));
+}
+
+/** A table's column names for a data folder (from the precomputed Parquet when current). */
+export async function tableColumnsOfFolder(dataDir: string, name: string, options: Omit<WarehouseOptions, "dataDir"> = {}): Promise<string[]> {
+  tableNamed(name);
+  const cached = cachedTableFile(dataDir, name, "parquet", options.warehouseDir);
+  const describe = async (db: Database, query: string) => (await db.rows<{ name: string }>(`SELECT column_name AS name FROM (DESCRIBE ${query})`)).map((c) => c.name);
+  if (!cached) return withWarehouse({ ...options, dataDir }, async (db) => describe(db, (await tableQuery(db, name)).query));
+  const db = await Database.open();
+  try {
+    return await describe(db, `SELECT * FROM read_parquet(${literal(cached)})`);
+  } finally {
+    db.close();
+  }
 }
 
 /**

@@ -104,6 +104,11 @@ describe("every data loader", () => {
     const parquet = loader("tables/[table].parquet.ts", ["--table=kpis", "--segment=Enterprise"]);
     expect(parquet.status).toBe(1);
     expect(parquet.stderr.trim()).toBe("kpis.parquet failed: table kpis has no segment column, so --segment cannot apply to it");
+    // An empty table (the sample has no ingest warnings) still knows its columns.
+    const empty = loader("tables/[table].json.ts", ["--table=ingest-warnings", "--wave=2025-Q4"]);
+    expect(JSON.parse(loader("tables/[table].json.ts", ["--table=ingest-warnings"]).stdout.toString())).toEqual([]);
+    expect(empty.status).toBe(1);
+    expect(empty.stderr.trim()).toBe("ingest-warnings.json failed: table ingest-warnings has no wave column, so --wave cannot apply to it");
     const unknown = loader("tables/[table].json.ts", ["--table=churn-by-planet"]);
     expect(unknown.status).toBe(1);
     expect(unknown.stderr).toMatch(/^churn-by-planet\.json failed: unknown table churn-by-planet: the tables are ingest-summary, /m);
@@ -113,7 +118,7 @@ describe("every data loader", () => {
     const overview = loader("overview.json.ts", ["--wave=2025-Q4"]);
     expect(overview.status).toBe(1);
     expect(overview.stderr).toContain("overview.json failed: the overview covers every wave and segment");
-    for (const failed of [noSegment, parquet, unknown, option, overview]) expect(failed.stdout.length).toBe(0);
+    for (const failed of [noSegment, parquet, empty, unknown, option, overview]) expect(failed.stdout.length).toBe(0);
   });
 
   it("reads another data folder given by --data, and names each problem of a broken export with file, line, column and rule", () => {
