@@ -7,7 +7,7 @@
  */
 import { parseArgs } from "node:util";
 import {
-  dataFolderFrom, ensureWarehouse, formatProblem, IngestError, TABLE_FORMATS, TABLES, tableNamed, withWarehouse, writeTable,
+  dataFolderFrom, ensureWarehouse, formatProblem, IngestError, TABLE_FORMATS, TABLES, tableNamed, withWarehouse, writeTableOfFolder,
   tableRows, type TableFormat
 } from "../loaders/index.js";
 import { relative, resolve } from "node:path";
@@ -78,8 +78,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
           throw new UsageError((error as Error).message);
         }
         if (format === "parquet" && !values.out && io.stdout.isTTY) throw new UsageError("Parquet is binary: give --out FILE or redirect stdout");
-        await withWarehouse({ dataDir, onStage: progress }, (db) =>
-          writeTable(db, rest[0]!, format, values.out ? { out: resolve(values.out) } : { stream: io.stdout }, { wave: values.wave, segment: values.segment }));
+        await writeTableOfFolder(dataDir, rest[0]!, format, values.out ? { out: resolve(values.out) } : { stream: io.stdout }, { onStage: progress, wave: values.wave, segment: values.segment });
         return 0;
       }
       case "new-page": {

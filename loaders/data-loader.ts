@@ -24,7 +24,7 @@ export interface LoaderOptions {
   table?: string | undefined;
 }
 
-export const LOADER_OPTIONS_USAGE = "--data DIR (else $CVA_DATA, else the sample data), --wave WAVE, --segment SEGMENT";
+const LOADER_OPTIONS_USAGE = "--data DIR (else $CVA_DATA, else the sample data), --wave WAVE, --segment SEGMENT";
 
 /** A loader's options from its command line; an unknown option is an error naming the known ones. */
 export function loaderOptions(argv: readonly string[] = process.argv.slice(2), env: Record<string, string | undefined> = process.env): LoaderOptions {
@@ -63,7 +63,7 @@ export async function tableRowsFor(options: LoaderOptions, report: LoaderReport)
   // An empty table's rows cannot say which columns it has: ask DuckDB (a rare path).
   const columns = rows.length ? Object.keys(rows[0]!) : filters.length ? await (await import("./index.js")).tableColumnsOfFolder(options.dataDir, name) : [];
   for (const column of filters) {
-    if (!columns.includes(column)) throw new LoaderUsageError(`table ${name} has no ${column} column, so --${column} cannot apply to it`);
+    if (!columns.includes(column)) throw noFilterColumn(name, column);
     rows = rows.filter((row) => row[column] === options[column]);
   }
   return { rows, source };
@@ -86,6 +86,11 @@ export class LoaderUsageError extends Error {
   override name = "LoaderUsageError";
 }
 
+/** `--wave` or `--segment` asked of a table without that column: an error, never a silent no-op. */
+export function noFilterColumn(table: string, column: string): LoaderUsageError {
+  return new LoaderUsageError(`table ${table} has no ${column} column, so --${column} cannot apply to it`);
+}
+
 export interface LoaderReport {
   /** Progress while the work runs, e.g. "ingesting data/" (one line on stderr). */
   progress(stage: string): void;
@@ -105,14 +110,13 @@ export interface LoaderOutcome {
  */
 export async function runLoader(
   output: string | ((options: LoaderOptions) => string),
-  work: (options: LoaderOptions, report: LoaderReport) => Promise<LoaderOutcome>,
-  { argv = process.argv.slice(2), stderr = process.stderr as NodeJS.WritableStream } = {}
+  work: (options: LoaderOptions, report: LoaderReport) => Promise<LoaderOutcome>
 ): Promise<boolean> {
   const started = performance.now();
-  const say = (text: string) => stderr.write(`${text}\n`);
+  const say = (text: string) => process.stderr.write(`${text}\n`);
   let name = typeof output === "string" ? output : basename(process.argv[1] ?? "loader");
   try {
-    const options = loaderOptions(argv);
+    const options = loaderOptions();
     if (typeof output !== "string") name = output(options);
     const { rows, source } = await work(options, { progress: (stage) => say(`${name}: ${stage}`) });
     const seconds = ((performance.now() - started) / 1000).toFixed(1);

@@ -40,6 +40,11 @@ export class Database {
     return plainRows(await this.connection.runAndReadAll(sql, params)) as unknown as T[];
   }
 
+  /** The columns a query returns (DuckDB's DESCRIBE), in order. */
+  async columns(query: string): Promise<{ name: string; type: string }[]> {
+    return this.rows<{ name: string; type: string }>(`SELECT column_name AS name, column_type AS type FROM (DESCRIBE ${query})`);
+  }
+
   close(): void {
     this.connection.closeSync();
     this.instance.closeSync();

@@ -6,7 +6,7 @@ import { isSurveyConfig } from "./config.js";
 import { contextOf } from "./context.js";
 import { overviewFrom, type Overview } from "./overview.js";
 import { cachedTableFile, readCachedTable } from "./cached-table.js";
-import { copyQuery, EXPLORE_TABLES, tableNamed, tableQuery, tableRows, writeTable, type TableFilters, type TableFormat } from "./tables.js";
+import { copyQuery, EXPLORE_TABLES, tableNamed, tableQuery, tableRows, type TableFilters, type TableFormat } from "./tables.js";
 import { openWarehouse, type WarehouseOptions } from "./warehouse.js";
 
 export { configJsonSchema, configSchema, parseConfig, readConfig, type Config } from "./config.js";
@@ -62,32 +62,31 @@ export async function tableOfFolder(dataDir: string, name: string, options: Omit
   return readCachedTable(dataDir, name, options.warehouseDir) ?? withWarehouse({ ...options, dataDir }, (db) => tableRows(db, name));
 }
 
-/** A table's column names for a data folder (from the precomputed Parquet when current). */
-export async function tableColumnsOfFolder(dataDir: string, name: string, options: Omit<WarehouseOptions, "dataDir"> = {}): Promise<string[]> {
+/**
+ * Runs `task` on a table of a data folder as a query: over its precomputed Parquet, in an
+ * in-memory DuckDB, when current; else computed on the folder's warehouse.
+ */
+async function withTableQuery<T>(dataDir: string, name: string, options: Omit<WarehouseOptions, "dataDir">, task: (db: Database, query: string) => Promise<T>): Promise<T> {
   tableNamed(name);
   const cached = cachedTableFile(dataDir, name, "parquet", options.warehouseDir);
-  const describe = async (db: Database, query: string) => (await db.rows<{ name: string }>(`SELECT column_name AS name FROM (DESCRIBE ${query})`)).map((c) => c.name);
-  if (!cached) return withWarehouse({ ...options, dataDir }, async (db) => describe(db, (await tableQuery(db, name)).query));
+  if (!cached) return withWarehouse({ ...options, dataDir }, async (db) => task(db, (await tableQuery(db, name)).query));
   const db = await Database.open();
   try {
-    return await describe(db, `SELECT * FROM read_parquet(${literal(cached)})`);
+    return await task(db, `SELECT * FROM read_parquet(${literal(cached)})`);
   } finally {
     db.close();
   }
+}
+
+/** A table's column names for a data folder. */
+export async function tableColumnsOfFolder(dataDir: string, name: string, options: Omit<WarehouseOptions, "dataDir"> = {}): Promise<string[]> {
+  return withTableQuery(dataDir, name, options, async (db, query) => (await db.columns(query)).map((c) => c.name));
 }
 
 /**
  * Writes a table of a data folder to a stream or file, as `cva table` does, filtered to a wave
  * and/or segment if asked; from the precomputed copy when current. Returns the rows written.
  */
-export async function writeTableOfFolder(dataDir: string, name: string, format: TableFormat, target: { out: string } | { stream: Writable }, options: Omit<WarehouseOptions, "dataDir"> & TableFilters = {}): Promise<number> {
-  tableNamed(name);
-  const cached = cachedTableFile(dataDir, name, "parquet", options.warehouseDir);
-  if (!cached) return withWarehouse({ ...options, dataDir }, (db) => writeTable(db, name, format, target, options));
-  const db = await Database.open();
-  try {
-    return await copyQuery(db, name, `SELECT * FROM read_parquet(${literal(cached)})`, format, target, options);
-  } finally {
-    db.close();
-  }
+export function writeTableOfFolder(dataDir: string, name: string, format: TableFormat, target: { out: string } | { stream: Writable }, options: Omit<WarehouseOptions, "dataDir"> & TableFilters = {}): Promise<number> {
+  return withTableQuery(dataDir, name, options, (db, query) => copyQuery(db, name, query, format, target, options));
 }

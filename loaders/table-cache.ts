@@ -4,6 +4,7 @@ import { contextOf } from "./context.js";
 import { Database } from "./db.js";
 import { copyQuery, TABLES, tableQuery } from "./tables.js";
 import { ensureWarehouse, type WarehouseOptions } from "./warehouse.js";
+import { literal } from "./sql.js";
 import { tableCacheDirOf } from "./warehouse-key.js";
 
 /**
@@ -25,9 +26,11 @@ export async function precomputeTables(options: WarehouseOptions & { onTable?: (
     const context = await contextOf(db);
     for (const table of TABLES.filter((t) => !t.large)) {
       const started = performance.now();
+      // The query runs once, into Parquet; the JSON is read back from that file.
       const { query, rows } = await tableQuery(db, table.name, context);
-      writeFileSync(join(scratch, `${table.name}.json`), JSON.stringify(rows ?? (await db.rows(query))));
-      await copyQuery(db, table.name, query, "parquet", { out: join(scratch, `${table.name}.parquet`) });
+      const parquet = join(scratch, `${table.name}.parquet`);
+      await copyQuery(db, table.name, query, "parquet", { out: parquet });
+      writeFileSync(join(scratch, `${table.name}.json`), JSON.stringify(rows ?? (await db.rows(`SELECT * FROM read_parquet(${literal(parquet)})`))));
       options.onTable?.(table.name, (performance.now() - started) / 1000);
     }
   } finally {

@@ -16,7 +16,7 @@ import { complaintRetention, complaints } from "./loyalty/complaints.js";
 import { drivers, importancePerformance } from "./loyalty/drivers.js";
 import { linkage, loyaltyGroups } from "./loyalty/linkage.js";
 import { nps, satisfaction } from "./loyalty/nps.js";
-import { LoaderUsageError } from "./data-loader.js";
+import { noFilterColumn } from "./data-loader.js";
 import { identifier, literal } from "./sql.js";
 import { competitorRatings } from "./tracking/competitor-ratings.js";
 import { perceptualMap } from "./tracking/perceptual-map.js";
@@ -512,9 +512,9 @@ export async function copyQuery(db: Database, name: string, query: string, forma
 async function filtered(db: Database, name: string, query: string, filters: TableFilters): Promise<string> {
   const conditions = (["wave", "segment"] as const).filter((column) => filters[column] !== undefined);
   if (!conditions.length) return query;
-  const columns = new Set((await db.rows<{ name: string }>(`SELECT column_name AS name FROM (DESCRIBE ${query})`)).map((c) => c.name));
+  const columns = (await db.columns(query)).map((c) => c.name);
   for (const column of conditions) {
-    if (!columns.has(column)) throw new LoaderUsageError(`table ${name} has no ${column} column, so --${column} cannot apply to it`);
+    if (!columns.includes(column)) throw noFilterColumn(name, column);
   }
   return `SELECT * FROM (${query}) WHERE ${conditions.map((column) => `${identifier(column)} = ${literal(filters[column]!)}`).join(" AND ")}`;
 }
@@ -525,7 +525,7 @@ async function filtered(db: Database, name: string, query: string, filters: Tabl
  * typed, and a CSV is opened in Excel. Numbers are left alone, so negative amounts stay numbers.
  */
 async function spreadsheetSafe(db: Database, query: string): Promise<string> {
-  const columns = await db.rows<{ name: string; type: string }>(`SELECT column_name AS name, column_type AS type FROM (DESCRIBE ${query})`);
+  const columns = await db.columns(query);
   const cells = columns.map(({ name, type }) => {
     const c = identifier(name);
     return type === "VARCHAR" ? `CASE WHEN regexp_matches(${c}, '^[=+\\-@\\t\\r]') THEN concat(chr(39), ${c}) ELSE ${c} END AS ${c}` : c;

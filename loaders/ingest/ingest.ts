@@ -265,7 +265,7 @@ async function headerProblems(db: Database, source: SourceFile, header: CsvHeade
     columns = header.columns.map((c) => c.toLowerCase());
   } else {
     try {
-      columns = (await db.rows<{ name: string }>(`SELECT column_name AS name FROM (DESCRIBE SELECT * FROM read_parquet(${literal(source.path)}))`)).map((r) => r.name.trim().toLowerCase());
+      columns = (await db.columns(`SELECT * FROM read_parquet(${literal(source.path)})`)).map((c) => c.name.trim().toLowerCase());
     } catch (error) {
       return [{ file: source.fileName, rule: "unreadable", message: `cannot be read as Parquet: ${firstLine(error)}` }];
     }
@@ -454,7 +454,7 @@ async function recordRejects(db: Database, spec: FileSpec, source: SourceFile, c
   const piiColumns = new Set(spec.columns.filter((c) => c.pii).map((c) => c.name));
   // Views of configured sources may say a row is not data (a report total, an unfinished
   // response), and which column of the file a rating came from.
-  const rawColumns = new Set((await db.rows<{ name: string }>(`SELECT column_name AS name FROM (DESCRIBE SELECT * FROM ${raw})`)).map((r) => r.name));
+  const rawColumns = new Set((await db.columns(`SELECT * FROM ${raw}`)).map((c) => c.name));
   const fromColumn = (column: string) => rawColumns.has("_source_column") && (column === "score" || column === "weight")
     ? `${literal(column)} || ' (' || r._source_column || ')'` : literal(column);
   const broken = violations.map((violation) => {

@@ -205,7 +205,7 @@ function blankLinesOf(path: string): number[] {
 }
 
 async function describe(db: Database, query: string): Promise<string[]> {
-  return (await db.rows<{ name: string }>(`SELECT column_name AS name FROM (DESCRIBE ${query})`)).map((r) => r.name);
+  return (await db.columns(query)).map((c) => c.name);
 }
 
 const lowerName = (column: string) => column.trim().toLowerCase();
