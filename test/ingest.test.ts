@@ -1,7 +1,11 @@
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { Database } from "../loaders/db.js";
-import { WITHHELD } from "../loaders/ingest/ingest.js";
-import { formatProblem } from "../loaders/ingest/problems.js";
+import { ingestFolder, WITHHELD } from "../loaders/ingest/ingest.js";
+import { formatProblem, IngestError } from "../loaders/ingest/problems.js";
 import { ingestChanged, VALID_FOLDER, type IngestOutcome } from "./support/fixture-folder.js";
 
 const ORDERS_HEADER = "order_id,customer_id,ordered_at,amount,cost,product_id,quantity";
@@ -47,12 +51,12 @@ describe("ingestFolder(db, dataDir) on a valid folder", () => {
     const outcome = await ingestChanged({});
     try {
       const { db } = outcome;
-      expect(await db.rows(`SELECT * EXCLUDE (_line) FROM orders ORDER BY order_id`)).toEqual([
+      expect(await db.rows(`SELECT * FROM orders ORDER BY order_id`)).toEqual([
         { order_id: "O1", customer_id: "C1", ordered_at: "2024-01-15T00:00:00.000Z", amount: 100, cost: 60, product_id: "P1", quantity: 1 },
         { order_id: "O2", customer_id: "C2", ordered_at: "2024-02-20T10:30:00.000Z", amount: 50.5, cost: 30, product_id: "P1", quantity: 2 }
       ]);
       expect(await db.rows(`SELECT column_name FROM (DESCRIBE customers)`)).toEqual(
-        ["customer_id", "segment", "region", "acquired_at", "rewards_member", "_line"].map((column_name) => ({ column_name })));
+        ["customer_id", "segment", "region", "acquired_at", "rewards_member"].map((column_name) => ({ column_name })));
       expect(await db.rows(`SELECT * FROM customer_contacts ORDER BY customer_id`)).toEqual([
         { customer_id: "C1", name: "Ann Lee", email: "ann@x.example", phone: "+1 202-555-0101" },
         { customer_id: "C2", name: "Bo Chan", email: "bo@x.example", phone: "+1 202-555-0102" }
@@ -229,7 +233,7 @@ describe("rows that break a rule become rejects: file, line, column, value, rule
   it("don't-know codes (99, \"DON'T KNOW\" in any case) are read as missing, and counted", async () => {
     const outcome = await ingestChanged({ "ratings.csv": csv(RATINGS_HEADER, "R1,2024-Q1,Us,quality,8", "R1,2024-Q1,Them,quality,99", "R1,2024-Q1,Them,price,DON'T KNOW") });
     try {
-      expect(await outcome.db.rows(`SELECT brand, attribute, score FROM ratings ORDER BY _line`)).toEqual([
+      expect(await outcome.db.rows(`SELECT brand, attribute, score FROM ratings ORDER BY brand DESC, attribute DESC`)).toEqual([
         { brand: "Us", attribute: "quality", score: 8 }, { brand: "Them", attribute: "quality", score: null }, { brand: "Them", attribute: "price", score: null }
       ]);
       expect(outcome.files.find((f) => f.file === "ratings.csv")).toMatchObject({ rows_accepted: 3, rows_rejected: 0, dont_know: 2 });
@@ -349,5 +353,99 @@ describe("files as analysts export them", () => {
     const { files, rejects } = await ingest({ "orders.csv": null, "orders.parquet": parquet });
     expect(rejects).toEqual([{ file: "orders.parquet", line: 2, column: "customer_id", value: "C9", rule: "orphan", message: "customer_id C9 is not in customers.csv" }]);
     expect(files.find((f) => f.file === "orders.parquet")).toMatchObject({ format: "parquet", rows_read: 2, rows_accepted: 1, rows_rejected: 1 });
+  });
+});
+
+describe("clean CSV files are read in one pass, into the same warehouse as the general way", () => {
+  const SAMPLE = join(dirname(fileURLToPath(import.meta.url)), "..", "data");
+
+  /** The bundled sample with `appended` lines added to the end of its files. */
+  function sampleWith(appended: Record<string, string[]>): string {
+    const dir = mkdtempSync(join(tmpdir(), "cva-direct-"));
+    cpSync(SAMPLE, dir, { recursive: true });
+    for (const [file, lines] of Object.entries(appended)) appendFileSync(join(dir, file), lines.map((line) => `${line}\n`).join(""));
+    return dir;
+  }
+
+  /** Every table of the warehouse with its rows sorted, the problems that stopped ingest, and which files were read in one pass. */
+  async function warehouseOf(dir: string, direct: boolean) {
+    const db = await Database.open();
+    try {
+      const result = await ingestFolder(db, dir, { direct });
+      const names = await db.rows<{ name: string }>(`SELECT table_name AS name FROM duckdb_tables() WHERE schema_name = 'main' AND NOT temporary ORDER BY 1`);
+      const tables: Record<string, unknown> = {};
+      for (const { name } of names) {
+        tables[name] = { columns: await db.columns(`SELECT * FROM "${name}"`), rows: await db.rows(`SELECT * FROM "${name}" ORDER BY ALL`) };
+      }
+      return { tables, problems: [] as string[], readDirectly: result.readDirectly };
+    } catch (error) {
+      if (!(error instanceof IngestError)) throw error;
+      return { tables: {}, problems: error.problems.map(formatProblem), readDirectly: [] };
+    } finally {
+      db.close();
+    }
+  }
+
+  async function expectSameWarehouse(appended: Record<string, string[]>) {
+    const dir = sampleWith(appended);
+    try {
+      const direct = await warehouseOf(dir, true);
+      const general = await warehouseOf(dir, false);
+      expect(general.readDirectly).toEqual([]);
+      expect(direct.problems).toEqual(general.problems);
+      expect(direct.tables).toEqual(general.tables);
+      return direct;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it("the bundled sample as it is (its defects: zero dates, unknown customers, a rating of 11, tickets resolved before opened)", async () => {
+    const { readDirectly, tables } = await expectSameWarehouse({});
+    expect(readDirectly).toEqual(expect.arrayContaining(["orders", "ratings", "activations", "tickets", "opportunities", "importance", "recommendations"]));
+    expect(readDirectly).not.toContain("customers"); // personal data: read the general way, into customer_contacts
+    expect(Object.keys(tables)).not.toContain("_broken");
+  });
+
+  it("with values of every kind a rule rejects or a convention accepts", async () => {
+    const { readDirectly, tables } = await expectSameWarehouse({
+      "orders.csv": [
+        `O9000001,C000001,2024-03-01,"1,234.50",10.00,P001,1`,
+        "O9000002,C000001,31.03.2024,12.50,5.00,P001,7.5",
+        "O9000003,C000000,2024-01-01,abc,1,P001,1",
+        "O9000004,,2024-01-01,,1,P001,",
+        "O9000005,C000001, 2024-04-01 ,  7.25 ,1,P999,7.0",
+        "O9000006,C000001,2024-04-01 09:30:00,-12.00,1,P001,2"
+      ],
+      "ratings.csv": [
+        "R000001,2024-Q1,Contoso,price,DON'T KNOW", "R000001,2024-Q1,Contoso,service,7.5", "R000001,2024-Q1,Contoso,innovation,11",
+        "R000001,2024-Q1,Nobody,service,5", "R000001,2024-Q1,Contoso,charm,5", "R999999,2024-Q1,Contoso,price,5", "R000001,2024-Q1,Contoso,reliability,"
+      ],
+      "tickets.csv": ["T9000001,C000001,2024-05-02,2024-05-01,complaint,4", "T9000002,C000001,not a date,,request,5"]
+    });
+    expect(readDirectly).toEqual(expect.arrayContaining(["orders", "ratings", "tickets"]));
+    const rejects = (tables.rejects as { rows: Record<string, unknown>[] }).rows;
+    const appendedFrom = readFileSync(join(SAMPLE, "orders.csv"), "utf-8").split("\n").length;
+    expect(rejects.filter((r) => r.file === "orders.csv" && Number(r.line) >= appendedFrom).map((r) => [r.line, r.rule])).toEqual([
+      [appendedFrom + 1, "not-a-whole-number"], [appendedFrom + 2, "not-a-number"], [appendedFrom + 2, "orphan"],
+      [appendedFrom + 3, "missing-value"], [appendedFrom + 3, "missing-value"], [appendedFrom + 4, "orphan"]
+    ]);
+  });
+
+  it("a duplicate key stops ingest with the same problem", async () => {
+    const { problems } = await expectSameWarehouse({ "orders.csv": ["O00000002,C000001,2024-03-01,10.00,5.00,P001,1"] });
+    expect(problems).toEqual([expect.stringContaining("duplicate-key")]);
+  });
+
+  it("files whose lines the record numbers do not give are read the general way", async () => {
+    const { readDirectly } = await expectSameWarehouse({
+      "orders.csv": ["", "O9000001,C000001,2024-03-01,10.00,5.00,P001,1"],
+      "tickets.csv": [`T9000001,C000001,2024-05-02,2024-05-03,"complaint`, `about a router",4`],
+      "opportunities.csv": ["a,line,the,reader,cannot,split,into,the,header's,fields,at,all,x,y"]
+    });
+    expect(readDirectly).not.toContain("orders");
+    expect(readDirectly).not.toContain("tickets");
+    expect(readDirectly).not.toContain("opportunities");
+    expect(readDirectly).toContain("ratings");
   });
 });

@@ -8,7 +8,7 @@ import { identifier, literal } from "../sql.js";
 import { formatProblem, IngestError, type Problem } from "./problems.js";
 import { dateFormatsShown, dateSql, decimalSql, numberFormatShown, wholeNumberSql, type ReadConventions } from "./parse.js";
 import { convertToUtf8, detectEncoding, ENCODING_NAMES, type Encoding } from "./encoding.js";
-import { emptyFile, findSources, headerNameProblems, loadRaw, readCsvHeader, type CsvHeader, type SourceFile } from "./read-source.js";
+import { emptyFile, findSources, headerNameProblems, lineFeedsOf, loadRaw, loadSample, readCsvHeader, textCsv, trimmedColumns, type CsvHeader, type SourceFile } from "./read-source.js";
 import { loadConfiguredExport, type ConfiguredSource, type VendorTables } from "./sources.js";
 
 /** Shown instead of the value in rejects of personal-data columns and lines. */
@@ -34,11 +34,18 @@ export interface IngestResult {
   /** Files in the folder that are not part of the contract. */
   ignored: string[];
   config: Config | undefined;
+  /** Exports read in one pass straight into their tables (loadDirect); the others were read the general way. */
+  readDirectly: string[];
 }
 
 export interface IngestOptions {
   /** Called at the start of each stage, for progress reporting. */
   onStage?: (stage: string) => void;
+  /**
+   * Read clean CSV files in one pass (the default). False reads every file the general way:
+   * the two give the same warehouse, which the tests check.
+   */
+  direct?: boolean;
 }
 
 /**
@@ -50,7 +57,7 @@ export interface IngestOptions {
  * folder and thrown together as an IngestError.
  */
 export async function ingestFolder(db: Database, dataDir: string, options: IngestOptions = {}): Promise<IngestResult> {
-  const { onStage = () => {} } = options;
+  const { onStage = () => {}, direct: readDirectly = true } = options;
   onStage("reading the configuration");
   const config = readConfig(dataDir);
   const { sources, ignored, problems } = findSources(dataDir, config);
@@ -72,13 +79,20 @@ export async function ingestFolder(db: Database, dataDir: string, options: Inges
     await db.run(`CREATE TEMP TABLE structural_rejects (file VARCHAR, line BIGINT, error_type VARCHAR, csv_line VARCHAR, error_message VARCHAR)`);
     const files: FileSummary[] = [];
     const vendorTables: VendorTables = new Map();
+    const directExports: string[] = [];
     for (const spec of CONTRACT) {
       const source = sources.find((s) => s.name === spec.name);
       if (!source) continue;
       onStage(`validating ${source.fileName}${source.entry ? ` (${spec.name})` : ""}`);
       let columns: string[];
+      let direct: DirectRead | undefined;
       try {
-        if (isPlain(source)) {
+        if (readDirectly && isPlain(source) && canLoadDirect(spec, source, headers.get(source))) {
+          direct = await loadDirect(db, spec, source, headers.get(source)!, config);
+        }
+        if (direct) {
+          columns = direct.columns;
+        } else if (isPlain(source)) {
           columns = await loadRaw(db, source, `raw_${spec.name}`, headers.get(source));
           if (await hasInvalidEncoding(db, source)) {
             // Bytes beyond the first 64 KB that are not UTF-8: read again as Windows-1252.
@@ -99,18 +113,20 @@ export async function ingestFolder(db: Database, dataDir: string, options: Inges
         problems.push({ file: source.fileName, rule: "unreadable", message: `cannot be read: ${firstLine(error)}` });
         continue;
       }
-      const conventions = await conventionsOf(db, spec, source, columns);
+      const conventions = direct ?? (await conventionsOf(db, spec, source, columns));
       if ("rule" in conventions) {
         problems.push(conventions);
         continue;
       }
       problems.push(...(await duplicateKeys(db, spec, source)));
-      await recordRejects(db, spec, source, columns, sources, config, conventions);
-      files.push(await acceptRows(db, spec, source, columns, config, conventions, sources));
+      await recordRejects(db, spec, source, columns, sources, config, conventions, Boolean(direct));
+      files.push(direct ? await directSummary(db, spec, source) : await acceptRows(db, spec, source, columns, config, conventions, sources));
+      if (direct) directExports.push(spec.name);
       warnings.push(...(await unmappedAnswers(db, spec, source)), ...personalExtras(source, spec, columns));
     }
     // A survey file's exports share its mapping: a problem with it is said once.
     if (problems.length) throw new IngestError(problems.filter((p, i) => problems.findIndex((q) => formatProblem(q) === formatProblem(p)) === i));
+    await finishDirectTables(db, directExports, files);
 
     onStage("recording the summary");
     await db.run(`CREATE TABLE ingest_files (file VARCHAR, export VARCHAR, format VARCHAR, rows_read BIGINT, rows_accepted BIGINT, rows_rejected BIGINT, dont_know BIGINT, rejected_by_rule VARCHAR)`);
@@ -131,7 +147,7 @@ export async function ingestFolder(db: Database, dataDir: string, options: Inges
       CONTRACT_VERSION, dataDir, config ? JSON.stringify(config) : null, JSON.stringify(ignored)
     ]);
     if (isSurveyConfig(config)) await recordConfig(db, config);
-    return { files, ignored, config, warnings };
+    return { files, ignored, config, warnings, readDirectly: directExports };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -196,12 +212,12 @@ const DATE_SAMPLE = 10_000;
  * (a part above 12 is the day). Dates that never tell (every part 12 or below) are an error:
  * guessing would swap days and months silently.
  */
-async function conventionsOf(db: Database, spec: FileSpec, source: SourceFile, columns: string[]): Promise<ReadConventions | Problem> {
-  const decimal = source.entry?.decimal ?? (await decimalSeparatorOf(db, spec, columns));
+async function conventionsOf(db: Database, spec: FileSpec, source: SourceFile, columns: string[], relation = `raw_${spec.name}`): Promise<ReadConventions | Problem> {
+  const decimal = source.entry?.decimal ?? (await decimalSeparatorOf(db, spec, columns, relation));
   if (source.entry?.dates) return { decimal, slashDates: source.entry.dates };
   const dates = spec.columns.filter((c) => (c.type === "date" || c.type === "timestamp") && columns.includes(c.name)).map((c) => identifier(c.name));
   if (!dates.length) return { decimal };
-  const raw = identifier(`raw_${spec.name}`);
+  const raw = identifier(relation);
   const [found] = await db.rows<{ slashed: number; day_first: number; month_first: number; example: string | null; line: number | null; column: string | null }>(`
     WITH sample AS (
       SELECT _line, source_column, value FROM (SELECT _line, ${dates.join(", ")} FROM ${raw} LIMIT ${DATE_SAMPLE * 10}) UNPIVOT (value FOR source_column IN (${dates.join(", ")}))
@@ -221,11 +237,11 @@ async function conventionsOf(db: Database, spec: FileSpec, source: SourceFile, c
   };
 }
 
-async function decimalSeparatorOf(db: Database, spec: FileSpec, columns: string[]): Promise<"." | ","> {
+async function decimalSeparatorOf(db: Database, spec: FileSpec, columns: string[], relation: string): Promise<"." | ","> {
   const numbers = spec.columns.filter((c) => c.type === "decimal" && columns.includes(c.name)).map((c) => identifier(c.name));
   if (!numbers.length) return ".";
   const [found] = await db.rows<{ comma: number; point: number }>(`
-    WITH sample AS (SELECT value FROM (SELECT ${numbers.join(", ")} FROM ${identifier(`raw_${spec.name}`)} LIMIT ${DATE_SAMPLE * 10}) UNPIVOT (value FOR source_column IN (${numbers.join(", ")})))
+    WITH sample AS (SELECT value FROM (SELECT ${numbers.join(", ")} FROM ${identifier(relation)} LIMIT ${DATE_SAMPLE * 10}) UNPIVOT (value FOR source_column IN (${numbers.join(", ")})))
     SELECT count(*) FILTER (WHERE regexp_matches(value, ',\\d{1,2}(\\s*\\D*)$'))::BIGINT AS comma,
            count(*) FILTER (WHERE regexp_matches(value, '\\.\\d{1,2}(\\s*\\D*)$'))::BIGINT AS point FROM sample`);
   return found && found.comma > 0 && found.point === 0 ? "," : ".";
@@ -419,16 +435,29 @@ function columnViolations(column: ColumnSpec, config: Config | undefined, conven
   return violations;
 }
 
+interface RowRules {
+  /** Rules on the row's own values. */
+  local: Violation[];
+  /** Rules on its references to other files, over the `joins`. */
+  references: Violation[];
+  joins: string[];
+}
+
 /**
- * Every rule of the contract checked in one scan of the file's raw table: each row that
- * breaks any rule becomes one reject row per rule broken. References are left joins against
- * the keys of the referenced file (every key in it, rejected rows included: an order
- * is not wrong because its customer's row broke an unrelated rule, which is in rejects already).
+ * The rules a row of the export can break, over the row aliased `r`. References are left
+ * joins against the keys of the referenced file (every key in it, rejected rows included: an
+ * order is not wrong because its customer's row broke an unrelated rule, which is in rejects
+ * already).
  */
-async function recordRejects(db: Database, spec: FileSpec, source: SourceFile, columns: string[], sources: SourceFile[], config: Config | undefined, conventions: ReadConventions): Promise<void> {
-  const raw = identifier(`raw_${spec.name}`);
+function rowRules(spec: FileSpec, columns: string[], sources: SourceFile[], config: Config | undefined, conventions: ReadConventions): RowRules {
   const present = spec.columns.filter((c) => columns.includes(c.name));
-  const violations = present.flatMap((c) => columnViolations(c, config, conventions));
+  const local = present.flatMap((c) => columnViolations(c, config, conventions));
+  for (const [first, second] of spec.ordered ?? []) {
+    if (!columns.includes(first) || !columns.includes(second)) continue;
+    const cast = (c: string) => dateSql(`r.${identifier(c)}`, "TIMESTAMP", conventions);
+    local.push({ column: second, rule: "out-of-order", when: `${cast(second)} < ${cast(first)}`, message: literal(`${second} is before ${first}`) });
+  }
+  const references: Violation[] = [];
   const joins: string[] = [];
   spec.references.forEach((reference, i) => {
     const target = sources.find((s) => s.name === reference.file);
@@ -440,45 +469,70 @@ async function recordRejects(db: Database, spec: FileSpec, source: SourceFile, c
     const unique = targetKey.length === reference.target.length && targetKey.every((c, k) => reference.target[k] === c);
     joins.push(`LEFT JOIN (SELECT ${unique ? "" : "DISTINCT "}${keys} FROM ${identifier(`raw_${reference.file}`)}) ${alias}
       ON ${reference.columns.map((c, k) => `${alias}.k${k} = r.${identifier(c)}`).join(" AND ")}`);
-    violations.push({
+    references.push({
       column: reference.columns.join(", "), rule: "orphan",
       when: `${reference.columns.map((c) => `r.${identifier(c)} IS NOT NULL`).join(" AND ")} AND ${alias}.k0 IS NULL`,
       message: `${literal(`${reference.columns.join(", ")} `)} || concat_ws(', ', ${reference.columns.map((c) => `r.${identifier(c)}`).join(", ")}) || ${literal(` is not in ${target.fileName}`)}`
     });
   });
-  for (const [first, second] of spec.ordered ?? []) {
-    if (!columns.includes(first) || !columns.includes(second)) continue;
-    const cast = (c: string) => dateSql(`r.${identifier(c)}`, "TIMESTAMP", conventions);
-    violations.push({ column: second, rule: "out-of-order", when: `${cast(second)} < ${cast(first)}`, message: literal(`${second} is before ${first}`) });
-  }
+  return { local, references, joins };
+}
+
+/**
+ * The rules a row broke as a list of {column, value, rule, message} (empty when none), and the
+ * condition under which it broke any: over the row aliased `r`.
+ */
+function brokenList(spec: FileSpec, violations: Violation[], fromColumn: (column: string) => string = literal): { list: string; condition: string } {
   const piiColumns = new Set(spec.columns.filter((c) => c.pii).map((c) => c.name));
-  // Views of configured sources may say a row is not data (a report total, an unfinished
-  // response), and which column of the file a rating came from.
-  const rawColumns = new Set((await db.columns(`SELECT * FROM ${raw}`)).map((c) => c.name));
-  const fromColumn = (column: string) => rawColumns.has("_source_column") && (column === "score" || column === "weight")
-    ? `${literal(column)} || ' (' || r._source_column || ')'` : literal(column);
   const broken = violations.map((violation) => {
     const value = piiColumns.has(violation.column) ? literal(WITHHELD) : violation.column.includes(", ")
       ? `concat_ws(', ', ${violation.column.split(", ").map((c) => `r.${identifier(c)}`).join(", ")})` : `r.${identifier(violation.column)}`;
     return `CASE WHEN ${violation.when} THEN {'column': ${fromColumn(violation.column)}, 'value': (${value})::VARCHAR, 'rule': ${literal(violation.rule)}, 'message': (${violation.message})::VARCHAR} END`;
   });
-  let list = `list_filter([${broken.join(",\n        ")}], x -> x IS NOT NULL)`;
-  let condition = violations.map((v) => `coalesce(${v.when}, false)`).join(" OR ") || "false";
-  if (rawColumns.has("_reject_rule")) {
-    list = `CASE WHEN r._reject_rule IS NOT NULL THEN [{'column': NULL::VARCHAR, 'value': NULL::VARCHAR, 'rule': r._reject_rule, 'message': r._reject_message}] ELSE ${broken.length ? list : "[]"} END`;
-    condition = `r._reject_rule IS NOT NULL OR ${condition}`;
-  } else if (!broken.length) {
-    list = "[]";
-  }
+  return {
+    list: broken.length ? `list_filter([${broken.join(",\n        ")}], x -> x IS NOT NULL)` : `[]::${REJECT_LIST}`,
+    condition: violations.map((v) => `coalesce(${v.when}, false)`).join(" OR ") || "false"
+  };
+}
+
+/** The type of a row's list of broken rules. */
+const REJECT_LIST = `STRUCT("column" VARCHAR, value VARCHAR, rule VARCHAR, message VARCHAR)[]`;
+
+/**
+ * Every rule of the contract checked in one scan of the file's raw table: each row that
+ * breaks any rule becomes one reject row per rule broken. A file read directly (loadDirect)
+ * had its rows' own rules checked as it was read; its references are checked here.
+ */
+async function recordRejects(db: Database, spec: FileSpec, source: SourceFile, columns: string[], sources: SourceFile[], config: Config | undefined, conventions: ReadConventions, direct: boolean): Promise<void> {
+  const raw = identifier(`raw_${spec.name}`);
+  const rules = rowRules(spec, columns, sources, config, conventions);
   // The rows' numbers too (rejected_<export>), so that accepting the rest is an anti join on
   // them: a line of a wide survey holds many ratings, and one bad rating rejects only itself.
   const rejected = identifier(`rejected_${spec.name}`);
-  await db.run(`CREATE OR REPLACE TEMP TABLE ${rejected} AS
-    SELECT _row, _line, v.column AS "column", v.value AS value, v.rule AS rule, v.message AS message
-    FROM (SELECT r._row, r._line, unnest(${list}) AS v FROM ${raw} r ${joins.join(" ")} WHERE ${condition})`);
+  if (direct) {
+    const references = brokenList(spec, rules.references);
+    await db.run(`CREATE OR REPLACE TEMP TABLE ${rejected} AS
+      SELECT _row, _line, v.column AS "column", v.value AS value, v.rule AS rule, v.message AS message
+      FROM (SELECT r._row, r._line, unnest(r._broken) AS v FROM ${raw} r WHERE r._broken IS NOT NULL
+        ${rules.references.length ? `UNION ALL SELECT r._row, r._line, unnest(${references.list}) AS v FROM ${raw} r ${rules.joins.join(" ")} WHERE ${references.condition}` : ""})`);
+  } else {
+    // Views of configured sources may say a row is not data (a report total, an unfinished
+    // response), and which column of the file a rating came from.
+    const rawColumns = new Set((await db.columns(`SELECT * FROM ${raw}`)).map((c) => c.name));
+    const fromColumn = (column: string) => rawColumns.has("_source_column") && (column === "score" || column === "weight")
+      ? `${literal(column)} || ' (' || r._source_column || ')'` : literal(column);
+    let { list, condition } = brokenList(spec, [...rules.local, ...rules.references], fromColumn);
+    if (rawColumns.has("_reject_rule")) {
+      list = `CASE WHEN r._reject_rule IS NOT NULL THEN [{'column': NULL::VARCHAR, 'value': NULL::VARCHAR, 'rule': r._reject_rule, 'message': r._reject_message}] ELSE ${list} END`;
+      condition = `r._reject_rule IS NOT NULL OR ${condition}`;
+    }
+    await db.run(`CREATE OR REPLACE TEMP TABLE ${rejected} AS
+      SELECT _row, _line, v.column AS "column", v.value AS value, v.rule AS rule, v.message AS message
+      FROM (SELECT r._row, r._line, unnest(${list}) AS v FROM ${raw} r ${rules.joins.join(" ")} WHERE ${condition})`);
+  }
   await db.run(`INSERT INTO rejects SELECT ${literal(source.fileName)}, _line, "column", value, rule, message FROM ${rejected}`);
   if (!isFirstExportOf(source, sources)) return;
-  const structuralValue = piiColumns.size ? literal(WITHHELD) : "left(csv_line, 200)";
+  const structuralValue = spec.columns.some((c) => c.pii) ? literal(WITHHELD) : "left(csv_line, 200)";
   await db.run(`INSERT INTO rejects SELECT file, line, NULL, ${structuralValue}, ${STRUCTURAL_RULE},
       CASE WHEN error_type IN ('MISSING COLUMNS', 'TOO MANY COLUMNS')
         THEN 'expected ' || regexp_extract(error_message, 'Expected Number of Columns: (\\d+)', 1) || ' fields, found ' || regexp_extract(error_message, 'Found: (\\d+)', 1)
@@ -538,7 +592,7 @@ async function acceptRows(db: Database, spec: FileSpec, source: SourceFile, colu
   // write it in parallel, in any order, which is faster and lighter on memory.
   await db.run(`SET preserve_insertion_order = false`);
   await db.run(`CREATE TABLE ${identifier(spec.name)} AS
-    SELECT ${[...select(known.filter((c) => !c.pii)), ...extras.map(identifier), "_line"].join(", ")} FROM ${accepted}`);
+    SELECT ${[...select(known.filter((c) => !c.pii)), ...extras.map(identifier)].join(", ")} FROM ${accepted}`);
   await db.run(`RESET preserve_insertion_order`);
   const pii = known.filter((c) => c.pii);
   if (pii.length) {
@@ -563,6 +617,99 @@ async function acceptRows(db: Database, spec: FileSpec, source: SourceFile, colu
     rowsRead: counts!.parsed + counts!.broken, rowsAccepted: counts!.accepted, rowsRejected: counts!.rejected + counts!.broken, dontKnow: counts!.dont_know,
     rejectedByRule: counts!.by_rule
   };
+}
+
+/** A file read directly: its conventions, and its columns. */
+type DirectRead = ReadConventions & { columns: string[] };
+
+/** How many records of a file are read first, to sniff its conventions before it is read directly. */
+const SNIFF_ROWS = DATE_SAMPLE * 10;
+
+/**
+ * Whether a file may be read directly into its export's table: a plain CSV without personal
+ * data (those columns go to customer_contacts, or nowhere) and without columns that look personal.
+ */
+function canLoadDirect(spec: FileSpec, source: SourceFile, header: CsvHeader | undefined): boolean {
+  if (source.format !== "csv" || !header || spec.columns.some((c) => c.pii)) return false;
+  return personalExtras(source, spec, header.columns.map((c) => c.toLowerCase())).length === 0;
+}
+
+/**
+ * The fast way in for a large clean file: one read of the CSV, straight into the export's
+ * table (typed), each row's broken rules computed in the same pass as a list (`_broken`),
+ * instead of a text copy of the file, a scan for the rules and a second write. The table keeps
+ * every row, in file order, until finishDirectTables deletes the rejected ones, so its rowid
+ * is the record's number and `raw_<export>` (rowid + 2 as the line) serves the key and
+ * reference checks like loadRaw's table.
+ *
+ * Line numbers are rowid + 2 only when every record is one line and the reader split every
+ * line: the file's line feeds are counted to make sure. Any other file (a quoted line break,
+ * a blank line, a line the reader could not split, another encoding), and a file whose sample
+ * leaves its date order open, returns undefined and is read the general way, which numbers
+ * lines exactly (loadRaw) and reports the problem with its line.
+ */
+async function loadDirect(db: Database, spec: FileSpec, source: SourceFile, header: CsvHeader, config: Config | undefined): Promise<DirectRead | undefined> {
+  const sample = `sample_${spec.name}`;
+  const columns = await loadSample(db, source, sample, header, SNIFF_ROWS);
+  const conventions = await conventionsOf(db, spec, source, columns, sample);
+  await db.run(`DROP TABLE ${identifier(`${sample}_records`)}`);
+  if ("rule" in conventions) return undefined;
+  const table = identifier(spec.name);
+  const errors = `${spec.name}_direct_errors`;
+  const from = textCsv(source.path, header, `store_rejects = true, rejects_table = ${literal(errors)}, rejects_scan = ${literal(`${spec.name}_direct_scans`)}`);
+  const { select: trimmed } = await trimmedColumns(db, from);
+  const known = spec.columns.filter((c) => columns.includes(c.name));
+  const extras = extraColumns(spec, columns);
+  const own = brokenList(spec, rowRules(spec, columns, [], config, conventions).local);
+  const scores = known.filter((c) => c.type === "score");
+  const dontKnow = scores.length ? [`(${scores.map((c) => `${dontKnowCondition(identifier(c.name), config)}::INTEGER`).join(" + ")}) AS _dont_know`] : [];
+  // The reader's order is kept (DuckDB's default), so that rowid is the record's number.
+  await db.run(`CREATE OR REPLACE TABLE ${table} AS
+    SELECT ${[...known.map((c) => `${typedExpression(c, config, conventions)} AS ${identifier(c.name)}`), ...extras.map(identifier),
+      `CASE WHEN ${own.condition} THEN ${own.list} END AS _broken`, ...dontKnow].join(", ")}
+    FROM (SELECT ${trimmed} FROM ${from}) r`);
+  const [read] = await db.rows<{ records: number; unreadable: number }>(`
+    SELECT (SELECT count(*) FROM ${table})::BIGINT AS records, (SELECT count(*) FROM ${identifier(errors)})::BIGINT AS unreadable`);
+  const lines = lineFeedsOf(source.path);
+  if (read!.unreadable > 0 || lines.count !== read!.records + (lines.final ? 1 : 0)) {
+    await db.run(`DROP TABLE ${table}`);
+    return undefined;
+  }
+  await db.run(`CREATE OR REPLACE TEMP VIEW ${identifier(`raw_${spec.name}`)} AS SELECT rowid + 2 AS _line, rowid AS _row, * FROM ${table}`);
+  return { ...conventions, columns };
+}
+
+/** Rows read, accepted and rejected of a file read directly: its table still holds every row. */
+async function directSummary(db: Database, spec: FileSpec, source: SourceFile): Promise<FileSummary> {
+  const raw = identifier(`raw_${spec.name}`);
+  const rejected = identifier(`rejected_${spec.name}`);
+  const hasScores = (await db.columns(`SELECT * FROM ${raw}`)).some((c) => c.name === "_dont_know");
+  const [counts] = await db.rows<{ read: number; rejected: number; dont_know: number; by_rule: string }>(`
+    SELECT (SELECT coalesce(string_agg(rule || ': ' || n, '; ' ORDER BY n DESC, rule), '')
+            FROM (SELECT rule, count(DISTINCT _row) AS n FROM ${rejected} GROUP BY rule)) AS by_rule,
+           (SELECT count(*) FROM ${raw})::BIGINT AS read,
+           (SELECT count(DISTINCT _row) FROM ${rejected})::BIGINT AS rejected,
+           ${hasScores ? `(SELECT coalesce(sum(_dont_know), 0) FROM ${raw} r ANTI JOIN (SELECT DISTINCT _row FROM ${rejected}) x ON r._row = x._row)` : "0"}::BIGINT AS dont_know`);
+  return {
+    file: source.fileName, export: spec.name, format: source.format, rowsRead: counts!.read, rowsAccepted: counts!.read - counts!.rejected,
+    rowsRejected: counts!.rejected, dontKnow: counts!.dont_know, rejectedByRule: counts!.by_rule
+  };
+}
+
+/**
+ * Tables read directly keep every row until every file's references were checked against
+ * them (rejected rows' keys included, as in loadRaw's tables): then their rejected rows and
+ * working columns go.
+ */
+async function finishDirectTables(db: Database, exports: string[], files: FileSummary[]): Promise<void> {
+  for (const name of exports) {
+    const raw = identifier(`raw_${name}`);
+    const columns = (await db.columns(`SELECT * FROM ${raw}`)).map((c) => c.name);
+    const table = identifier(name);
+    await db.run(`DROP VIEW ${raw}`);
+    if (files.find((f) => f.export === name)!.rowsRejected > 0) await db.run(`DELETE FROM ${table} WHERE rowid IN (SELECT _row FROM ${identifier(`rejected_${name}`)})`);
+    for (const column of ["_broken", "_dont_know"].filter((c) => columns.includes(c))) await db.run(`ALTER TABLE ${table} DROP COLUMN ${column}`);
+  }
 }
 
 async function recordConfig(db: Database, config: SurveyConfig): Promise<void> {

@@ -204,6 +204,52 @@ function blankLinesOf(path: string): number[] {
   return blank;
 }
 
+/**
+ * The first `rows` records of a CSV file as text (trimmed; empty: NULL) in `table`, numbered
+ * as loadRaw numbers a file whose records are one line each: enough to sniff its conventions
+ * before reading it in full. Returns the column names.
+ */
+export async function loadSample(db: Database, source: SourceFile, table: string, header: CsvHeader, rows: number): Promise<string[]> {
+  const from = textCsv(source.path, header, `store_rejects = true, rejects_table = ${literal(`${table}_csv_errors`)}, rejects_scan = ${literal(`${table}_csv_scans`)}`);
+  const columns = await describe(db, `SELECT * FROM ${from}`);
+  const records = identifier(`${table}_records`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${records} AS SELECT ${trimmedAs(columns, identifier)} FROM ${from} LIMIT ${rows}`);
+  await db.run(`CREATE OR REPLACE TEMP VIEW ${identifier(table)} AS SELECT rowid + 2 AS _line, rowid AS _row, * FROM ${records}`);
+  return columns.map(lowerName);
+}
+
+/**
+ * A CSV file with a header read as text, in the header's delimiter. Quote and escape are fixed
+ * (RFC 4180) so that an unbalanced quote cannot trick the sniffer into reading the whole file
+ * unquoted.
+ */
+export function textCsv(path: string, header: CsvHeader, options = ""): string {
+  return `read_csv(${literal(path)}, header = true, all_varchar = true, delim = ${literal(header.delimiter)}, quote = '"', escape = '"'${options ? `, ${options}` : ""})`;
+}
+
+/** The columns of a text read as their trimmed values (empty: NULL) under lower-cased names. */
+export async function trimmedColumns(db: Database, from: string): Promise<{ names: string[]; select: string }> {
+  const columns = await describe(db, `SELECT * FROM ${from}`);
+  return { names: columns.map(lowerName), select: trimmedAs(columns, identifier) };
+}
+
+/** How many line feeds a file holds, and whether it ends with one: its physical lines, cheaply. */
+export function lineFeedsOf(path: string): { count: number; final: boolean } {
+  const fd = openSync(path, "r");
+  const buffer = Buffer.allocUnsafe(1 << 22);
+  let count = 0, last = -1, size: number;
+  try {
+    while ((size = readSync(fd, buffer, 0, buffer.length, null)) > 0) {
+      const chunk = buffer.subarray(0, size);
+      for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) count += 1;
+      last = chunk[size - 1]!;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return { count, final: last === 10 };
+}
+
 async function describe(db: Database, query: string): Promise<string[]> {
   return (await db.columns(query)).map((c) => c.name);
 }
