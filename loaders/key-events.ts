@@ -1,3 +1,4 @@
+import { quarterLabel } from "./quarterly-sales.js";
 import { memoized, type TableContext } from "./context.js";
 import { profiles } from "./value/profiles.js";
 import { ALL_SEGMENTS } from "./value/survey-cells.js";
@@ -19,7 +20,7 @@ export function keyEvents(context: TableContext): Promise<KeyEventRow[]> {
   return memoized(context, "key-events", async () => {
     if (!context.schema.has("events")) return [];
     const events = await context.db.rows<{ date: string; quarter: string; brand: string; title: string }>(`
-      SELECT date, strftime(date, '%Y') || '-Q' || quarter(date) AS quarter, brand, title FROM events ORDER BY date`);
+      SELECT date, ${quarterLabel("date")} AS quarter, brand, title FROM events ORDER BY date`);
     const scores = (await profiles(context)).scores.filter((s) => s.group === "quality" && s.segment === ALL_SEGMENTS && s.is_ours);
     const deals = (await wonLost(context)).filter((d) => d.competitor === ALL_DEALS);
     return events.map((e) => ({

@@ -6,6 +6,7 @@ import { memoized, round, type TableContext } from "./context.js";
 import { churn } from "./customers/churn.js";
 import { customerBaseValue } from "./customers/clv.js";
 import { nps } from "./loyalty/nps.js";
+import { prepareQuarterlySales } from "./quarterly-sales.js";
 import normalQuantile from "@stdlib/stats-base-dists-normal-quantile";
 import { valueMap } from "./value/value-map.js";
 
@@ -80,11 +81,11 @@ export function kpis(context: TableContext): Promise<KpiRow[]> {
       if (!series.has(kpi)) series.set(kpi, new Map());
       series.get(kpi)!.set(quarter, reading);
     };
+    await prepareQuarterlySales(context);
     const sales = await context.db.rows<{ quarter: string; revenue: number; customers: number; complete: boolean }>(`
-      SELECT strftime(ordered_at, '%Y') || '-Q' || quarter(ordered_at) AS quarter, sum(amount)::DOUBLE AS revenue,
-             count(DISTINCT customer_id) FILTER (WHERE amount >= 0) AS customers,
-             (SELECT max(ordered_at) FROM orders)::DATE >= (date_trunc('quarter', min(ordered_at)) + INTERVAL 3 MONTH - INTERVAL ${COMPLETE_WITHIN_DAYS} DAY)::DATE AS complete
-      FROM orders GROUP BY 1 ORDER BY 1`);
+      SELECT quarter, revenue::DOUBLE AS revenue, customers,
+             (SELECT max(last_order) FROM quarterly_sales)::DATE >= (start + INTERVAL 3 MONTH - INTERVAL ${COMPLETE_WITHIN_DAYS} DAY)::DATE AS complete
+      FROM quarterly_sales ORDER BY quarter`);
     const complete = new Map(sales.map((s) => [s.quarter, s.complete]));
     const quarters = sales.map((s) => s.quarter);
     for (const s of sales) {

@@ -22,6 +22,7 @@ import { competitorRatings } from "./tracking/competitor-ratings.js";
 import { perceptualMap } from "./tracking/perceptual-map.js";
 import { shareOfPreference } from "./tracking/preference.js";
 import { waveChanges } from "./tracking/wave-changes.js";
+import { prepareQuarterlySales } from "./quarterly-sales.js";
 import { headToHead } from "./value/head-to-head.js";
 import { profiles } from "./value/profiles.js";
 import { valueMap } from "./value/value-map.js";
@@ -52,8 +53,6 @@ export interface TableDefinition {
    */
   rowLevel?: boolean;
 }
-
-const quarterOf = (column: string) => `strftime(${column}, '%Y') || '-Q' || quarter(${column})`;
 
 const INGEST_AND_REVENUE_TABLES: readonly TableDefinition[] = [
   {
@@ -99,16 +98,13 @@ const INGEST_AND_REVENUE_TABLES: readonly TableDefinition[] = [
   {
     name: "revenue-by-quarter",
     description: "Per calendar quarter: net revenue (refunds deducted), cost and gross margin of orders with a cost, orders, customers buying.",
-    query: (schema) => {
-      const cost = schema.has("orders", "cost");
+    prepareQuery: async (context) => {
+      if (!context.schema.has("orders")) return null;
+      await prepareQuarterlySales(context);
       return `
-        SELECT ${quarterOf("ordered_at")} AS quarter,
-               round(sum(amount)::DOUBLE, 2) AS revenue,
-               ${cost ? "round(sum(cost)::DOUBLE, 2)" : "NULL::DOUBLE"} AS cost,
-               ${cost ? "round((sum(amount) FILTER (WHERE cost IS NOT NULL) - sum(cost))::DOUBLE, 2)" : "NULL::DOUBLE"} AS gross_margin,
-               count(*) FILTER (WHERE amount >= 0) AS orders,
-               count(DISTINCT customer_id) FILTER (WHERE amount >= 0) AS customers
-        FROM orders GROUP BY ALL ORDER BY quarter`;
+        SELECT quarter, round(revenue::DOUBLE, 2) AS revenue, round(cost::DOUBLE, 2) AS cost,
+               round((revenue_with_cost - cost)::DOUBLE, 2) AS gross_margin, orders, customers
+        FROM quarterly_sales ORDER BY quarter`;
     }
   },
   {

@@ -1,3 +1,4 @@
+import { quarterLabel } from "./quarterly-sales.js";
 import { memoized, round, type TableContext } from "./context.js";
 import { wilsonInterval } from "./stats/intervals.js";
 
@@ -27,7 +28,7 @@ export function wonLost(context: TableContext): Promise<WonLostRow[]> {
     const amount = context.schema.has("opportunities", "amount");
     const competitor = context.schema.has("opportunities", "competitor") ? `coalesce(competitor, '${NO_COMPETITOR}')` : `'${NO_COMPETITOR}'`;
     const rows = await context.db.rows<{ quarter: string; competitor: string | null; won: number; lost: number; value_won: number | null; value_lost: number | null }>(`
-      SELECT strftime(closed_at, '%Y') || '-Q' || quarter(closed_at) AS quarter, ${competitor} AS competitor,
+      SELECT ${quarterLabel("closed_at")} AS quarter, ${competitor} AS competitor,
              count(*) FILTER (WHERE outcome = 'won') AS won, count(*) FILTER (WHERE outcome = 'lost') AS lost,
              ${amount ? "sum(amount) FILTER (WHERE outcome = 'won')::DOUBLE" : "NULL::DOUBLE"} AS value_won,
              ${amount ? "sum(amount) FILTER (WHERE outcome = 'lost')::DOUBLE" : "NULL::DOUBLE"} AS value_lost

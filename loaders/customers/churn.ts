@@ -1,3 +1,4 @@
+import { quarterLabel } from "../quarterly-sales.js";
 import { DEFAULT_INACTIVE_DAYS } from "../config.js";
 import { memoized, round, type TableContext } from "../context.js";
 import { identifier } from "../sql.js";
@@ -48,7 +49,7 @@ export function churn(context: TableContext): Promise<ChurnRow[]> {
           lives AS (SELECT c.customer_id, ${segment} AS segment, min(o.ordered_at)::DATE AS first_day, max(o.ordered_at)::DATE AS last_day
                     FROM customers c JOIN orders o USING (customer_id) WHERE o.amount >= 0 GROUP BY ALL),
           quarters AS (SELECT DISTINCT date_trunc('quarter', ordered_at)::DATE AS q FROM orders)
-          SELECT strftime(q.q, '%Y') || '-Q' || quarter(q.q) AS quarter, l.segment,
+          SELECT ${quarterLabel("q.q")} AS quarter, l.segment,
                  count(*) AS customers,
                  count(*) FILTER (WHERE l.last_day + ${inactiveDays} >= q.q AND l.last_day + ${inactiveDays} < q.q + INTERVAL 3 MONTH) AS churned
           FROM quarters q CROSS JOIN bounds b JOIN lives l ON l.first_day < q.q AND l.last_day + ${inactiveDays} >= q.q

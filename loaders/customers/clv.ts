@@ -1,3 +1,4 @@
+import { quarterLabel } from "../quarterly-sales.js";
 import { memoized, round, type TableContext } from "../context.js";
 import { expectedPurchases, fitBgNbd, fitGammaGamma, probabilityAlive, type BgNbdParams, type GammaGammaParams } from "./clv-models.js";
 
@@ -223,7 +224,7 @@ export function customerBaseValue(context: TableContext): Promise<BaseValueRow[]
         SELECT g.q, f.first_day, r.n - 1 AS x, r.last_day, r.repeat_spend, least(g.q + INTERVAL 3 MONTH - INTERVAL 1 DAY, b.last_day)::DATE AS q_end
         FROM firsts f JOIN quarters g ON g.q >= date_trunc('quarter', f.first_day) CROSS JOIN bounds b
         ASOF JOIN running r ON r.customer_id = f.customer_id AND g.q >= r.q)
-      SELECT strftime(q, '%Y') || '-Q' || quarter(q) AS quarter, x,
+      SELECT ${quarterLabel("q")} AS quarter, x,
              round(date_diff('day', first_day, last_day) / ${PERIOD_DAYS}) AS t_x, round(date_diff('day', first_day, q_end) / ${PERIOD_DAYS}) AS "T",
              count(*) AS count, count(*) FILTER (WHERE x > 0 AND repeat_spend > 0) AS spenders,
              sum(repeat_spend / x) FILTER (WHERE x > 0 AND repeat_spend > 0) AS spend

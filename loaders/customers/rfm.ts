@@ -1,3 +1,4 @@
+import { quarterLabel } from "../quarterly-sales.js";
 import type { TableContext } from "../context.js";
 
 /**
@@ -77,7 +78,7 @@ export function cohortRetentionQuery(): string {
       SELECT c.cohort, date_diff('quarter', c.cohort, q.quarter) AS period, count(*) FILTER (WHERE q.ordered) AS active, sum(q.revenue) AS revenue
       FROM q JOIN cohorts c USING (customer_id) WHERE q.quarter >= c.cohort GROUP BY ALL),
     sizes AS (SELECT cohort, count(*) AS cohort_size FROM cohorts WHERE cohort IS NOT NULL GROUP BY ALL)
-    SELECT strftime(x.cohort, '%Y') || '-Q' || quarter(x.cohort) AS cohort, x.period, s.cohort_size, x.active,
+    SELECT ${quarterLabel("x.cohort")} AS cohort, x.period, s.cohort_size, x.active,
            round(x.active / s.cohort_size, 4) AS active_share, round(x.revenue, 2) AS revenue,
            round(x.revenue / first_value(x.revenue) OVER (PARTITION BY x.cohort ORDER BY x.period), 4) AS revenue_retention
     FROM cells x JOIN sizes s USING (cohort) ORDER BY x.cohort, x.period`;

@@ -1,5 +1,6 @@
 import { memoized, round, type TableContext } from "../context.js";
 import { wilsonInterval } from "../stats/intervals.js";
+import { prepareQuarterlySales } from "../quarterly-sales.js";
 import { FOLLOW_UP_DAYS } from "./linkage.js";
 
 export interface ComplaintRow {
@@ -21,17 +22,17 @@ export function complaints(context: TableContext): Promise<ComplaintRow[]> {
     if (!context.schema.has("tickets")) return [];
     const isComplaint = context.schema.has("tickets", "kind") ? "lower(kind) = 'complaint'" : "true";
     const resolved = context.schema.has("tickets", "resolved_at");
+    await prepareQuarterlySales(context);
     return context.db.rows<ComplaintRow>(`
-      WITH q AS (SELECT strftime(opened_at, '%Y') || '-Q' || quarter(opened_at) AS quarter, opened_at,
+      WITH q AS (SELECT date_trunc('quarter', opened_at)::DATE AS start, opened_at,
                         ${resolved ? "resolved_at" : "NULL::TIMESTAMP"} AS resolved_at FROM tickets WHERE ${isComplaint}),
-      active AS (SELECT strftime(ordered_at, '%Y') || '-Q' || quarter(ordered_at) AS quarter, count(DISTINCT customer_id) AS n
-                 FROM orders WHERE amount >= 0 GROUP BY ALL)
+      active AS (SELECT quarter, start, customers AS n FROM quarterly_sales WHERE customers > 0)
       SELECT a.quarter, a.n AS active_customers, count(q.opened_at) AS complaints,
              round(100.0 * count(q.opened_at) / a.n, 3) AS complaint_rate,
              round(count(q.resolved_at) / nullif(count(q.opened_at), 0), 4) AS resolved_share,
              round(median(date_diff('hour', q.opened_at, q.resolved_at) / 24.0), 2) AS median_days_to_resolve,
              round(avg(date_diff('hour', q.opened_at, q.resolved_at) / 24.0), 2) AS mean_days_to_resolve
-      FROM active a LEFT JOIN q USING (quarter) GROUP BY a.quarter, a.n ORDER BY a.quarter`);
+      FROM active a LEFT JOIN q USING (start) GROUP BY a.quarter, a.n ORDER BY a.quarter`);
   });
 }
 
