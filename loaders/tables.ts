@@ -7,7 +7,8 @@ import { contextOf, type TableContext, type WarehouseSchema } from "./context.js
 import type { Database, Row } from "./db.js";
 import { churn } from "./customers/churn.js";
 import { activation, levers } from "./customers/levers.js";
-import { cohortRetentionQuery, rfmQuery, rfmSegmentsQuery, valueConcentrationQuery } from "./customers/rfm.js";
+import { prepareCustomerOrders } from "./customers/customer-orders.js";
+import { cohortRetentionQuery, prepareRfm, RFM_QUERY, rfmSegmentsQuery, valueConcentrationQuery } from "./customers/rfm.js";
 import { clvHoldout, clvModel, clvParams, clvQuery, customerBaseValue, prepareClvPredictions } from "./customers/clv.js";
 import { keyEvents } from "./key-events.js";
 import { kpis } from "./kpis.js";
@@ -307,20 +308,30 @@ const CUSTOMER_TABLES: readonly TableDefinition[] = [
     description: "Per customer (ids only): recency, frequency, monetary and margin, quintile scores and the named RFM segment.",
     large: true,
     columns: [["customer_id", V], ["recency_days", I], ["frequency", I], ["monetary", D], ["margin", D], ["r_score", I], ["f_score", I], ["m_score", I], ["segment", V]],
-    prepareQuery: async (context) => (context.schema.has("orders") ? rfmQuery(context) : null)
+    prepareQuery: async (context) => {
+      if (!context.schema.has("orders")) return null;
+      await prepareRfm(context);
+      return RFM_QUERY;
+    }
   },
   {
     name: "rfm-segments",
     description: "Per RFM segment (champions, loyal, at risk, hibernating, ...): customers, revenue and margin with their shares.",
     columns: [["segment", V], ["customers", I], ["customer_share", D], ["revenue", D], ["revenue_share", D], ["margin", D], ["margin_share", D],
       ["mean_recency_days", D], ["mean_frequency", D]],
-    prepareQuery: async (context) => rfmSegmentsQuery(context)
+    prepareQuery: async (context) => {
+      await prepareRfm(context);
+      return rfmSegmentsQuery();
+    }
   },
   {
     name: "value-concentration",
     description: "Value concentration (Lorenz) curve: for each percentile of customers ranked by revenue, the cumulative share of revenue.",
     columns: [["percentile", I], ["customer_share", D], ["revenue_share", D]],
-    query: valueConcentrationQuery
+    prepareQuery: async (context) => {
+      await prepareCustomerOrders(context);
+      return valueConcentrationQuery();
+    }
   },
   {
     name: "cohort-retention",
@@ -380,8 +391,9 @@ const CUSTOMER_TABLES: readonly TableDefinition[] = [
     prepareQuery: async (context) => {
       const model = await clvModel(context, "full");
       if (!model || !(await prepareClvPredictions(context))) return null;
+      await prepareRfm(context);
       return `SELECT c.customer_id, c.clv_3y, c.p_alive, c.expected_revenue_1y, r.monetary AS revenue_to_date, r.margin AS margin_to_date, r.segment
-              FROM (${clvQuery(model)}) c JOIN (${rfmQuery(context)}) r USING (customer_id) ORDER BY c.clv_3y DESC, c.customer_id LIMIT 100`;
+              FROM (${clvQuery(model)}) c JOIN customer_rfm r USING (customer_id) ORDER BY c.clv_3y DESC, c.customer_id LIMIT 100`;
     }
   },
   {

@@ -1,4 +1,5 @@
-import { quarterLabel } from "../quarterly-sales.js";
+import { prepareQuarterlySales, quarterLabel } from "../quarterly-sales.js";
+import { prepareCustomerOrders } from "./customer-orders.js";
 import { DEFAULT_INACTIVE_DAYS } from "../config.js";
 import { memoized, round, type TableContext } from "../context.js";
 import { identifier } from "../sql.js";
@@ -39,16 +40,20 @@ export function churn(context: TableContext): Promise<ChurnRow[]> {
       throw new Error(`churn: cva.config.json names the churn flag column ${configured}, which the customers export does not have`);
     }
     const inactiveDays = context.config?.churn.inactiveDays ?? DEFAULT_INACTIVE_DAYS;
+    if (!flag) {
+      await prepareCustomerOrders(context);
+      await prepareQuarterlySales(context);
+    }
     const rows = flag
       ? await context.db.rows<{ quarter: null; segment: string | null; customers: number; churned: number }>(`
           SELECT NULL AS quarter, ${segment} AS segment, count(*) AS customers,
                  count(*) FILTER (WHERE lower(trim(${identifier(flag)})) IN ${TRUE_FLAGS}) AS churned
           FROM customers GROUP BY GROUPING SETS ((2), ()) ORDER BY 2 NULLS FIRST`)
       : await context.db.rows<{ quarter: string; segment: string | null; customers: number; churned: number }>(`
-          WITH bounds AS (SELECT max(ordered_at)::DATE AS as_of FROM orders WHERE amount >= 0),
-          lives AS (SELECT c.customer_id, ${segment} AS segment, min(o.ordered_at)::DATE AS first_day, max(o.ordered_at)::DATE AS last_day
-                    FROM customers c JOIN orders o USING (customer_id) WHERE o.amount >= 0 GROUP BY ALL),
-          quarters AS (SELECT DISTINCT date_trunc('quarter', ordered_at)::DATE AS q FROM orders)
+          WITH bounds AS (SELECT max(last_purchase)::DATE AS as_of FROM customer_orders),
+          lives AS (SELECT c.customer_id, ${segment} AS segment, o.first_purchase::DATE AS first_day, o.last_purchase::DATE AS last_day
+                    FROM customers c JOIN customer_orders o USING (customer_id) WHERE o.purchases > 0),
+          quarters AS (SELECT start AS q FROM quarterly_sales)
           SELECT ${quarterLabel("q.q")} AS quarter, l.segment,
                  count(*) AS customers,
                  count(*) FILTER (WHERE l.last_day + ${inactiveDays} >= q.q AND l.last_day + ${inactiveDays} < q.q + INTERVAL 3 MONTH) AS churned

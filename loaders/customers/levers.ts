@@ -1,5 +1,6 @@
 import { memoized, round, type TableContext } from "../context.js";
 import { normalInterval, wilsonInterval } from "../stats/intervals.js";
+import { prepareCustomerOrders } from "./customer-orders.js";
 
 /** Retention for the levers: an order in the last 180 days, among customers at least a year old. */
 export const RECENT_DAYS = 180;
@@ -83,12 +84,10 @@ export function levers(context: TableContext): Promise<LeverRow[]> {
   return memoized(context, "levers", async () => {
     const splits = leverSplits(context);
     if (!splits.length) return [];
-    const byCategory = context.schema.has("products", "category") && context.schema.has("orders", "product_id");
-    // Each customer's first and last order, revenue and categories, once for every lever.
-    await context.db.run(`CREATE OR REPLACE TEMP TABLE lever_lives AS
-      SELECT o.customer_id, min(o.ordered_at)::DATE AS first_day, max(o.ordered_at) FILTER (WHERE o.amount >= 0)::DATE AS last_day,
-             sum(o.amount)::DOUBLE AS revenue, ${byCategory ? "count(DISTINCT p.category)" : "NULL"} AS categories
-      FROM orders o ${byCategory ? "LEFT JOIN products p USING (product_id)" : ""} GROUP BY ALL`);
+    // Each customer's first order, last purchase, revenue and categories, for every lever.
+    await prepareCustomerOrders(context);
+    await context.db.run(`CREATE OR REPLACE TEMP VIEW lever_lives AS
+      SELECT customer_id, first_order::DATE AS first_day, last_purchase::DATE AS last_day, revenue::DOUBLE AS revenue, categories FROM customer_orders`);
     const out: LeverRow[] = [];
     for (const split of splits) {
       const rows = await context.db.rows<{ group: string; customers: number; retained: number; revenue: number; revenue_sd: number | null }>(`

@@ -1,5 +1,6 @@
 import { quarterLabel } from "../quarterly-sales.js";
-import type { TableContext } from "../context.js";
+import { memoized, type TableContext } from "../context.js";
+import { prepareCustomerOrders } from "./customer-orders.js";
 
 /**
  * Named RFM segments from quintile scores (5 = most recent, most frequent, highest spend),
@@ -17,34 +18,39 @@ export const RFM_SEGMENTS = [
 ] as const;
 
 /**
- * Per customer: recency (days from the last order to the last order in the export),
- * frequency (orders, refunds not counted), monetary (net revenue, refunds deducted), margin
- * (revenue − cost, when costs exist), quintile scores and the named segment.
+ * Per customer who bought (temp table `customer_rfm`, once per session): recency (days from
+ * the last purchase to the last order in the export), frequency (orders, refunds not
+ * counted), monetary (net revenue, refunds deducted), margin (revenue − cost, when costs
+ * exist), quintile scores and the named segment. The rfm, rfm-segments and best-customers
+ * tables read it.
  */
-export function rfmQuery(context: TableContext): string {
-  const margin = context.schema.has("orders", "cost") ? "sum(amount - cost)::DOUBLE" : "NULL::DOUBLE";
-  return `
-    WITH customers_rfm AS (
-      SELECT customer_id,
-             date_diff('day', max(ordered_at) FILTER (WHERE amount >= 0)::DATE, (SELECT max(ordered_at)::DATE FROM orders)) AS recency_days,
-             count(*) FILTER (WHERE amount >= 0) AS frequency,
-             round(sum(amount)::DOUBLE, 2) AS monetary,
-             round(${margin}, 2) AS margin
-      FROM orders GROUP BY customer_id HAVING count(*) FILTER (WHERE amount >= 0) > 0),
-    scored AS (
-      SELECT *, ntile(5) OVER (ORDER BY recency_days DESC, customer_id) AS r,
-                ntile(5) OVER (ORDER BY frequency, customer_id) AS f,
-                ntile(5) OVER (ORDER BY monetary, customer_id) AS m
-      FROM customers_rfm)
-    SELECT customer_id, recency_days, frequency, monetary, margin, r AS r_score, f AS f_score, m AS m_score,
-           CASE ${RFM_SEGMENTS.map(([name, rule]) => `WHEN ${rule} THEN '${name.replaceAll("'", "''")}'`).join(" ")} END AS segment
-    FROM scored ORDER BY monetary DESC, customer_id`;
+export function prepareRfm(context: TableContext): Promise<void> {
+  return memoized(context, "rfm", async () => {
+    await prepareCustomerOrders(context);
+    await context.db.run(`
+      CREATE OR REPLACE TEMP TABLE customer_rfm AS
+      WITH customers_rfm AS (
+        SELECT customer_id, date_diff('day', last_purchase::DATE, (SELECT max(last_order)::DATE FROM customer_orders)) AS recency_days,
+               purchases AS frequency, round(revenue::DOUBLE, 2) AS monetary, round(margin::DOUBLE, 2) AS margin
+        FROM customer_orders WHERE purchases > 0),
+      scored AS (
+        SELECT *, ntile(5) OVER (ORDER BY recency_days DESC, customer_id) AS r,
+                  ntile(5) OVER (ORDER BY frequency, customer_id) AS f,
+                  ntile(5) OVER (ORDER BY monetary, customer_id) AS m
+        FROM customers_rfm)
+      SELECT customer_id, recency_days, frequency, monetary, margin, r AS r_score, f AS f_score, m AS m_score,
+             CASE ${RFM_SEGMENTS.map(([name, rule]) => `WHEN ${rule} THEN '${name.replaceAll("'", "''")}'`).join(" ")} END AS segment
+      FROM scored`);
+  });
 }
 
-/** Per RFM segment: customers, revenue and margin, and their shares of the totals. */
-export function rfmSegmentsQuery(context: TableContext): string {
+/** The rfm table, after prepareRfm. */
+export const RFM_QUERY = `SELECT * FROM customer_rfm ORDER BY monetary DESC, customer_id`;
+
+/** Per RFM segment: customers, revenue and margin, and their shares of the totals (after prepareRfm). */
+export function rfmSegmentsQuery(): string {
   return `
-    WITH rfm AS (${rfmQuery(context)})
+    WITH rfm AS (SELECT * FROM customer_rfm)
     SELECT segment, count(*) AS customers, round(count(*) / sum(count(*)) OVER (), 4) AS customer_share,
            round(sum(monetary), 2) AS revenue, round(sum(monetary) / sum(sum(monetary)) OVER (), 4) AS revenue_share,
            round(sum(margin), 2) AS margin, round(sum(margin) / nullif(sum(sum(margin)) OVER (), 0), 4) AS margin_share,
@@ -54,11 +60,11 @@ export function rfmSegmentsQuery(context: TableContext): string {
 
 /**
  * The value concentration (Lorenz) curve: customers ranked by net revenue, largest first; for
- * each percentile of customers, the cumulative share of revenue they bring.
+ * each percentile of customers, the cumulative share of revenue they bring (after prepareCustomerOrders).
  */
 export function valueConcentrationQuery(): string {
   return `
-    WITH revenue AS (SELECT customer_id, sum(amount)::DOUBLE AS revenue FROM orders GROUP BY ALL),
+    WITH revenue AS (SELECT customer_id, revenue::DOUBLE AS revenue FROM customer_orders),
     ranked AS (SELECT revenue, ntile(100) OVER (ORDER BY revenue DESC, customer_id) AS percentile FROM revenue),
     by_percentile AS (SELECT percentile, count(*) AS customers, sum(revenue) AS revenue FROM ranked GROUP BY ALL)
     SELECT percentile, round(sum(customers) OVER w / sum(customers) OVER (), 4) AS customer_share,
