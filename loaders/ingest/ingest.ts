@@ -365,26 +365,56 @@ interface Violation {
   message: string;
 }
 
+/**
+ * How a column's text is read, as SQL over the text `v`: its value (NULL when it does not
+ * parse) and, for scores, whether it is a "don't know" code. The rules and the typed value
+ * both use them; loadDirect computes them once per row (`staged`) and refers to the results.
+ */
+function readingsOf(column: ColumnSpec, config: Config | undefined, conventions: ReadConventions, v: string): { parsed?: string; dontKnow?: string } {
+  switch (column.type) {
+    case "date": return { parsed: dateSql(v, "DATE", conventions) };
+    case "timestamp": return { parsed: dateSql(v, "TIMESTAMP", conventions) };
+    case "decimal": return { parsed: decimalSql(v, conventions) };
+    case "integer": return { parsed: wholeNumberSql(v) };
+    case "score": return { parsed: wholeNumberSql(v), dontKnow: dontKnowCondition(v, config) };
+    default: return {};
+  }
+}
+
+/** The names under which loadDirect keeps a column's readings. */
+const stagedParsed = (column: string) => identifier(`${column}__parsed`);
+const stagedDontKnow = (column: string) => identifier(`${column}__dont_know`);
+
+/** A column's readings over `prefix` + its name: computed, or the staged results. */
+function readingsFor(column: ColumnSpec, config: Config | undefined, conventions: ReadConventions, prefix: string, staged: boolean): { parsed?: string; dontKnow?: string } {
+  const readings = readingsOf(column, config, conventions, `${prefix}${identifier(column.name)}`);
+  if (!staged) return readings;
+  return {
+    ...(readings.parsed ? { parsed: `${prefix}${stagedParsed(column.name)}` } : {}),
+    ...(readings.dontKnow ? { dontKnow: `${prefix}${stagedDontKnow(column.name)}` } : {})
+  };
+}
+
 /** The rules one column can break, over the raw table aliased `r`. */
-function columnViolations(column: ColumnSpec, config: Config | undefined, conventions: ReadConventions): Violation[] {
+function columnViolations(column: ColumnSpec, config: Config | undefined, conventions: ReadConventions, staged = false): Violation[] {
   const v = `r.${identifier(column.name)}`;
+  const { parsed = "NULL", dontKnow = "false" } = readingsFor(column, config, conventions, "r.", staged);
   const shown = `'"' || ${v} || '"'`;
   const violations: Violation[] = [];
   if (column.required) violations.push({ column: column.name, rule: "missing-value", when: `${v} IS NULL`, message: literal(`${column.name} is required`) });
-  const parseCheck = (rule: string, parsed: string, expected: string) =>
+  const parseCheck = (rule: string, expected: string) =>
     violations.push({ column: column.name, rule, when: `${v} IS NOT NULL AND (${parsed}) IS NULL`, message: `${shown} || ${literal(` is not ${expected}`)}` });
   switch (column.type) {
     case "date":
     case "timestamp": {
-      const kind = column.type === "date" ? "DATE" : "TIMESTAMP";
-      parseCheck("not-a-date", dateSql(v, kind, conventions), `a date (expected ${dateFormatsShown(conventions)}${column.type === "timestamp" ? ", with or without a time" : ""})`);
+      parseCheck("not-a-date", `a date (expected ${dateFormatsShown(conventions)}${column.type === "timestamp" ? ", with or without a time" : ""})`);
       break;
     }
     case "decimal":
-      parseCheck("not-a-number", decimalSql(v, conventions), `a number (expected ${numberFormatShown(conventions)})`);
+      parseCheck("not-a-number", `a number (expected ${numberFormatShown(conventions)})`);
       break;
     case "integer":
-      parseCheck("not-a-whole-number", wholeNumberSql(v), "a whole number");
+      parseCheck("not-a-whole-number", "a whole number");
       break;
     case "boolean":
       violations.push({
@@ -398,15 +428,14 @@ function columnViolations(column: ColumnSpec, config: Config | undefined, conven
       break;
     case "score": {
       const scale = config?.scales[column.scale!] ?? { min: 0, max: 10 };
-      const dontKnow = dontKnowCondition(v, config);
       violations.push({
         column: column.name, rule: "not-a-score",
-        when: `${v} IS NOT NULL AND NOT ${dontKnow} AND ${wholeNumberSql(v)} IS NULL`,
+        when: `${v} IS NOT NULL AND NOT ${dontKnow} AND ${parsed} IS NULL`,
         message: `${shown} || ${literal(` is not a whole number on the ${scale.min}-${scale.max} scale, nor a "don't know" code`)}`
       });
       violations.push({
         column: column.name, rule: "out-of-range",
-        when: `${v} IS NOT NULL AND NOT ${dontKnow} AND ${wholeNumberSql(v)} NOT BETWEEN ${scale.min} AND ${scale.max}`,
+        when: `${v} IS NOT NULL AND NOT ${dontKnow} AND ${parsed} NOT BETWEEN ${scale.min} AND ${scale.max}`,
         message: `${shown} || ${literal(` is outside the ${scale.min}-${scale.max} scale`)}`
       });
       break;
@@ -449,12 +478,12 @@ interface RowRules {
  * order is not wrong because its customer's row broke an unrelated rule, which is in rejects
  * already).
  */
-function rowRules(spec: FileSpec, columns: string[], sources: SourceFile[], config: Config | undefined, conventions: ReadConventions): RowRules {
+function rowRules(spec: FileSpec, columns: string[], sources: SourceFile[], config: Config | undefined, conventions: ReadConventions, staged = false): RowRules {
   const present = spec.columns.filter((c) => columns.includes(c.name));
-  const local = present.flatMap((c) => columnViolations(c, config, conventions));
+  const local = present.flatMap((c) => columnViolations(c, config, conventions, staged));
   for (const [first, second] of spec.ordered ?? []) {
     if (!columns.includes(first) || !columns.includes(second)) continue;
-    const cast = (c: string) => dateSql(`r.${identifier(c)}`, "TIMESTAMP", conventions);
+    const cast = (c: string) => staged ? `r.${stagedParsed(c)}::TIMESTAMP` : dateSql(`r.${identifier(c)}`, "TIMESTAMP", conventions);
     local.push({ column: second, rule: "out-of-order", when: `${cast(second)} < ${cast(first)}`, message: literal(`${second} is before ${first}`) });
   }
   const references: Violation[] = [];
@@ -565,17 +594,14 @@ function isFirstExportOf(source: SourceFile, sources: SourceFile[]): boolean {
   return sources.find((s) => s.fileName === source.fileName) === source;
 }
 
-function typedExpression(column: ColumnSpec, config: Config | undefined, conventions: ReadConventions): string {
+function typedExpression(column: ColumnSpec, config: Config | undefined, conventions: ReadConventions, staged = false): string {
   const v = identifier(column.name);
+  const { parsed, dontKnow } = readingsFor(column, config, conventions, "", staged);
   switch (column.type) {
-    case "date": return dateSql(v, "DATE", conventions);
-    case "timestamp": return dateSql(v, "TIMESTAMP", conventions);
-    case "decimal": return decimalSql(v, conventions);
-    case "integer": return wholeNumberSql(v);
     case "boolean": return `CASE WHEN lower(${v}) IN (${TRUE_WORDS.map(literal).join(", ")}) THEN true WHEN ${v} IS NOT NULL THEN false END`;
     case "outcome": return `lower(${v})`;
-    case "score": return `CASE WHEN ${dontKnowCondition(v, config)} THEN NULL ELSE ${wholeNumberSql(v)} END`;
-    default: return v;
+    case "score": return `CASE WHEN ${dontKnow} THEN NULL ELSE ${parsed} END`;
+    default: return parsed ?? v;
   }
 }
 
@@ -665,14 +691,19 @@ async function loadDirect(db: Database, spec: FileSpec, source: SourceFile, head
   const { select: trimmed } = await trimmedColumns(db, from);
   const known = spec.columns.filter((c) => columns.includes(c.name));
   const extras = extraColumns(spec, columns);
-  const own = brokenList(spec, rowRules(spec, columns, [], config, conventions).local);
+  const own = brokenList(spec, rowRules(spec, columns, [], config, conventions, true).local);
+  // Each column read once per row (staged), for both its rules and its typed value.
+  const staging = known.flatMap((c) => {
+    const { parsed, dontKnow } = readingsOf(c, config, conventions, identifier(c.name));
+    return [...(parsed ? [`${parsed} AS ${stagedParsed(c.name)}`] : []), ...(dontKnow ? [`${dontKnow} AS ${stagedDontKnow(c.name)}`] : [])];
+  });
   const scores = known.filter((c) => c.type === "score");
-  const dontKnow = scores.length ? [`(${scores.map((c) => `${dontKnowCondition(identifier(c.name), config)}::INTEGER`).join(" + ")}) AS _dont_know`] : [];
+  const dontKnow = scores.length ? [`(${scores.map((c) => `${stagedDontKnow(c.name)}::INTEGER`).join(" + ")}) AS _dont_know`] : [];
   // The reader's order is kept (DuckDB's default), so that rowid is the record's number.
   await db.run(`CREATE OR REPLACE TABLE ${table} AS
-    SELECT ${[...known.map((c) => `${typedExpression(c, config, conventions)} AS ${identifier(c.name)}`), ...extras.map(identifier),
+    SELECT ${[...known.map((c) => `${typedExpression(c, config, conventions, true)} AS ${identifier(c.name)}`), ...extras.map(identifier),
       `CASE WHEN ${own.condition} THEN ${own.list} END AS _broken`, ...dontKnow].join(", ")}
-    FROM (SELECT ${trimmed} FROM ${from}) r`);
+    FROM (SELECT *${staging.length ? `, ${staging.join(", ")}` : ""} FROM (SELECT ${trimmed} FROM ${from})) r`);
   const [read] = await db.rows<{ records: number; unreadable: number }>(`
     SELECT (SELECT count(*) FROM ${table})::BIGINT AS records, (SELECT count(*) FROM ${identifier(errors)})::BIGINT AS unreadable`);
   const lines = lineFeedsOf(source.path);
