@@ -12,37 +12,44 @@ export const ANNUAL_DISCOUNT = 0.1;
 export type ClvFit = "calibration" | "full";
 
 /**
- * The split: the calibration period ends halfway through the order history (the holdout check
- * compares predictions for the second half with what happened); the "full" fit uses every
- * order and makes the per-customer predictions.
+ * Per customer, in DuckDB, for both fits in one pass over the purchase days (same-day orders
+ * merged; refunds, negative amounts, left out), up to each fit's end: x = repeat days, t_x =
+ * last - first, T = end - first (in periods); the mean spend of the repeat days; purchase days
+ * after the end (the holdout). The "full" fit ends at the last purchase and makes the
+ * per-customer predictions; the calibration fit ends halfway through the purchase history, and
+ * the holdout check compares its predictions for the second half with what happened.
+ * `clv_statistics_full` and `clv_statistics_calibration` are views of the one table.
  */
-function calibrationEndSql(fit: ClvFit): string {
-  return fit === "full"
-    ? "(SELECT max(ordered_at)::DATE FROM orders WHERE amount >= 0)"
-    : `(SELECT min(ordered_at)::DATE + CAST(floor(date_diff('day', min(ordered_at)::DATE, max(ordered_at)::DATE) / 2) AS INTEGER) FROM orders WHERE amount >= 0)`;
-}
-
-/**
- * Per customer, in DuckDB: purchase days (same-day orders merged; refunds, negative amounts, left out) up to the
- * calibration end; x = repeat days, t_x = last - first, T = end - first (in periods); mean
- * spend of the repeat days; purchase days after the end (the holdout).
- */
-function statisticsSql(fit: ClvFit): string {
-  return `
-    WITH bounds AS (SELECT ${calibrationEndSql(fit)} AS cal_end, (SELECT max(ordered_at)::DATE FROM orders WHERE amount >= 0) AS last_day),
-    days AS (SELECT * FROM purchase_days),
-    firsts AS (SELECT customer_id, min(day) AS first_day FROM days GROUP BY ALL)
-    SELECT d.customer_id,
-           count(*) FILTER (WHERE d.day <= b.cal_end) - 1 AS x,
-           date_diff('day', f.first_day, max(d.day) FILTER (WHERE d.day <= b.cal_end)) / ${PERIOD_DAYS}.0 AS t_x,
-           date_diff('day', f.first_day, b.cal_end) / ${PERIOD_DAYS}.0 AS "T",
-           avg(d.amount) FILTER (WHERE d.day <= b.cal_end AND d.day > f.first_day) AS mean_spend,
-           count(*) FILTER (WHERE d.day > b.cal_end) AS holdout,
-           date_diff('day', b.cal_end, b.last_day) / ${PERIOD_DAYS}.0 AS holdout_periods,
-           b.cal_end AS calibration_end
-    FROM days d JOIN firsts f USING (customer_id) CROSS JOIN bounds b
-    WHERE f.first_day <= b.cal_end
-    GROUP BY d.customer_id, f.first_day, b.cal_end, b.last_day`;
+function prepareClvStatistics(context: TableContext): Promise<void> {
+  return memoized(context, "clv-statistics", async () => {
+    await preparePurchaseDays(context);
+    const { db } = context;
+    const end = "b.cal_end";
+    // The mean of the repeat days is the sum up to the end less the first day's, over x.
+    await db.run(`
+      CREATE OR REPLACE TEMP TABLE clv_statistics AS
+      WITH bounds AS (SELECT max(day) AS last_day, min(day) + CAST(floor(date_diff('day', min(day), max(day)) / 2) AS INTEGER) AS cal_end FROM purchase_days)
+      SELECT d.customer_id, min(d.day) AS first_day, b.last_day, b.cal_end,
+             count(*) - 1 AS x_full,
+             date_diff('day', min(d.day), max(d.day)) / ${PERIOD_DAYS}.0 AS t_x_full,
+             date_diff('day', min(d.day), b.last_day) / ${PERIOD_DAYS}.0 AS t_full,
+             (sum(d.amount) - arg_min(d.amount, d.day)) / nullif(count(*) - 1, 0) AS mean_spend_full,
+             count(*) FILTER (WHERE d.day <= ${end}) - 1 AS x_cal,
+             date_diff('day', min(d.day), max(d.day) FILTER (WHERE d.day <= ${end})) / ${PERIOD_DAYS}.0 AS t_x_cal,
+             date_diff('day', min(d.day), ${end}) / ${PERIOD_DAYS}.0 AS t_cal,
+             (sum(d.amount) FILTER (WHERE d.day <= ${end}) - arg_min(d.amount, d.day)) / nullif(count(*) FILTER (WHERE d.day <= ${end}) - 1, 0) AS mean_spend_cal,
+             count(*) FILTER (WHERE d.day > ${end}) AS holdout_cal,
+             date_diff('day', ${end}, b.last_day) / ${PERIOD_DAYS}.0 AS holdout_periods_cal
+      FROM purchase_days d CROSS JOIN bounds b GROUP BY d.customer_id, b.last_day, b.cal_end`);
+    await db.run(`
+      CREATE OR REPLACE TEMP VIEW clv_statistics_full AS
+      SELECT customer_id, x_full AS x, t_x_full AS t_x, t_full AS "T", mean_spend_full AS mean_spend, 0::BIGINT AS holdout,
+             0.0 AS holdout_periods, last_day AS calibration_end FROM clv_statistics`);
+    await db.run(`
+      CREATE OR REPLACE TEMP VIEW clv_statistics_calibration AS
+      SELECT customer_id, x_cal AS x, t_x_cal AS t_x, t_cal AS "T", mean_spend_cal AS mean_spend, holdout_cal AS holdout,
+             holdout_periods_cal AS holdout_periods, cal_end AS calibration_end FROM clv_statistics WHERE first_day <= cal_end`);
+  });
 }
 
 /**
@@ -53,6 +60,14 @@ function preparePurchaseDays(context: TableContext): Promise<void> {
   return memoized(context, "purchase-days", () => context.db.run(`
     CREATE OR REPLACE TEMP TABLE purchase_days AS
     SELECT customer_id, ordered_at::DATE AS day, sum(amount)::DOUBLE AS amount FROM orders WHERE amount >= 0 GROUP BY ALL`));
+}
+
+/** A fit's customers grouped by (x, t_x, T), once per session: the fit and the predictions read them. */
+function clvGroups(context: TableContext, fit: ClvFit): Promise<{ x: number; t_x: number; T: number; count: number }[]> {
+  return memoized(context, `clv-groups:${fit}`, async () => {
+    await prepareClvStatistics(context);
+    return context.db.rows<{ x: number; t_x: number; T: number; count: number }>(`SELECT x, t_x, "T", count(*) AS count FROM clv_statistics_${fit} GROUP BY ALL`);
+  });
 }
 
 export interface ClvModel {
@@ -73,9 +88,7 @@ export function clvModel(context: TableContext, fit: ClvFit): Promise<ClvModel |
   return memoized(context, `clv-model:${fit}`, async () => {
     const { db } = context;
     const table = `clv_statistics_${fit}`;
-    await preparePurchaseDays(context);
-    await db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS ${statisticsSql(fit)}`);
-    const counts = await db.rows<{ x: number; t_x: number; T: number; count: number }>(`SELECT x, t_x, "T", count(*) AS count FROM ${table} GROUP BY ALL`);
+    const counts = await clvGroups(context, fit);
     if (counts.length === 0) return null;
     const [meta] = await db.rows<{ end: string; customers: number }>(`SELECT any_value(calibration_end) AS end, count(*) AS customers FROM ${table}`);
     const { params: bgNbd, logLikelihood } = fitBgNbd(counts);
@@ -156,7 +169,7 @@ export async function prepareClvPredictions(context: TableContext): Promise<bool
   const model = await clvModel(context, "full");
   if (!model) return false;
   await memoized(context, "clv-predictions", async () => {
-    const combos = await context.db.rows<{ x: number; t_x: number; T: number }>(`SELECT DISTINCT x, t_x, "T" FROM clv_statistics_full`);
+    const combos = await clvGroups(context, "full");
     await context.db.run(`CREATE OR REPLACE TEMP TABLE clv_predictions (x BIGINT, t_x DOUBLE, "T" DOUBLE, p_alive DOUBLE, purchases_1y DOUBLE, purchases_2y DOUBLE, purchases_3y DOUBLE)`);
     const appender = await context.db.connection.createAppender("clv_predictions", "main", "temp");
     for (const c of combos) {
@@ -207,11 +220,11 @@ export function customerBaseValue(context: TableContext): Promise<BaseValueRow[]
     const model = await clvModel(context, "full");
     if (!model) return [];
     const { db } = context;
-    await preparePurchaseDays(context);
+    // clvModel prepared the purchase days and each customer's first (clv_statistics).
     await db.run(`CREATE OR REPLACE TEMP TABLE base_value_groups AS
-      WITH bounds AS (SELECT max(ordered_at)::DATE AS last_day FROM orders WHERE amount >= 0),
+      WITH bounds AS (SELECT max(day) AS last_day FROM purchase_days),
       days AS (SELECT * FROM purchase_days),
-      firsts AS (SELECT customer_id, min(day) AS first_day FROM days GROUP BY ALL),
+      firsts AS (SELECT customer_id, first_day FROM clv_statistics),
       by_quarter AS (
         SELECT d.customer_id, date_trunc('quarter', d.day)::DATE AS q, count(*) AS n, max(d.day) AS last_day,
                coalesce(sum(d.amount) FILTER (WHERE d.day > f.first_day), 0) AS repeat_spend
