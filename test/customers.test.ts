@@ -136,6 +136,19 @@ describe("retention levers and activation on a hand-computed fixture", () => {
     ]);
   });
 
+  it("levers: the same with more product categories than bits in a number (counted as distinct texts)", async () => {
+    const manyDir = mkdtempSync(join(tmpdir(), "cva-levers-many-"));
+    try {
+      const fillers = Array.from({ length: 70 }, (_, i) => `F${i},Category ${i}`).join("\n");
+      writeFileSync(join(manyDir, "orders.csv"), LEVER_ORDERS);
+      writeFileSync(join(manyDir, "products.csv"), `${LEVER_PRODUCTS}${fillers}\n`);
+      writeFileSync(join(manyDir, "activations.csv"), LEVER_ACTIVATIONS);
+      expect(await tableOfFolder(manyDir, "levers", { warehouseDir })).toEqual(await table("levers"));
+    } finally {
+      rmSync(manyDir, { recursive: true, force: true });
+    }
+  });
+
   it("activation: purchases at least 90 days old, activated within 90 days, per category and overall", async () => {
     // Judged: A1, A2, A3, A4, A6 (A5 is too recent). Wilson 3/5 = [0.2307, 0.8824], 1/2 as above.
     expect(await table("activation")).toEqual([
