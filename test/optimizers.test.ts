@@ -26,6 +26,20 @@ describe("bfgs", () => {
     fit.x.forEach((xi, i) => expect(xi).toBeCloseTo(i, 5));
   });
 
+  it("given the inverse Hessian, takes the Newton step at once; without it, learns the curvature over several steps", () => {
+    const scales = [1e6, 1, 1e-2, 3e4];
+    const quadratic = (x: number[]) => ({
+      value: x.reduce((s, xi, i) => s + scales[i]! * (xi - i) ** 2, 0),
+      gradient: x.map((xi, i) => 2 * scales[i]! * (xi - i))
+    });
+    const informed = bfgs(quadratic, [0.5, 1.5, 2.5, 3.5], { maxStep: 100, inverseHessian: scales.map((c, i) => scales.map((_, j) => (i === j ? 1 / (2 * c) : 0))) });
+    informed.x.forEach((xi, i) => expect(xi).toBeCloseTo(i, 9));
+    expect(informed.evaluations).toBe(2);
+    const blind = bfgs(quadratic, [0.5, 1.5, 2.5, 3.5], { maxStep: 100 });
+    expect(blind.evaluations).toBeGreaterThan(informed.evaluations);
+    expect(informed.inverseHessian[1]![1]).toBeCloseTo(0.5, 9);
+  });
+
   it("backs off from steps where the objective is not finite", () => {
     // log-barrier: undefined for x <= 0; minimum at x = 1.
     const fit = bfgs(([x]) => ({ value: x! > 0 ? x! - Math.log(x!) : NaN, gradient: [1 - 1 / x!] }), [0.05]);

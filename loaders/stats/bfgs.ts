@@ -15,6 +15,11 @@ export interface BfgsOptions {
   maxIterations?: number;
   /** The largest move of any coordinate in one step: log-parameters must not overflow exp(). */
   maxStep?: number;
+  /**
+   * A first approximation of the inverse Hessian (e.g. a fit on a subset's, scaled): without
+   * one, the identity, rescaled after the first step.
+   */
+  inverseHessian?: number[][];
 }
 
 export interface BfgsResult {
@@ -24,20 +29,22 @@ export interface BfgsResult {
   iterations: number;
   evaluations: number;
   converged: boolean;
+  /** The inverse Hessian approximation at the end. */
+  inverseHessian: number[][];
 }
 
 const STALL_FACTOR = 1000;
 const dot = (u: readonly number[], v: readonly number[]) => u.reduce((s, ui, i) => s + ui * v[i]!, 0);
 const largest = (u: readonly number[]) => Math.max(...u.map(Math.abs));
 
-export function bfgs(f: (x: number[]) => ValueAndGradient, start: number[], { tolerance = 1e-9, maxIterations = 500, maxStep = 2 }: BfgsOptions = {}): BfgsResult {
+export function bfgs(f: (x: number[]) => ValueAndGradient, start: number[], { tolerance = 1e-9, maxIterations = 500, maxStep = 2, inverseHessian }: BfgsOptions = {}): BfgsResult {
   const n = start.length;
   let x = start.slice();
   let { value, gradient } = f(x);
   let evaluations = 1;
   if (!Number.isFinite(value)) throw new Error("bfgs: the objective is not finite at the start");
   // Inverse Hessian approximation; identity until the first step tells its scale.
-  let h: number[][] = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
+  let h: number[][] = inverseHessian?.map((row) => row.slice()) ?? Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
   let iterations = 0;
   let stalled = false;
   const converged = () => largest(gradient) <= tolerance * Math.max(1, Math.abs(value));
@@ -71,7 +78,7 @@ export function bfgs(f: (x: number[]) => ValueAndGradient, start: number[], { to
     const s = candidate.map((c, i) => c - x[i]!);
     const y = next.gradient.map((g, i) => g - gradient[i]!);
     const sy = dot(s, y);
-    if (iterations === 0 && sy > 0) {
+    if (iterations === 0 && sy > 0 && !inverseHessian) {
       const yy = dot(y, y);
       h = h.map((row) => row.map((v) => (v * sy) / yy));
     }
@@ -94,5 +101,5 @@ export function bfgs(f: (x: number[]) => ValueAndGradient, start: number[], { to
   // the last steps to a gradient of 1e-9 of it: stalling within STALL_FACTOR of the tolerance
   // is convergence too (the parameters are then within ~1e-6 of the optimum, relatively).
   const near = largest(gradient) <= STALL_FACTOR * tolerance * Math.max(1, Math.abs(value));
-  return { x, value, gradient, iterations, evaluations, converged: converged() || (stalled && near) };
+  return { x, value, gradient, iterations, evaluations, converged: converged() || (stalled && near), inverseHessian: h };
 }
