@@ -40,6 +40,15 @@ describe("bfgs", () => {
     expect(informed.inverseHessian[1]![1]).toBeCloseTo(0.5, 9);
   });
 
+  it("stops when the decrease left is below the objective's rounding, without halving the step dozens of times", () => {
+    // A sum of a million terms near 1e15 cannot show a change of 1e-4: the start is as good as it gets.
+    const flat = ([x]: number[]) => ({ value: 1e15 + (x! - 3) ** 2, gradient: [2 * (x! - 3)] });
+    const fit = bfgs(flat, [3.01]);
+    expect(fit.converged).toBe(true);
+    expect(fit.evaluations).toBeLessThan(5);
+    expect(fit.x[0]).toBeCloseTo(3.01, 6);
+  });
+
   it("backs off from steps where the objective is not finite", () => {
     // log-barrier: undefined for x <= 0; minimum at x = 1.
     const fit = bfgs(([x]) => ({ value: x! > 0 ? x! - Math.log(x!) : NaN, gradient: [1 - 1 / x!] }), [0.05]);

@@ -34,6 +34,8 @@ export interface BfgsResult {
 }
 
 const STALL_FACTOR = 1000;
+/** Relative rounding of an objective that sums many terms: decreases below it are noise. */
+const ROUNDING = 1e-12;
 const dot = (u: readonly number[], v: readonly number[]) => u.reduce((s, ui, i) => s + ui * v[i]!, 0);
 const largest = (u: readonly number[]) => Math.max(...u.map(Math.abs));
 
@@ -62,6 +64,9 @@ export function bfgs(f: (x: number[]) => ValueAndGradient, start: number[], { to
     let next: ValueAndGradient | undefined;
     let candidate = x;
     for (let tries = 0; tries < 60; ++tries, step /= 2) {
+      // A decrease below the sum's rounding cannot be seen: halving further only spends
+      // evaluations (dozens, each a pass over every customer) before stalling anyway.
+      if (tries > 0 && -step * slope <= ROUNDING * Math.abs(value)) break;
       candidate = x.map((xi, i) => xi + step * direction[i]!);
       const trial = f(candidate);
       evaluations += 1;
