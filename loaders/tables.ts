@@ -55,6 +55,8 @@ export interface TableDefinition {
   rowLevel?: boolean;
 }
 
+const V = "VARCHAR", D = "DOUBLE", I = "BIGINT", B = "BOOLEAN";
+
 const INGEST_AND_REVENUE_TABLES: readonly TableDefinition[] = [
   {
     name: "ingest-summary",
@@ -99,6 +101,7 @@ const INGEST_AND_REVENUE_TABLES: readonly TableDefinition[] = [
   {
     name: "revenue-by-quarter",
     description: "Per calendar quarter: net revenue (refunds deducted), cost and gross margin of orders with a cost, orders, customers buying.",
+    columns: [["quarter", V], ["revenue", D], ["cost", D], ["gross_margin", D], ["orders", I], ["customers", I]],
     prepareQuery: async (context) => {
       if (!context.schema.has("orders")) return null;
       await prepareQuarterlySales(context);
@@ -118,7 +121,6 @@ const INGEST_AND_REVENUE_TABLES: readonly TableDefinition[] = [
   }
 ];
 
-const V = "VARCHAR", D = "DOUBLE", I = "BIGINT", B = "BOOLEAN";
 const PROFILE_COLUMNS = [["wave", V], ["segment", V], ["group", V], ["attribute", V], ["label", V], ["brand", V], ["is_ours", B], ["weight", D],
   ["weight_source", V], ["n", I], ["mean", D], ["ci_low", D], ["ci_high", D], ["competitor_mean", D], ["ratio", D], ["suppressed", B], ["note", V]] as const;
 const SCORE_COLUMNS = [["wave", V], ["segment", V], ["group", V], ["brand", V], ["is_ours", B], ["score", D], ["se", D], ["ci_low", D], ["ci_high", D],
