@@ -44,7 +44,7 @@ function prepareClvStatistics(context: TableContext): Promise<void> {
     await db.run(`
       CREATE OR REPLACE TEMP VIEW clv_statistics_full AS
       SELECT customer_id, x_full AS x, t_x_full AS t_x, t_full AS "T", mean_spend_full AS mean_spend, 0::BIGINT AS holdout,
-             0.0 AS holdout_periods, last_day AS calibration_end FROM clv_statistics`);
+             0::DOUBLE AS holdout_periods, last_day AS calibration_end FROM clv_statistics`);
     await db.run(`
       CREATE OR REPLACE TEMP VIEW clv_statistics_calibration AS
       SELECT customer_id, x_cal AS x, t_x_cal AS t_x, t_cal AS "T", mean_spend_cal AS mean_spend, holdout_cal AS holdout,
