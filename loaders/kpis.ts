@@ -6,7 +6,7 @@ import { memoized, round, type TableContext } from "./context.js";
 import { churn } from "./customers/churn.js";
 import { customerBaseValue } from "./customers/clv.js";
 import { nps } from "./loyalty/nps.js";
-import { prepareQuarterlySales } from "./quarterly-sales.js";
+import { prepareQuarterlySales, quarterLabel } from "./quarterly-sales.js";
 import normalQuantile from "@stdlib/stats-base-dists-normal-quantile";
 import { valueMap } from "./value/value-map.js";
 
@@ -68,7 +68,7 @@ async function waveQuarters(context: TableContext): Promise<Map<string, string>>
   const date = context.schema.has("responses", "responded_at") ? "median(responded_at)" : "NULL::DATE";
   const rows = await context.db.rows<{ wave: string; quarter: string | null }>(`
     SELECT wave, CASE WHEN regexp_full_match(wave, '\\d{4}-Q[1-4]') THEN wave
-                      ELSE strftime(${date}, '%Y') || '-Q' || quarter(${date}) END AS quarter
+                      ELSE ${quarterLabel(date)} END AS quarter
     FROM responses GROUP BY wave`);
   return new Map(rows.filter((r) => r.quarter).map((r) => [r.quarter!, r.wave]));
 }

@@ -24,7 +24,6 @@ function prepareClvStatistics(context: TableContext): Promise<void> {
   return memoized(context, "clv-statistics", async () => {
     await preparePurchaseDays(context);
     const { db } = context;
-    const end = "b.cal_end";
     // The mean of the repeat days is the sum up to the end less the first day's, over x.
     await db.run(`
       CREATE OR REPLACE TEMP TABLE clv_statistics AS
@@ -34,12 +33,12 @@ function prepareClvStatistics(context: TableContext): Promise<void> {
              date_diff('day', min(d.day), max(d.day)) / ${PERIOD_DAYS}.0 AS t_x_full,
              date_diff('day', min(d.day), b.last_day) / ${PERIOD_DAYS}.0 AS t_full,
              (sum(d.amount) - arg_min(d.amount, d.day)) / nullif(count(*) - 1, 0) AS mean_spend_full,
-             count(*) FILTER (WHERE d.day <= ${end}) - 1 AS x_cal,
-             date_diff('day', min(d.day), max(d.day) FILTER (WHERE d.day <= ${end})) / ${PERIOD_DAYS}.0 AS t_x_cal,
-             date_diff('day', min(d.day), ${end}) / ${PERIOD_DAYS}.0 AS t_cal,
-             (sum(d.amount) FILTER (WHERE d.day <= ${end}) - arg_min(d.amount, d.day)) / nullif(count(*) FILTER (WHERE d.day <= ${end}) - 1, 0) AS mean_spend_cal,
-             count(*) FILTER (WHERE d.day > ${end}) AS holdout_cal,
-             date_diff('day', ${end}, b.last_day) / ${PERIOD_DAYS}.0 AS holdout_periods_cal
+             count(*) FILTER (WHERE d.day <= b.cal_end) - 1 AS x_cal,
+             date_diff('day', min(d.day), max(d.day) FILTER (WHERE d.day <= b.cal_end)) / ${PERIOD_DAYS}.0 AS t_x_cal,
+             date_diff('day', min(d.day), b.cal_end) / ${PERIOD_DAYS}.0 AS t_cal,
+             (sum(d.amount) FILTER (WHERE d.day <= b.cal_end) - arg_min(d.amount, d.day)) / nullif(count(*) FILTER (WHERE d.day <= b.cal_end) - 1, 0) AS mean_spend_cal,
+             count(*) FILTER (WHERE d.day > b.cal_end) AS holdout_cal,
+             date_diff('day', b.cal_end, b.last_day) / ${PERIOD_DAYS}.0 AS holdout_periods_cal
       FROM purchase_days d CROSS JOIN bounds b GROUP BY d.customer_id, b.last_day, b.cal_end`);
     await db.run(`
       CREATE OR REPLACE TEMP VIEW clv_statistics_full AS

@@ -8,7 +8,7 @@ import { identifier, literal } from "../sql.js";
 import { formatProblem, IngestError, type Problem } from "./problems.js";
 import { dateFormatsShown, dateSql, decimalSql, numberFormatShown, wholeNumberSql, type ReadConventions } from "./parse.js";
 import { convertToUtf8, detectEncoding, ENCODING_NAMES, type Encoding } from "./encoding.js";
-import { emptyFile, findSources, headerNameProblems, lineFeedsOf, loadRaw, loadSample, readCsvHeader, textCsv, trimmedColumns, type CsvHeader, type SourceFile } from "./read-source.js";
+import { emptyFile, findSources, headerNameProblems, lineFeedsOf, loadRaw, loadSample, readCsvHeader, storingRejects, textCsv, trimmedColumns, type CsvHeader, type SourceFile } from "./read-source.js";
 import { loadConfiguredExport, type ConfiguredSource, type VendorTables } from "./sources.js";
 
 /** Shown instead of the value in rejects of personal-data columns and lines. */
@@ -79,7 +79,7 @@ export async function ingestFolder(db: Database, dataDir: string, options: Inges
     await db.run(`CREATE TEMP TABLE structural_rejects (file VARCHAR, line BIGINT, error_type VARCHAR, csv_line VARCHAR, error_message VARCHAR)`);
     const files: FileSummary[] = [];
     const vendorTables: VendorTables = new Map();
-    const directExports: string[] = [];
+    const directs: DirectRead[] = [];
     for (const spec of CONTRACT) {
       const source = sources.find((s) => s.name === spec.name);
       if (!source) continue;
@@ -120,13 +120,13 @@ export async function ingestFolder(db: Database, dataDir: string, options: Inges
       }
       problems.push(...(await duplicateKeys(db, spec, source)));
       await recordRejects(db, spec, source, columns, sources, config, conventions, Boolean(direct));
-      files.push(direct ? await directSummary(db, spec, source) : await acceptRows(db, spec, source, columns, config, conventions, sources));
-      if (direct) directExports.push(spec.name);
+      files.push(direct ? await directSummary(db, spec, source, direct) : await acceptRows(db, spec, source, columns, config, conventions, sources));
+      if (direct) directs.push(direct);
       warnings.push(...(await unmappedAnswers(db, spec, source)), ...personalExtras(source, spec, columns));
     }
     // A survey file's exports share its mapping: a problem with it is said once.
     if (problems.length) throw new IngestError(problems.filter((p, i) => problems.findIndex((q) => formatProblem(q) === formatProblem(p)) === i));
-    await finishDirectTables(db, directExports, files);
+    await finishDirectTables(db, directs, files);
 
     onStage("recording the summary");
     await db.run(`CREATE TABLE ingest_files (file VARCHAR, export VARCHAR, format VARCHAR, rows_read BIGINT, rows_accepted BIGINT, rows_rejected BIGINT, dont_know BIGINT, rejected_by_rule VARCHAR)`);
@@ -147,7 +147,7 @@ export async function ingestFolder(db: Database, dataDir: string, options: Inges
       CONTRACT_VERSION, dataDir, config ? JSON.stringify(config) : null, JSON.stringify(ignored)
     ]);
     if (isSurveyConfig(config)) await recordConfig(db, config);
-    return { files, ignored, config, warnings, readDirectly: directExports };
+    return { files, ignored, config, warnings, readDirectly: directs.map((d) => d.export) };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -646,7 +646,12 @@ async function acceptRows(db: Database, spec: FileSpec, source: SourceFile, colu
 }
 
 /** A file read directly: its conventions, and its columns. */
-type DirectRead = ReadConventions & { columns: string[] };
+type DirectRead = ReadConventions & {
+  export: string;
+  columns: string[];
+  /** Columns the table holds until finishDirectTables: `_broken`, and `_dont_know` with scores. */
+  working: string[];
+};
 
 const DIRECT_BUFFER_BYTES = 64 * 1024 * 1024;
 
@@ -680,14 +685,15 @@ async function loadDirect(db: Database, spec: FileSpec, source: SourceFile, head
   const sample = `sample_${spec.name}`;
   const columns = await loadSample(db, source, sample, header, SNIFF_ROWS);
   const conventions = await conventionsOf(db, spec, source, columns, sample);
+  await db.run(`DROP VIEW ${identifier(sample)}`);
   await db.run(`DROP TABLE ${identifier(`${sample}_records`)}`);
   if ("rule" in conventions) return undefined;
   const table = identifier(spec.name);
-  const errors = `${spec.name}_direct_errors`;
+  const rejectsPrefix = `direct_${spec.name}`;
   // Reader buffers of 64 MB (DuckDB's default is 32 MB) hand the insert batches of whole row
   // groups, which it writes as it goes; smaller batches leave row groups that the checkpoint
   // rewrites (4-8 s for a file of ten million orders, none with 64 MB).
-  const from = textCsv(source.path, header, `buffer_size = ${DIRECT_BUFFER_BYTES}, store_rejects = true, rejects_table = ${literal(errors)}, rejects_scan = ${literal(`${spec.name}_direct_scans`)}`);
+  const from = textCsv(source.path, header, `buffer_size = ${DIRECT_BUFFER_BYTES}, ${storingRejects(rejectsPrefix)}`);
   const { select: trimmed } = await trimmedColumns(db, from);
   const known = spec.columns.filter((c) => columns.includes(c.name));
   const extras = extraColumns(spec, columns);
@@ -705,21 +711,21 @@ async function loadDirect(db: Database, spec: FileSpec, source: SourceFile, head
       `CASE WHEN ${own.condition} THEN ${own.list} END AS _broken`, ...dontKnow].join(", ")}
     FROM (SELECT *${staging.length ? `, ${staging.join(", ")}` : ""} FROM (SELECT ${trimmed} FROM ${from})) r`);
   const [read] = await db.rows<{ records: number; unreadable: number }>(`
-    SELECT (SELECT count(*) FROM ${table})::BIGINT AS records, (SELECT count(*) FROM ${identifier(errors)})::BIGINT AS unreadable`);
+    SELECT (SELECT count(*) FROM ${table})::BIGINT AS records, (SELECT count(*) FROM ${identifier(`${rejectsPrefix}_csv_errors`)})::BIGINT AS unreadable`);
   const lines = lineFeedsOf(source.path);
   if (read!.unreadable > 0 || lines.count !== read!.records + (lines.final ? 1 : 0)) {
     await db.run(`DROP TABLE ${table}`);
     return undefined;
   }
   await db.run(`CREATE OR REPLACE TEMP VIEW ${identifier(`raw_${spec.name}`)} AS SELECT rowid + 2 AS _line, rowid AS _row, * FROM ${table}`);
-  return { ...conventions, columns };
+  return { ...conventions, export: spec.name, columns, working: ["_broken", ...(dontKnow.length ? ["_dont_know"] : [])] };
 }
 
 /** Rows read, accepted and rejected of a file read directly: its table still holds every row. */
-async function directSummary(db: Database, spec: FileSpec, source: SourceFile): Promise<FileSummary> {
+async function directSummary(db: Database, spec: FileSpec, source: SourceFile, direct: DirectRead): Promise<FileSummary> {
   const raw = identifier(`raw_${spec.name}`);
   const rejected = identifier(`rejected_${spec.name}`);
-  const hasScores = (await db.columns(`SELECT * FROM ${raw}`)).some((c) => c.name === "_dont_know");
+  const hasScores = direct.working.includes("_dont_know");
   const [counts] = await db.rows<{ read: number; rejected: number; dont_know: number; by_rule: string }>(`
     SELECT (SELECT coalesce(string_agg(rule || ': ' || n, '; ' ORDER BY n DESC, rule), '')
             FROM (SELECT rule, count(DISTINCT _row) AS n FROM ${rejected} GROUP BY rule)) AS by_rule,
@@ -737,14 +743,12 @@ async function directSummary(db: Database, spec: FileSpec, source: SourceFile): 
  * them (rejected rows' keys included, as in loadRaw's tables): then their rejected rows and
  * working columns go.
  */
-async function finishDirectTables(db: Database, exports: string[], files: FileSummary[]): Promise<void> {
-  for (const name of exports) {
-    const raw = identifier(`raw_${name}`);
-    const columns = (await db.columns(`SELECT * FROM ${raw}`)).map((c) => c.name);
+async function finishDirectTables(db: Database, directs: DirectRead[], files: FileSummary[]): Promise<void> {
+  for (const { export: name, working } of directs) {
     const table = identifier(name);
-    await db.run(`DROP VIEW ${raw}`);
+    await db.run(`DROP VIEW ${identifier(`raw_${name}`)}`);
     if (files.find((f) => f.export === name)!.rowsRejected > 0) await db.run(`DELETE FROM ${table} WHERE rowid IN (SELECT _row FROM ${identifier(`rejected_${name}`)})`);
-    for (const column of ["_broken", "_dont_know"].filter((c) => columns.includes(c))) await db.run(`ALTER TABLE ${table} DROP COLUMN ${column}`);
+    for (const column of working) await db.run(`ALTER TABLE ${table} DROP COLUMN ${column}`);
   }
 }
 

@@ -130,12 +130,10 @@ export async function loadRaw(db: Database, source: SourceFile, table: string, h
     return columns.map(lowerName);
   }
   const rejectsTable = `${table}_csv_errors`;
-  // quote and escape are fixed (RFC 4180) so that an unbalanced quote cannot trick the sniffer
-  // into reading the whole file unquoted. A tool's layout is read without a header: its header
-  // records are records like the others, named afterwards (see layouts.ts).
+  // A tool's layout is read without a header: its header records are records like the others,
+  // named afterwards (see layouts.ts).
   const shape = layout ? `header = false, skip = ${layout.skip}, null_padding = ${layout.skip > 0}` : "header = true";
-  const from = `read_csv(${literal(source.path)}, ${shape}, all_varchar = true, delim = ${literal(header!.delimiter)}, quote = '"', escape = '"',
-      store_rejects = true, rejects_table = ${literal(rejectsTable)}, rejects_scan = ${literal(`${table}_csv_scans`)})`;
+  const from = textCsv(source.path, header!, storingRejects(table), shape);
   const columns = await describe(db, `SELECT * FROM ${from}`);
   // No row_number(): numbering records in a window serializes the parallel CSV reader. A
   // table keeps the reader's order, so its rowid is the record number, for free.
@@ -210,21 +208,26 @@ function blankLinesOf(path: string): number[] {
  * before reading it in full. Returns the column names.
  */
 export async function loadSample(db: Database, source: SourceFile, table: string, header: CsvHeader, rows: number): Promise<string[]> {
-  const from = textCsv(source.path, header, `store_rejects = true, rejects_table = ${literal(`${table}_csv_errors`)}, rejects_scan = ${literal(`${table}_csv_scans`)}`);
-  const columns = await describe(db, `SELECT * FROM ${from}`);
+  const from = textCsv(source.path, header, storingRejects(table));
+  const { names, select } = await trimmedColumns(db, from);
   const records = identifier(`${table}_records`);
-  await db.run(`CREATE OR REPLACE TEMP TABLE ${records} AS SELECT ${trimmedAs(columns, identifier)} FROM ${from} LIMIT ${rows}`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${records} AS SELECT ${select} FROM ${from} LIMIT ${rows}`);
   await db.run(`CREATE OR REPLACE TEMP VIEW ${identifier(table)} AS SELECT rowid + 2 AS _line, rowid AS _row, * FROM ${records}`);
-  return columns.map(lowerName);
+  return names;
 }
 
 /**
- * A CSV file with a header read as text, in the header's delimiter. Quote and escape are fixed
- * (RFC 4180) so that an unbalanced quote cannot trick the sniffer into reading the whole file
- * unquoted.
+ * A CSV file read as text, in its header's delimiter (`shape`: with a header, by default).
+ * Quote and escape are fixed (RFC 4180) so that an unbalanced quote cannot trick the sniffer
+ * into reading the whole file unquoted.
  */
-export function textCsv(path: string, header: CsvHeader, options = ""): string {
-  return `read_csv(${literal(path)}, header = true, all_varchar = true, delim = ${literal(header.delimiter)}, quote = '"', escape = '"'${options ? `, ${options}` : ""})`;
+export function textCsv(path: string, header: CsvHeader, options = "", shape = "header = true"): string {
+  return `read_csv(${literal(path)}, ${shape}, all_varchar = true, delim = ${literal(header.delimiter)}, quote = '"', escape = '"'${options ? `, ${options}` : ""})`;
+}
+
+/** read_csv options that keep the lines it cannot read in `<prefix>_csv_errors` instead of failing. */
+export function storingRejects(prefix: string): string {
+  return `store_rejects = true, rejects_table = ${literal(`${prefix}_csv_errors`)}, rejects_scan = ${literal(`${prefix}_csv_scans`)}`;
 }
 
 /** The columns of a text read as their trimmed values (empty: NULL) under lower-cased names. */
