@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { IngestError, type Problem } from "./ingest/problems.js";
+import { DEFAULT_EARLIEST_DATE, DEFAULT_PIVOT, DEFAULT_YEARS_AHEAD } from "./ingest/parse.js";
 import { sourceSchema } from "./ingest/source-config.js";
 
 export const CONFIG_FILE = "cva.config.json";
@@ -77,6 +78,18 @@ export const configSchema = z
       .strict()
       .default({ slope: 1, band: 10 }),
     currency: z.string().regex(/^[A-Z]{3}$/, "use an ISO 4217 code such as USD").default("USD"),
+    dates: z
+      .object({
+        pivot: z.number().int().min(0).max(100).default(DEFAULT_PIVOT)
+          .describe("Two-digit years (7/9/14) below the pivot are 20xx, the others 19xx; 69 as POSIX %y (00-68 → 2000-2068, 69-99 → 1969-1999)."),
+        timeZone: z.string().refine(isTimeZone, "use an IANA time zone such as UTC or America/New_York").default("UTC")
+          .describe("The report's time zone: a timestamp with an offset (2025-12-06 10:37:33 -0500) is read as an instant and dated in this zone."),
+        earliest: z.iso.date().default(DEFAULT_EARLIEST_DATE).describe("Dates before this are rejected as implausible-date."),
+        yearsAhead: z.number().int().min(0).max(1000).default(DEFAULT_YEARS_AHEAD).describe("Dates more than this many years after the ingest are rejected as implausible-date.")
+      })
+      .strict()
+      .default({ pivot: DEFAULT_PIVOT, timeZone: "UTC", earliest: DEFAULT_EARLIEST_DATE, yearsAhead: DEFAULT_YEARS_AHEAD })
+      .describe("How dates are read in every file (docs/data-contract.md)."),
     churn: z
       .object({
         inactiveDays: z.number().int().min(1).default(DEFAULT_INACTIVE_DAYS).describe("Without a churn flag, a customer has churned after this many days without an order."),
@@ -130,6 +143,15 @@ export const configSchema = z
   });
 
 export type Config = z.output<typeof configSchema>;
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** A config with the survey settings, which every survey table needs. */
 export type SurveyConfig = Config & Required<Pick<Config, "brand" | "competitors" | "attributes">>;

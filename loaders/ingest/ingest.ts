@@ -6,7 +6,7 @@ import { CONTRACT, CONTRACT_VERSION, SURVEY_FILES, type ColumnSpec, type FileSpe
 import type { Database } from "../db.js";
 import { identifier, literal } from "../sql.js";
 import { formatProblem, IngestError, type Problem } from "./problems.js";
-import { dateFormatsShown, dateSql, decimalSql, numberFormatShown, wholeNumberSql, type ReadConventions } from "./parse.js";
+import { dateFormatsShown, dateSql, decimalSql, dateWindow, defaultDateRules, numberFormatShown, numberInSql, SLASH_DATE_PATTERN, wholeNumberSql, type DateRules, type ReadConventions } from "./parse.js";
 import { convertToUtf8, detectEncoding, ENCODING_NAMES, type Encoding } from "./encoding.js";
 import { emptyFile, findSources, headerNameProblems, lineFeedsOf, loadRaw, loadSample, readCsvHeader, storingRejects, textCsv, trimmedColumns, type CsvHeader, type SourceFile } from "./read-source.js";
 import { loadConfiguredExport, type ConfiguredSource, type VendorTables } from "./sources.js";
@@ -113,7 +113,7 @@ export async function ingestFolder(db: Database, dataDir: string, options: Inges
         problems.push({ file: source.fileName, rule: "unreadable", message: `cannot be read: ${firstLine(error)}` });
         continue;
       }
-      const conventions = direct ?? (await conventionsOf(db, spec, source, columns));
+      const conventions = direct ?? (await conventionsOf(db, spec, source, columns, config));
       if ("rule" in conventions) {
         problems.push(conventions);
         continue;
@@ -212,22 +212,23 @@ const DATE_SAMPLE = 10_000;
  * (a part above 12 is the day). Dates that never tell (every part 12 or below) are an error:
  * guessing would swap days and months silently.
  */
-async function conventionsOf(db: Database, spec: FileSpec, source: SourceFile, columns: string[], relation = `raw_${spec.name}`): Promise<ReadConventions | Problem> {
+async function conventionsOf(db: Database, spec: FileSpec, source: SourceFile, columns: string[], config: Config | undefined, relation = `raw_${spec.name}`): Promise<ReadConventions | Problem> {
   const decimal = source.entry?.decimal ?? (await decimalSeparatorOf(db, spec, columns, relation));
-  if (source.entry?.dates) return { decimal, slashDates: source.entry.dates };
+  const dateRules = dateRulesOf(config);
+  if (source.entry?.dates) return { decimal, dateRules, slashDates: source.entry.dates };
   const dates = spec.columns.filter((c) => (c.type === "date" || c.type === "timestamp") && columns.includes(c.name)).map((c) => identifier(c.name));
-  if (!dates.length) return { decimal };
+  if (!dates.length) return { decimal, dateRules };
   const raw = identifier(relation);
   const [found] = await db.rows<{ slashed: number; day_first: number; month_first: number; example: string | null; line: number | null; column: string | null }>(`
     WITH sample AS (
       SELECT _line, source_column, value FROM (SELECT _line, ${dates.join(", ")} FROM ${raw} LIMIT ${DATE_SAMPLE * 10}) UNPIVOT (value FOR source_column IN (${dates.join(", ")}))
-      WHERE regexp_matches(value, '^\\d{1,2}/\\d{1,2}/\\d{4}') LIMIT ${DATE_SAMPLE}),
-    parts AS (SELECT *, split_part(value, '/', 1)::INTEGER AS first, split_part(value, '/', 2)::INTEGER AS second FROM sample)
+      WHERE regexp_matches(value, '${SLASH_DATE_PATTERN}') LIMIT ${DATE_SAMPLE}),
+    parts AS (SELECT *, CAST(split_part(value, '/', 1) AS INTEGER) AS first, CAST(split_part(value, '/', 2) AS INTEGER) AS second FROM sample)
     SELECT count(*)::BIGINT AS slashed, count(*) FILTER (WHERE first > 12)::BIGINT AS day_first, count(*) FILTER (WHERE second > 12)::BIGINT AS month_first,
            first(value ORDER BY _line) AS example, min(_line) AS line, first(source_column ORDER BY _line) AS "column" FROM parts`);
-  if (!found || !found.slashed) return { decimal };
-  if (found.day_first && !found.month_first) return { decimal, slashDates: "DD/MM/YYYY" };
-  if (found.month_first && !found.day_first) return { decimal, slashDates: "MM/DD/YYYY" };
+  if (!found || !found.slashed) return { decimal, dateRules };
+  if (found.day_first && !found.month_first) return { decimal, dateRules, slashDates: "DD/MM/YYYY" };
+  if (found.month_first && !found.day_first) return { decimal, dateRules, slashDates: "MM/DD/YYYY" };
   const where = source.entry ? `sources.${source.entry.index}.dates` : `a sources entry for ${source.fileName} with "dates"`;
   return {
     file: source.fileName, line: found.line ?? undefined, column: found.column ?? undefined, rule: "ambiguous-dates",
@@ -235,6 +236,13 @@ async function conventionsOf(db: Database, spec: FileSpec, source: SourceFile, c
       ? `dates with slashes are written both day first and month first (e.g. ${found.example}): set ${where} to MM/DD/YYYY or DD/MM/YYYY and re-export consistently`
       : `dates such as ${found.example} could be month/day or day/month: set ${where} in cva.config.json to "MM/DD/YYYY" or "DD/MM/YYYY"`
   };
+}
+
+/** The folder's date rules: the config's, else the defaults. */
+function dateRulesOf(config: Config | undefined): DateRules {
+  if (!config) return defaultDateRules();
+  const { pivot, timeZone, earliest, yearsAhead } = config.dates;
+  return { pivot, timeZone, ...dateWindow(earliest, yearsAhead) };
 }
 
 async function decimalSeparatorOf(db: Database, spec: FileSpec, columns: string[], relation: string): Promise<"." | ","> {
@@ -344,12 +352,12 @@ async function duplicateKeys(db: Database, spec: FileSpec, source: SourceFile): 
 function dontKnowCondition(value: string, config: Config | undefined): string {
   const codes = config?.dontKnowCodes ?? ["Don't know", "N/A"];
   const text = codes.filter((c) => typeof c === "string").map((c) => literal((c as string).toLowerCase()));
-  const numbers = codes.filter((c) => typeof c === "number").map((c) => literal(c as number));
+  const numbers = codes.filter((c): c is number => typeof c === "number");
   const parts = [
     text.length ? `lower(${value}) IN (${text.join(", ")})` : "",
-    numbers.length ? `TRY_CAST(${value} AS DOUBLE) IN (${numbers.join(", ")})` : ""
+    numbers.length ? numberInSql(value, numbers) : ""
   ].filter(Boolean);
-  // coalesce: TRY_CAST of a word is NULL, and NULL IN (...) would make the whole test NULL.
+  // coalesce: lower(NULL) IN (...) is NULL, which would make the whole test NULL.
   return parts.length ? `coalesce(${parts.join(" OR ")}, false)` : "false";
 }
 
@@ -408,6 +416,12 @@ function columnViolations(column: ColumnSpec, config: Config | undefined, conven
     case "date":
     case "timestamp": {
       parseCheck("not-a-date", `a date (expected ${dateFormatsShown(conventions)}${column.type === "timestamp" ? ", with or without a time" : ""})`);
+      const { earliest, latest } = conventions.dateRules ?? defaultDateRules();
+      violations.push({
+        column: column.name, rule: "implausible-date",
+        when: `(${parsed})::DATE NOT BETWEEN DATE '${earliest}' AND DATE '${latest}'`,
+        message: `${shown} || ${literal(` is outside the plausible dates ${earliest} to ${latest} (dates.earliest and dates.yearsAhead in cva.config.json)`)}`
+      });
       break;
     }
     case "decimal":
@@ -684,7 +698,7 @@ function canLoadDirect(spec: FileSpec, source: SourceFile, header: CsvHeader | u
 async function loadDirect(db: Database, spec: FileSpec, source: SourceFile, header: CsvHeader, config: Config | undefined): Promise<DirectRead | undefined> {
   const sample = `sample_${spec.name}`;
   const columns = await loadSample(db, source, sample, header, SNIFF_ROWS);
-  const conventions = await conventionsOf(db, spec, source, columns, sample);
+  const conventions = await conventionsOf(db, spec, source, columns, config, sample);
   await db.run(`DROP VIEW ${identifier(sample)}`);
   await db.run(`DROP TABLE ${identifier(`${sample}_records`)}`);
   if ("rule" in conventions) return undefined;
