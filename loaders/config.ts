@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { IngestError, type Problem } from "./ingest/problems.js";
+import { normalStage } from "./ingest/outcomes.js";
 import { DEFAULT_EARLIEST_DATE, DEFAULT_PIVOT, DEFAULT_YEARS_AHEAD } from "./ingest/parse.js";
 import { sourceSchema } from "./ingest/source-config.js";
 
@@ -67,6 +68,15 @@ export const configSchema = z
       .array(z.union([z.number(), z.string().min(1)]))
       .default(["Don't know", "N/A"])
       .describe("Answers that mean \"don't know\": read as missing, not rejected. Text codes match case-insensitively."),
+    outcomes: z
+      .object({
+        won: z.array(z.string().min(1)).default([]).describe("Deal stages that mean the deal was won, besides Closed Won."),
+        lost: z.array(z.string().min(1)).default([]).describe("Deal stages that mean the deal was lost, besides Closed Lost."),
+        open: z.array(z.string().min(1)).default([]).describe("Deal stages of deals still open (pipeline: counted, never in win rates), besides Salesforce's and HubSpot's standard ones.")
+      })
+      .strict()
+      .default({ won: [], lost: [], open: [] })
+      .describe("Deal stages of the opportunities export, matched in any case and spacing, added to the standard stages of Salesforce and HubSpot (docs/formats.md)."),
     minCellSize: z.number().int().min(1).default(10).describe("Survey breakdowns with fewer respondents are suppressed."),
     prices: z.record(z.string(), z.number().positive()).optional()
       .describe("Actual selling prices by brand (any common unit): the value map then uses 100 x price / mean competitor price."),
@@ -117,6 +127,14 @@ export const configSchema = z
       }
       if (source.survey && source.export) context.addIssue({ code: "custom", path: ["sources", i, "export"], message: "a survey source gives responses and ratings: drop export" });
     });
+    const stages = new Map<string, string>();
+    for (const outcome of ["won", "lost", "open"] as const) {
+      config.outcomes[outcome].forEach((stage, i) => {
+        const key = normalStage(stage), other = stages.get(key);
+        if (other && other !== outcome) context.addIssue({ code: "custom", path: ["outcomes", outcome, i], message: `stage ${stage} is listed under both ${other} and ${outcome}` });
+        stages.set(key, outcome);
+      });
+    }
     const survey = [config.brand, config.competitors, config.attributes];
     if (survey.some((v) => v !== undefined) && survey.some((v) => v === undefined)) {
       for (const key of ["brand", "competitors", "attributes"] as const) {

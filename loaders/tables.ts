@@ -28,7 +28,7 @@ import { headToHead } from "./value/head-to-head.js";
 import { profiles } from "./value/profiles.js";
 import { valueMap } from "./value/value-map.js";
 import { valueFactors, whatWho } from "./value/what-who.js";
-import { wonLost, wonLostReasons } from "./won-lost.js";
+import { pipelineQuery, wonLost, wonLostReasons } from "./won-lost.js";
 
 type ColumnType = "VARCHAR" | "DOUBLE" | "BIGINT" | "BOOLEAN";
 
@@ -199,6 +199,11 @@ const VALUE_TABLES: readonly TableDefinition[] = [
     description: "Per competitor (and all deals), outcome and reason: deals, share of the competitor's deals with that outcome, value.",
     columns: [["competitor", V], ["outcome", V], ["reason", V], ["deals", I], ["share", D], ["value", D]],
     compute: wonLostReasons
+  },
+  {
+    name: "pipeline",
+    description: "Open deals (stage neither won nor lost), per competitor named and in all: deals, value, earliest and latest expected close. Never in win rates.",
+    query: pipelineQuery
   },
   {
     name: "key-events",

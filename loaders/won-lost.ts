@@ -1,5 +1,5 @@
 import { quarterLabel } from "./quarterly-sales.js";
-import { memoized, round, type TableContext } from "./context.js";
+import { memoized, round, type TableContext, type WarehouseSchema } from "./context.js";
 import { wilsonInterval } from "./stats/intervals.js";
 
 /** The competitor label of deals with no competitor named. */
@@ -21,6 +21,22 @@ export interface WonLostRow {
   value_lost: number | null;
 }
 
+/**
+ * The open pipeline: deals whose stage is neither won nor lost, per competitor named (and in
+ * all), with their value and expected close dates. Open deals are never in win rates.
+ */
+export function pipelineQuery(schema: WarehouseSchema): string {
+  if (!schema.has("opportunities")) return `SELECT NULL::VARCHAR AS competitor, NULL::BIGINT AS deals, NULL::DOUBLE AS value, NULL::VARCHAR AS earliest_close, NULL::VARCHAR AS latest_close WHERE false`;
+  const competitor = schema.has("opportunities", "competitor") ? `coalesce(competitor, '${NO_COMPETITOR}')` : `'${NO_COMPETITOR}'`;
+  return `
+    SELECT * FROM (
+      SELECT CASE WHEN grouping(competitor) = 1 THEN '${ALL_DEALS}' ELSE competitor END AS competitor, count(*) AS deals,
+             ${schema.has("opportunities", "amount") ? "round(sum(amount)::DOUBLE, 2)" : "NULL::DOUBLE"} AS value,
+             strftime(min(closed_at), '%Y-%m-%d') AS earliest_close, strftime(max(closed_at), '%Y-%m-%d') AS latest_close
+      FROM (SELECT ${competitor} AS competitor, ${schema.has("opportunities", "amount") ? "amount" : "NULL AS amount"}, closed_at FROM opportunities WHERE outcome = 'open') GROUP BY GROUPING SETS ((competitor), ()))
+    ORDER BY competitor = '${ALL_DEALS}' DESC, deals DESC, competitor`;
+}
+
 /** Deals won and lost per quarter of closing, against each competitor and in all (the opportunities export). */
 export function wonLost(context: TableContext): Promise<WonLostRow[]> {
   return memoized(context, "won-lost", async () => {
@@ -32,7 +48,7 @@ export function wonLost(context: TableContext): Promise<WonLostRow[]> {
              count(*) FILTER (WHERE outcome = 'won') AS won, count(*) FILTER (WHERE outcome = 'lost') AS lost,
              ${amount ? "sum(amount) FILTER (WHERE outcome = 'won')::DOUBLE" : "NULL::DOUBLE"} AS value_won,
              ${amount ? "sum(amount) FILTER (WHERE outcome = 'lost')::DOUBLE" : "NULL::DOUBLE"} AS value_lost
-      FROM opportunities
+      FROM opportunities WHERE outcome IN ('won', 'lost')
       GROUP BY GROUPING SETS ((1, 2), (1)) ORDER BY 1, 2 NULLS FIRST`);
     return rows.map((r) => {
       const interval = wilsonInterval(r.won, r.won + r.lost);
@@ -63,7 +79,7 @@ export function wonLostReasons(context: TableContext): Promise<WonLostReasonRow[
     const competitor = has("competitor") ? `coalesce(competitor, '${NO_COMPETITOR}')` : `'${NO_COMPETITOR}'`;
     const rows = await context.db.rows<Omit<WonLostReasonRow, "competitor" | "share"> & { competitor: string | null }>(`
       WITH d AS (SELECT ${competitor} AS competitor, outcome, ${has("reason") ? "coalesce(reason, '(not given)')" : "'(not given)'"} AS reason,
-                        ${has("amount") ? "amount" : "NULL::DECIMAL(18,2)"} AS amount FROM opportunities)
+                        ${has("amount") ? "amount" : "NULL::DECIMAL(18,2)"} AS amount FROM opportunities WHERE outcome IN ('won', 'lost'))
       SELECT competitor, outcome, reason, count(*) AS deals, sum(amount)::DOUBLE AS value FROM d GROUP BY GROUPING SETS ((competitor, outcome, reason), (outcome, reason))`);
     const totals = new Map<string, number>();
     for (const r of rows) totals.set(`${r.competitor}\u0000${r.outcome}`, (totals.get(`${r.competitor}\u0000${r.outcome}`) ?? 0) + r.deals);

@@ -148,22 +148,77 @@ describe("any CRM's CSV with its own column names", () => {
 });
 
 describe("HubSpot deals as opportunities", () => {
-  it("reads Closed won and Closed lost as the outcome, and rejects a deal still open", async () => {
-    const dir = vendorFolder("hubspot", (config) => config.sources.push({ file: "hubspot-deals.csv", format: "hubspot", export: "opportunities" }));
-    writeFileSync(join(dir, "hubspot-deals.csv"), [
-      "Record ID,Deal Name,Deal Stage,Close Date,Amount,Pipeline",
+  const deals = (...rows: string[]) => ["Record ID,Deal Name,Deal Stage,Close Date,Amount,Pipeline", ...rows].join("\n") + "\n";
+  const withDeals = (contents: string, outcomes?: object) => {
+    const dir = vendorFolder("hubspot", (config) => {
+      config.sources.push({ file: "hubspot-deals.csv", format: "hubspot", export: "opportunities" });
+      if (outcomes) config.outcomes = outcomes;
+    });
+    writeFileSync(join(dir, "hubspot-deals.csv"), contents);
+    return dir;
+  };
+
+  it("reads Closed won and Closed lost as the outcome, and keeps a deal still open as pipeline", async () => {
+    const { db, problems } = await ingest(withDeals(deals(
       "70001,Northwind renewal,Closed won,2026-10-15 12:00,12000,Sales Pipeline",
-      "70002,Contoso expansion,Closed lost,2026-11-02 09:30,8000,Sales Pipeline",
-      "70003,Fabrikam pilot,Appointment scheduled,2026-12-20 00:00,3000,Sales Pipeline"
-    ].join("\n") + "\n");
-    const { db, problems } = await ingest(dir);
+      "70002,Contoso expansion,Closed Lost ,2026-11-02 09:30,8000,Sales Pipeline",
+      "70003,Fabrikam pilot,Appointment scheduled,2026-12-20 00:00,3000,Sales Pipeline",
+      "70004,Litware trial,qualifiedtobuy,2026-12-22 00:00,500,Sales Pipeline")));
     try {
       expect(problems).toEqual([]);
       expect(await db.rows(`SELECT opportunity_id, outcome, strftime(closed_at, '%Y-%m-%d') AS closed_at, amount::DOUBLE AS amount FROM opportunities ORDER BY 1`)).toEqual([
         { opportunity_id: "70001", outcome: "won", closed_at: "2026-10-15", amount: 12000 },
-        { opportunity_id: "70002", outcome: "lost", closed_at: "2026-11-02", amount: 8000 }
+        { opportunity_id: "70002", outcome: "lost", closed_at: "2026-11-02", amount: 8000 },
+        { opportunity_id: "70003", outcome: "open", closed_at: "2026-12-20", amount: 3000 },
+        { opportunity_id: "70004", outcome: "open", closed_at: "2026-12-22", amount: 500 }
       ]);
-      expect(await db.rows(`SELECT line, rule, value FROM rejects WHERE file = 'hubspot-deals.csv'`)).toEqual([{ line: 4, rule: "not-an-outcome", value: "Appointment scheduled" }]);
+      expect(await db.rows(`SELECT * FROM rejects WHERE file = 'hubspot-deals.csv'`)).toEqual([]);
+      // Open deals are pipeline, never in win rates: one won and one lost is 50%.
+      expect((await tableRows(db, "won-lost")).filter((r) => r.competitor === "All deals").map((r) => [r.quarter, r.won, r.lost, r.win_rate])).toEqual([["2026-Q4", 1, 1, 0.5]]);
+      expect(await tableRows(db, "pipeline")).toEqual([{ competitor: "All deals", deals: 2, value: 3500, earliest_close: "2026-12-20", latest_close: "2026-12-22" },
+        { competitor: "(none named)", deals: 2, value: 3500, earliest_close: "2026-12-20", latest_close: "2026-12-22" }]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("stops on a pipeline's own closing stages with one problem listing each and its count, until outcomes names them", async () => {
+    const contents = deals(
+      "70001,Northwind renewal,Contract Signed,2026-10-15 12:00,12000,Renewals",
+      "70002,Contoso expansion,Paid,2026-11-02 09:30,8000,Renewals",
+      "70003,Fabrikam pilot,Paid,2026-11-20 00:00,3000,Renewals",
+      "70004,Litware trial,Churned,2026-11-22 00:00,500,Renewals");
+    const stopped = await ingest(withDeals(contents));
+    stopped.db.close();
+    expect(stopped.problems).toEqual([
+      'hubspot-deals.csv:2: outcome: 3 stages not known as won, lost or open: "Paid" (2 deals), "Churned" (1 deal), "Contract Signed" (1 deal); ' +
+      'add each to "won", "lost" or "open" under "outcomes" in cva.config.json, e.g. "outcomes": { "open": ["Paid"] } [unmapped-stage]'
+    ]);
+    const { db, problems } = await ingest(withDeals(contents, { won: ["contract signed", "PAID"], lost: ["Churned"] }));
+    try {
+      expect(problems).toEqual([]);
+      expect(await db.rows(`SELECT outcome, count(*)::INTEGER AS n FROM opportunities GROUP BY ALL ORDER BY 1`)).toEqual([{ outcome: "lost", n: 1 }, { outcome: "won", n: 3 }]);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe("a Salesforce weekly Data Export", () => {
+  it("reads Opportunity.csv's stages, with IsClosed and IsWon deciding, and ISO instants as dates", async () => {
+    const dir = vendorFolder("salesforce-data-export");
+    const { db, problems } = await ingest(dir);
+    try {
+      expect(problems).toEqual([]);
+      expect(await db.rows(`SELECT opportunity_id, outcome, strftime(closed_at, '%Y-%m-%d') AS closed_at, amount::DOUBLE AS amount, customer_id FROM opportunities ORDER BY 1`)).toEqual([
+        { opportunity_id: "0065g00000AbCdEAA1", outcome: "won", closed_at: "2026-10-15", amount: 12000, customer_id: "9001" },
+        { opportunity_id: "0065g00000AbCdFAA1", outcome: "lost", closed_at: "2026-11-02", amount: 8000, customer_id: "9002" },
+        // A custom closing stage: the flags say won.
+        { opportunity_id: "0065g00000AbCdGAA1", outcome: "won", closed_at: "2026-11-05", amount: 2500, customer_id: "9003" },
+        { opportunity_id: "0065g00000AbCdHAA1", outcome: "open", closed_at: "2026-12-20", amount: 3000, customer_id: "9001" },
+        { opportunity_id: "0065g00000AbCdIAA1", outcome: "open", closed_at: "2027-01-31", amount: 4500, customer_id: "9002" }
+      ]);
+      expect(await db.rows(`SELECT * FROM rejects`)).toEqual([]);
     } finally {
       db.close();
     }

@@ -7,6 +7,7 @@ import type { Database } from "../db.js";
 import { identifier, literal } from "../sql.js";
 import { formatProblem, IngestError, type Problem } from "./problems.js";
 import { dateFormatsShown, dateSql, decimalSql, dateWindow, defaultDateRules, numberFormatShown, numberInSql, SLASH_DATE_PATTERN, wholeNumberSql, type DateRules, type ReadConventions } from "./parse.js";
+import { outcomeSql, outcomesHint, OUTCOME_FLAGS } from "./outcomes.js";
 import { convertToUtf8, detectEncoding, ENCODING_NAMES, type Encoding } from "./encoding.js";
 import { emptyFile, findSources, headerNameProblems, lineFeedsOf, loadRaw, loadSample, readCsvHeader, storingRejects, textCsv, trimmedColumns, type CsvHeader, type SourceFile } from "./read-source.js";
 import { loadConfiguredExport, type ConfiguredSource, type VendorTables } from "./sources.js";
@@ -120,6 +121,7 @@ export async function ingestFolder(db: Database, dataDir: string, options: Inges
       }
       problems.push(...(await duplicateKeys(db, spec, source)));
       await recordRejects(db, spec, source, columns, sources, config, conventions, Boolean(direct));
+      problems.push(...(await unmappedStages(db, spec, source)));
       files.push(direct ? await directSummary(db, spec, source, direct) : await acceptRows(db, spec, source, columns, config, conventions, sources));
       if (direct) directs.push(direct);
       warnings.push(...(await unmappedAnswers(db, spec, source)), ...personalExtras(source, spec, columns));
@@ -213,11 +215,14 @@ const DATE_SAMPLE = 10_000;
  * guessing would swap days and months silently.
  */
 async function conventionsOf(db: Database, spec: FileSpec, source: SourceFile, columns: string[], config: Config | undefined, relation = `raw_${spec.name}`): Promise<ReadConventions | Problem> {
-  const decimal = source.entry?.decimal ?? (await decimalSeparatorOf(db, spec, columns, relation));
-  const dateRules = dateRulesOf(config);
-  if (source.entry?.dates) return { decimal, dateRules, slashDates: source.entry.dates };
+  const fileWide = {
+    decimal: source.entry?.decimal ?? (await decimalSeparatorOf(db, spec, columns, relation)),
+    dateRules: dateRulesOf(config),
+    outcomeFlags: spec.columns.some((c) => c.type === "outcome") && Object.values(OUTCOME_FLAGS).every((flag) => columns.includes(flag))
+  };
+  if (source.entry?.dates) return { ...fileWide, slashDates: source.entry.dates };
   const dates = spec.columns.filter((c) => (c.type === "date" || c.type === "timestamp") && columns.includes(c.name)).map((c) => identifier(c.name));
-  if (!dates.length) return { decimal, dateRules };
+  if (!dates.length) return fileWide;
   const raw = identifier(relation);
   const [found] = await db.rows<{ slashed: number; day_first: number; month_first: number; example: string | null; line: number | null; column: string | null }>(`
     WITH sample AS (
@@ -226,9 +231,9 @@ async function conventionsOf(db: Database, spec: FileSpec, source: SourceFile, c
     parts AS (SELECT *, CAST(split_part(value, '/', 1) AS INTEGER) AS first, CAST(split_part(value, '/', 2) AS INTEGER) AS second FROM sample)
     SELECT count(*)::BIGINT AS slashed, count(*) FILTER (WHERE first > 12)::BIGINT AS day_first, count(*) FILTER (WHERE second > 12)::BIGINT AS month_first,
            first(value ORDER BY _line) AS example, min(_line) AS line, first(source_column ORDER BY _line) AS "column" FROM parts`);
-  if (!found || !found.slashed) return { decimal, dateRules };
-  if (found.day_first && !found.month_first) return { decimal, dateRules, slashDates: "DD/MM/YYYY" };
-  if (found.month_first && !found.day_first) return { decimal, dateRules, slashDates: "MM/DD/YYYY" };
+  if (!found || !found.slashed) return fileWide;
+  if (found.day_first && !found.month_first) return { ...fileWide, slashDates: "DD/MM/YYYY" };
+  if (found.month_first && !found.day_first) return { ...fileWide, slashDates: "MM/DD/YYYY" };
   const where = source.entry ? `sources.${source.entry.index}.dates` : `a sources entry for ${source.fileName} with "dates"`;
   return {
     file: source.fileName, line: found.line ?? undefined, column: found.column ?? undefined, rule: "ambiguous-dates",
@@ -265,6 +270,23 @@ async function unmappedAnswers(db: Database, spec: FileSpec, source: SourceFile)
     file: source.fileName,
     message: `${r.n} answer${r.n === 1 ? "" : "s"} "${r.value}" (${r.column}) not mapped to a score: add it to sources.${source.entry!.index}.survey.choices`
   }));
+}
+
+/**
+ * Deal stages that are neither won, lost nor open by the defaults or the config: one problem
+ * for the file, listing each with its count, since every row of a stage is wrong the same way.
+ */
+async function unmappedStages(db: Database, spec: FileSpec, source: SourceFile): Promise<Problem[]> {
+  const outcome = spec.columns.find((c) => c.type === "outcome");
+  if (!outcome) return [];
+  const stages = await db.rows<{ value: string; n: number; line: number }>(`
+    SELECT value, count(*)::BIGINT AS n, min(_line) AS line FROM ${identifier(`rejected_${spec.name}`)} WHERE rule = 'not-an-outcome' GROUP BY value ORDER BY n DESC, value`);
+  if (!stages.length) return [];
+  const listed = stages.map((s) => `"${s.value}" (${s.n} deal${s.n === 1 ? "" : "s"})`).join(", ");
+  return [{
+    file: source.fileName, line: Math.min(...stages.map((s) => s.line)), column: outcome.name, rule: "unmapped-stage",
+    message: `${stages.length === 1 ? "a stage" : `${stages.length} stages`} not known as won, lost or open: ${listed}; ${outcomesHint(stages.map((s) => s.value))}`
+  }];
 }
 
 function missingFiles(sources: SourceFile[], config: Config | undefined): Problem[] {
@@ -378,8 +400,10 @@ interface Violation {
  * parse) and, for scores, whether it is a "don't know" code. The rules and the typed value
  * both use them; loadDirect computes them once per row (`staged`) and refers to the results.
  */
-function readingsOf(column: ColumnSpec, config: Config | undefined, conventions: ReadConventions, v: string): { parsed?: string; dontKnow?: string } {
+function readingsOf(column: ColumnSpec, config: Config | undefined, conventions: ReadConventions, prefix: string): { parsed?: string; dontKnow?: string } {
+  const v = `${prefix}${identifier(column.name)}`;
   switch (column.type) {
+    case "outcome": return { parsed: outcomeSql(v, config, conventions.outcomeFlags ? prefix : undefined) };
     case "date": return { parsed: dateSql(v, "DATE", conventions) };
     case "timestamp": return { parsed: dateSql(v, "TIMESTAMP", conventions) };
     case "decimal": return { parsed: decimalSql(v, conventions) };
@@ -395,7 +419,7 @@ const stagedDontKnow = (column: string) => identifier(`${column}__dont_know`);
 
 /** A column's readings over `prefix` + its name: computed, or the staged results. */
 function readingsFor(column: ColumnSpec, config: Config | undefined, conventions: ReadConventions, prefix: string, staged: boolean): { parsed?: string; dontKnow?: string } {
-  const readings = readingsOf(column, config, conventions, `${prefix}${identifier(column.name)}`);
+  const readings = readingsOf(column, config, conventions, prefix);
   if (!staged) return readings;
   return {
     ...(readings.parsed ? { parsed: `${prefix}${stagedParsed(column.name)}` } : {}),
@@ -438,7 +462,7 @@ function columnViolations(column: ColumnSpec, config: Config | undefined, conven
       });
       break;
     case "outcome":
-      violations.push({ column: column.name, rule: "not-an-outcome", when: `${v} IS NOT NULL AND lower(${v}) NOT IN ('won', 'lost')`, message: `${shown} || ' is not won or lost'` });
+      parseCheck("not-an-outcome", "a stage known as won, lost or open");
       break;
     case "score": {
       const scale = config?.scales[column.scale!] ?? { min: 0, max: 10 };
@@ -613,7 +637,6 @@ function typedExpression(column: ColumnSpec, config: Config | undefined, convent
   const { parsed, dontKnow } = readingsFor(column, config, conventions, "", staged);
   switch (column.type) {
     case "boolean": return `CASE WHEN lower(${v}) IN (${TRUE_WORDS.map(literal).join(", ")}) THEN true WHEN ${v} IS NOT NULL THEN false END`;
-    case "outcome": return `lower(${v})`;
     case "score": return `CASE WHEN ${dontKnow} THEN NULL ELSE ${parsed} END`;
     default: return parsed ?? v;
   }
@@ -714,7 +737,7 @@ async function loadDirect(db: Database, spec: FileSpec, source: SourceFile, head
   const own = brokenList(spec, rowRules(spec, columns, [], config, conventions, true).local);
   // Each column read once per row (staged), for both its rules and its typed value.
   const staging = known.flatMap((c) => {
-    const { parsed, dontKnow } = readingsOf(c, config, conventions, identifier(c.name));
+    const { parsed, dontKnow } = readingsOf(c, config, conventions, "");
     return [...(parsed ? [`${parsed} AS ${stagedParsed(c.name)}`] : []), ...(dontKnow ? [`${dontKnow} AS ${stagedDontKnow(c.name)}`] : [])];
   });
   const scores = known.filter((c) => c.type === "score");

@@ -46,6 +46,8 @@ export interface ReadConventions {
   slashDates?: SlashDates;
   /** The folder's date rules; the defaults when absent. */
   dateRules?: DateRules;
+  /** The file has Salesforce's IsClosed and IsWon columns, which decide a deal's outcome. */
+  outcomeFlags?: boolean;
 }
 
 export const DEFAULT_CONVENTIONS: ReadConventions = { decimal: "." };

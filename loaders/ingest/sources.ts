@@ -48,7 +48,7 @@ export async function loadConfiguredExport(db: Database, source: ConfiguredSourc
   const rename = { ...presetRenames(entry.format, source.name), ...Object.fromEntries(Object.entries(entry.rename).map(([k, v]) => [k.toLowerCase(), v.toLowerCase()])) };
   const problems = Object.keys(entry.rename).filter((k) => !has(k)).map((k) => problem(`the rename maps ${k}, which is not a column of ${source.fileName} (found: ${names.join(", ")})`, `sources.${entry.index}.rename`));
   const targets = names.map((n) => rename[n] ?? n);
-  const selected = names.map((n, i) => `${presetValue(entry.format, targets[i]!, col(n))} AS ${identifier(targets[i]!)}`).filter((_, i) => targets.indexOf(targets[i]!) === i);
+  const selected = names.map((n, i) => `${col(n)} AS ${identifier(targets[i]!)}`).filter((_, i) => targets.indexOf(targets[i]!) === i);
   const rules = [summaryRowSql(entry.format, col(names[0]!), names.slice(1).map(col)), hubspotRule(entry.format, source.name, names)].filter(Boolean);
   const rule = rules.length ? `coalesce(${rules.join(", ")})` : "NULL::VARCHAR";
   await db.run(`CREATE OR REPLACE TEMP VIEW ${view} AS SELECT _line, _row, ${selected.join(", ")}, ${rejectColumns(rule)} FROM ${table}`);
@@ -96,12 +96,6 @@ function presetRenames(format: SourceConfig["format"], name: ExportName): Record
     tickets: { "ticket id": "ticket_id", "record id": "ticket_id", "create date": "opened_at", "close date": "resolved_at" }
   };
   return byExport[name] ?? {};
-}
-
-/** HubSpot's deal stages: closed won and closed lost are the outcomes; open stages stay as they are (and are rejected). */
-function presetValue(format: SourceConfig["format"], target: string, value: string): string {
-  if (format !== "hubspot" || target !== "outcome") return value;
-  return `CASE WHEN lower(${value}) IN ('closed won', 'closedwon') THEN 'won' WHEN lower(${value}) IN ('closed lost', 'closedlost') THEN 'lost' ELSE ${value} END`;
 }
 
 /** HubSpot keeps leads beside customers: only lifecycle stages customer and evangelist are customers. */
