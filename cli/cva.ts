@@ -13,6 +13,8 @@ import {
 import { relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { LoaderUsageError } from "../loaders/data-loader.js";
+import { contextOf } from "../loaders/context.js";
+import { DEFAULT_MAX_REJECTED_SHARE, formatAlarm, rejectionAlarms } from "../loaders/ingest/rejection-alarms.js";
 import { newPage, NewPageError } from "./new-page.js";
 
 /** The project this command belongs to: new pages go into its src/. */
@@ -28,7 +30,7 @@ const USAGE = `usage:
                                             loader (src/data/analyses/); see docs/analyst-guide.md
 The data folder is --data, else $CVA_DATA, else the bundled sample data.`;
 
-/** Exit codes: 0 fine, 1 the data stops ingest, 2 the command line is wrong. */
+/** Exit codes: 0 fine, 1 the data stops ingest or a file is mostly rejected (validate), 2 the command line is wrong. */
 export async function main(argv: string[], io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   const say = (text: string) => io.stderr.write(`${text}\n`);
   let parsed;
@@ -58,10 +60,19 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
       case "validate": {
         if (rest.length) throw new UsageError(`validate takes no arguments (got ${rest.join(" ")})`);
         const { ingested } = await ensureWarehouse({ dataDir, onStage: progress });
-        const [summary, warnings] = await withWarehouse({ dataDir }, (db) => Promise.all([tableRows(db, "ingest-summary"), tableRows<{ file: string; message: string }>(db, "ingest-warnings")]));
+        const { summary, warnings, alarms, maxShare } = await withWarehouse({ dataDir }, async (db) => {
+          const maxShare = (await contextOf(db)).config?.validate.maxRejectedShare ?? DEFAULT_MAX_REJECTED_SHARE;
+          return {
+            summary: await tableRows(db, "ingest-summary"), warnings: await tableRows<{ file: string; message: string }>(db, "ingest-warnings"),
+            alarms: await rejectionAlarms(db, maxShare), maxShare
+          };
+        });
         io.stdout.write(`${dataDir}${ingested ? "" : " (unchanged since the last ingest)"}\n${formatSummary(summary)}\n`);
         for (const w of warnings) io.stdout.write(`note: ${w.file}: ${w.message}\n`);
-        return 0;
+        if (!alarms.length) return 0;
+        for (const alarm of alarms) for (const line of formatAlarm(alarm, maxShare)) say(line);
+        say(`cva: ${alarms.length} file${alarms.length === 1 ? "" : "s"} mostly rejected in ${dataDir}: the reports would rest on the rows left (validate.maxRejectedShare in cva.config.json)`);
+        return 1;
       }
       case "tables": {
         const width = Math.max(...TABLES.map((t) => t.name.length));

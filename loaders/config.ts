@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { IngestError, type Problem } from "./ingest/problems.js";
 import { normalStage } from "./ingest/outcomes.js";
+import { DEFAULT_MAX_REJECTED_SHARE } from "./ingest/rejection-alarms.js";
 import { DEFAULT_EARLIEST_DATE, DEFAULT_PIVOT, DEFAULT_YEARS_AHEAD } from "./ingest/parse.js";
 import { sourceSchema } from "./ingest/source-config.js";
 
@@ -77,6 +78,13 @@ export const configSchema = z
       .strict()
       .default({ won: [], lost: [], open: [] })
       .describe("Deal stages of the opportunities export, matched in any case and spacing, added to the standard stages of Salesforce and HubSpot (docs/formats.md)."),
+    validate: z
+      .object({
+        maxRejectedShare: z.number().min(0).max(1).default(DEFAULT_MAX_REJECTED_SHARE)
+          .describe("cva validate fails when a file has more than this share of its rows rejected (report totals, leads and unfinished responses not counted), or all of them.")
+      })
+      .strict()
+      .default({ maxRejectedShare: DEFAULT_MAX_REJECTED_SHARE }),
     minCellSize: z.number().int().min(1).default(10).describe("Survey breakdowns with fewer respondents are suppressed."),
     prices: z.record(z.string(), z.number().positive()).optional()
       .describe("Actual selling prices by brand (any common unit): the value map then uses 100 x price / mean competitor price."),

@@ -40,6 +40,34 @@ describe("the cva command", () => {
     expect(lines.find((l) => l.startsWith("README.txt"))).toMatch(/^README\.txt\s+ignored: not part of the data contract$/);
   });
 
+  it("cva validate exits 1 when all of a file's rows, or more than the configured share, are rejected, with the top rules and their fix", () => {
+    const failing = mkdtempSync(join(tmpdir(), "cva-cli-failing-"));
+    try {
+      for (const [name, contents] of Object.entries(VALID_FOLDER)) writeFileSync(join(failing, name), contents);
+      // Every order of an unknown customer, one of them with an unreadable date too.
+      writeFileSync(join(failing, "orders.csv"), "order_id,customer_id,ordered_at,amount\nO1,C8,2024-01-01,1.00\nO2,C9,2024-13-01,2.00\n");
+      const all = cva("validate", "--data", failing);
+      expect(all.status).toBe(1);
+      expect(all.stderr.split("\n")).toEqual([
+        "orders.csv (orders): every row rejected, 2 of 2",
+        "  orphan: 2 rows, e.g. line 2, customer_id: customer_id C8 is not in customers.csv; fix: keys that the referenced export does not hold: export both files from the same system and date, or map the right key column",
+        `  not-a-date: 1 row, e.g. line 3, ordered_at: "2024-13-01" is not a date (expected YYYY-MM-DD, DD.MM.YYYY, with or without a time); fix: dates of another shape: set the file's "dates" under sources (MM/DD/YYYY or DD/MM/YYYY), or re-export with ISO dates (docs/data-contract.md)`,
+        `cva: 1 file mostly rejected in ${failing}: the reports would rest on the rows left (validate.maxRejectedShare in cva.config.json)`,
+        ""
+      ]);
+      // Two of three orders rejected: above the default half, and fine with a share of 0.7.
+      writeFileSync(join(failing, "orders.csv"), "order_id,customer_id,ordered_at,amount\nO1,C8,2024-01-01,1.00\nO2,C9,2024-01-01,2.00\nO3,C1,2024-01-01,3.00\n");
+      const most = cva("validate", "--data", failing);
+      expect(most.status).toBe(1);
+      expect(most.stderr).toMatch(/^orders\.csv \(orders\): 66\.7% of the rows \(more than 50%\) rejected, 2 of 3\n/);
+      const config = JSON.parse(String(VALID_FOLDER["cva.config.json"]));
+      writeFileSync(join(failing, "cva.config.json"), JSON.stringify({ ...config, validate: { maxRejectedShare: 0.7 } }));
+      expect(cva("validate", "--data", failing).status).toBe(0);
+    } finally {
+      rmSync(failing, { recursive: true, force: true });
+    }
+  });
+
   it("cva validate exits 1 and prints one line per problem, with no stack trace", () => {
     const broken = mkdtempSync(join(tmpdir(), "cva-cli-broken-"));
     try {

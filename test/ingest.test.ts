@@ -268,9 +268,9 @@ describe("rows that break a rule become rejects: file, line, column, value, rule
     expect(files.find((f) => f.file === "orders.csv")).toMatchObject({ rows_accepted: 2, rows_rejected: 0 });
   });
 
-  it("a deal outcome other than won or lost", async () => {
-    expect(await rejectsOf({ "opportunities.csv": csv("opportunity_id,closed_at,outcome,competitor", "D1,2024-03-01,Won,Them", "D2,2024-03-02,tie,Them") })).toEqual([
-      { file: "opportunities.csv", line: 3, column: "outcome", value: "tie", rule: "not-an-outcome", message: '"tie" is not won or lost' }
+  it("a deal stage that is neither won, lost nor open stops ingest, named with its count", async () => {
+    expect(await problemsOf({ "opportunities.csv": csv("opportunity_id,closed_at,outcome,competitor", "D1,2024-03-01,Won,Them", "D2,2024-03-02,tie,Them", "D3,2024-03-02,open,Them") })).toEqual([
+      'opportunities.csv:3: outcome: a stage not known as won, lost or open: "tie" (1 deal); add each to "won", "lost" or "open" under "outcomes" in cva.config.json, e.g. "outcomes": { "open": ["tie"] } [unmapped-stage]'
     ]);
   });
 
