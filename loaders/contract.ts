@@ -22,6 +22,11 @@ export interface ColumnSpec {
   required?: boolean;
   /** Personal data: kept apart from the report tables and never shown in rejects. */
   pii?: boolean;
+  /**
+   * A key that may itself be personal data (customers keyed by e-mail): pseudonymized at
+   * ingest wherever a value looks like an e-mail or phone number (loaders/ingest/pseudonyms.ts).
+   */
+  pseudonymized?: boolean;
   /** For `score` columns: which of the config's scales applies. */
   scale?: keyof Config["scales"];
 }
@@ -48,8 +53,11 @@ export interface FileSpec {
 export type ExportName =
   | "customers" | "orders" | "products" | "opportunities" | "tickets" | "events" | "responses" | "ratings" | "importance" | "recommendations" | "activations";
 
-const id = (name: string): ColumnSpec => ({ name, type: "text", inHeader: true, required: true });
-const optional = (name: string, type: ColumnType = "text", more: Partial<ColumnSpec> = {}): ColumnSpec => ({ name, type, ...more });
+const id = (name: string): ColumnSpec => ({ name, type: "text", inHeader: true, required: true, ...(PERSONAL_KEYS.has(name) ? { pseudonymized: true } : {}) });
+const optional = (name: string, type: ColumnType = "text", more: Partial<ColumnSpec> = {}): ColumnSpec =>
+  ({ name, type, ...(PERSONAL_KEYS.has(name) ? { pseudonymized: true } : {}), ...more });
+/** Keys that tools fill with e-mail addresses: Shopify's customers, surveys sent by e-mail. */
+const PERSONAL_KEYS = new Set(["customer_id", "respondent_id"]);
 const toCustomers: Reference = { columns: ["customer_id"], file: "customers", target: ["customer_id"] };
 const toResponses: Reference = { columns: ["respondent_id", "wave"], file: "responses", target: ["respondent_id", "wave"] };
 

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs"
 import { basename, join, resolve } from "node:path";
 import { Database } from "./db.js";
 import { ingestFolder, type IngestOptions } from "./ingest/ingest.js";
+import { pseudonymSecretOf } from "./ingest/pseudonyms.js";
 import { DEFAULT_WAREHOUSE_DIR, warehousePathOf } from "./warehouse-key.js";
 
 export { DEFAULT_WAREHOUSE_DIR, warehouseKey } from "./warehouse-key.js";
@@ -32,7 +33,7 @@ export async function ensureWarehouse(options: WarehouseOptions): Promise<Wareho
   rmSync(temporary, { force: true });
   const db = await Database.open(temporary);
   try {
-    await ingestFolder(db, resolve(dataDir), options);
+    await ingestFolder(db, resolve(dataDir), { ...options, pseudonymSecret: pseudonymSecretOf(warehouseDir) });
   } catch (error) {
     db.close();
     rmSync(temporary, { force: true });

@@ -8,6 +8,8 @@ import { identifier, literal } from "../sql.js";
 import { formatProblem, IngestError, type Problem } from "./problems.js";
 import { dateFormatsShown, dateSql, decimalSql, dateWindow, defaultDateRules, numberFormatShown, numberInSql, SLASH_DATE_PATTERN, wholeNumberSql, type DateRules, type ReadConventions } from "./parse.js";
 import { outcomeSql, outcomesHint, OUTCOME_FLAGS } from "./outcomes.js";
+import { PROCESS_SECRET, pseudonymSql } from "./pseudonyms.js";
+import { columnsHoldingContacts, isPersonalName } from "./personal-columns.js";
 import { convertToUtf8, detectEncoding, ENCODING_NAMES, type Encoding } from "./encoding.js";
 import { emptyFile, findSources, headerNameProblems, lineFeedsOf, loadRaw, loadSample, readCsvHeader, storingRejects, textCsv, trimmedColumns, type CsvHeader, type SourceFile } from "./read-source.js";
 import { loadConfiguredExport, type ConfiguredSource, type VendorTables } from "./sources.js";
@@ -47,6 +49,8 @@ export interface IngestOptions {
    * the two give the same warehouse, which the tests check.
    */
   direct?: boolean;
+  /** The secret of the pseudonyms of personal keys (ensureWarehouse keeps one per warehouse folder; default: one per process). */
+  pseudonymSecret?: string;
 }
 
 /**
@@ -58,9 +62,11 @@ export interface IngestOptions {
  * folder and thrown together as an IngestError.
  */
 export async function ingestFolder(db: Database, dataDir: string, options: IngestOptions = {}): Promise<IngestResult> {
-  const { onStage = () => {}, direct: readDirectly = true } = options;
-  onStage("reading the configuration");
+  options.onStage?.("reading the configuration");
   const config = readConfig(dataDir);
+  const { onStage = () => {}, direct: readDirectly = true, pseudonymSecret = PROCESS_SECRET } = options;
+  const folder: FolderRules = { config, secret: pseudonymSecret };
+  onStage("reading the configuration");
   const { sources, ignored, problems } = findSources(dataDir, config);
   problems.push(...missingFiles(sources, config));
   const scratch = mkdtempSync(join(tmpdir(), "cva-ingest-"));
@@ -89,7 +95,7 @@ export async function ingestFolder(db: Database, dataDir: string, options: Inges
       let direct: DirectRead | undefined;
       try {
         if (readDirectly && isPlain(source) && canLoadDirect(spec, source, headers.get(source))) {
-          direct = await loadDirect(db, spec, source, headers.get(source)!, config);
+          direct = await loadDirect(db, spec, source, headers.get(source)!, folder);
         }
         if (direct) {
           columns = direct.columns;
@@ -114,17 +120,18 @@ export async function ingestFolder(db: Database, dataDir: string, options: Inges
         problems.push({ file: source.fileName, rule: "unreadable", message: `cannot be read: ${firstLine(error)}` });
         continue;
       }
-      const conventions = direct ?? (await conventionsOf(db, spec, source, columns, config));
+      const conventions = direct ?? (await conventionsOf(db, spec, source, columns, folder));
       if ("rule" in conventions) {
         problems.push(conventions);
         continue;
       }
       problems.push(...(await duplicateKeys(db, spec, source)));
+      const personal = await personalExtras(db, spec, columns);
       await recordRejects(db, spec, source, columns, sources, config, conventions, Boolean(direct));
       problems.push(...(await unmappedStages(db, spec, source)));
-      files.push(direct ? await directSummary(db, spec, source, direct) : await acceptRows(db, spec, source, columns, config, conventions, sources));
-      if (direct) directs.push(direct);
-      warnings.push(...(await unmappedAnswers(db, spec, source)), ...personalExtras(source, spec, columns));
+      files.push(direct ? await directSummary(db, spec, source, direct) : await acceptRows(db, spec, source, columns, config, conventions, sources, personal));
+      if (direct) directs.push({ ...direct, working: [...direct.working, ...personal.byName, ...personal.byValue] });
+      warnings.push(...(await unmappedAnswers(db, spec, source)), ...personalWarnings(source, personal));
     }
     // A survey file's exports share its mapping: a problem with it is said once.
     if (problems.length) throw new IngestError(problems.filter((p, i) => problems.findIndex((q) => formatProblem(q) === formatProblem(p)) === i));
@@ -214,8 +221,9 @@ const DATE_SAMPLE = 10_000;
  * (a part above 12 is the day). Dates that never tell (every part 12 or below) are an error:
  * guessing would swap days and months silently.
  */
-async function conventionsOf(db: Database, spec: FileSpec, source: SourceFile, columns: string[], config: Config | undefined, relation = `raw_${spec.name}`): Promise<ReadConventions | Problem> {
+async function conventionsOf(db: Database, spec: FileSpec, source: SourceFile, columns: string[], { config, secret }: FolderRules, relation = `raw_${spec.name}`): Promise<ReadConventions | Problem> {
   const fileWide = {
+    keySecret: secret,
     decimal: source.entry?.decimal ?? (await decimalSeparatorOf(db, spec, columns, relation)),
     dateRules: dateRulesOf(config),
     outcomeFlags: spec.columns.some((c) => c.type === "outcome") && Object.values(OUTCOME_FLAGS).every((flag) => columns.includes(flag))
@@ -403,6 +411,7 @@ interface Violation {
 function readingsOf(column: ColumnSpec, config: Config | undefined, conventions: ReadConventions, prefix: string): { parsed?: string; dontKnow?: string } {
   const v = `${prefix}${identifier(column.name)}`;
   switch (column.type) {
+    case "text": return column.pseudonymized ? { parsed: pseudonymSql(v, conventions.keySecret ?? PROCESS_SECRET) } : {};
     case "outcome": return { parsed: outcomeSql(v, config, conventions.outcomeFlags ? prefix : undefined) };
     case "date": return { parsed: dateSql(v, "DATE", conventions) };
     case "timestamp": return { parsed: dateSql(v, "TIMESTAMP", conventions) };
@@ -530,16 +539,17 @@ function rowRules(spec: FileSpec, columns: string[], sources: SourceFile[], conf
     const target = sources.find((s) => s.name === reference.file);
     if (!target || !reference.columns.every((c) => columns.includes(c))) return;
     const alias = `ref_${i}`;
-    const keys = reference.target.map((c, k) => `${identifier(c)} AS k${k}`).join(", ");
     // A reference to the target's key needs no DISTINCT: a duplicate key stops ingest anyway.
     const targetKey = CONTRACT.find((spec) => spec.name === reference.file)!.key;
     const unique = targetKey.length === reference.target.length && targetKey.every((c, k) => reference.target[k] === c);
+    // Keys compare as the typed tables will hold them: a file read directly holds pseudonyms already.
+    const keys = reference.target.map((c, k) => `${shownKey(spec, c, identifier(c), conventions)} AS k${k}`).join(", ");
     joins.push(`LEFT JOIN (SELECT ${unique ? "" : "DISTINCT "}${keys} FROM ${identifier(`raw_${reference.file}`)}) ${alias}
-      ON ${reference.columns.map((c, k) => `${alias}.k${k} = r.${identifier(c)}`).join(" AND ")}`);
+      ON ${reference.columns.map((c, k) => `${alias}.k${k} = ${shownKey(spec, c, `r.${identifier(c)}`, conventions)}`).join(" AND ")}`);
     references.push({
       column: reference.columns.join(", "), rule: "orphan",
       when: `${reference.columns.map((c) => `r.${identifier(c)} IS NOT NULL`).join(" AND ")} AND ${alias}.k0 IS NULL`,
-      message: `${literal(`${reference.columns.join(", ")} `)} || concat_ws(', ', ${reference.columns.map((c) => `r.${identifier(c)}`).join(", ")}) || ${literal(` is not in ${target.fileName}`)}`
+      message: `${literal(`${reference.columns.join(", ")} `)} || concat_ws(', ', ${reference.columns.map((c) => shownKey(spec, c, `r.${identifier(c)}`, conventions)).join(", ")}) || ${literal(` is not in ${target.fileName}`)}`
     });
   });
   return { local, references, joins };
@@ -549,17 +559,28 @@ function rowRules(spec: FileSpec, columns: string[], sources: SourceFile[], conf
  * The rules a row broke as a list of {column, value, rule, message} (empty when none), and the
  * condition under which it broke any: over the row aliased `r`.
  */
-function brokenList(spec: FileSpec, violations: Violation[], fromColumn: (column: string) => string = literal): { list: string; condition: string } {
+function brokenList(spec: FileSpec, violations: Violation[], conventions: ReadConventions, fromColumn: (column: string) => string = literal): { list: string; condition: string } {
   const piiColumns = new Set(spec.columns.filter((c) => c.pii).map((c) => c.name));
   const broken = violations.map((violation) => {
-    const value = piiColumns.has(violation.column) ? literal(WITHHELD) : violation.column.includes(", ")
-      ? `concat_ws(', ', ${violation.column.split(", ").map((c) => `r.${identifier(c)}`).join(", ")})` : `r.${identifier(violation.column)}`;
+    const parts = violation.column.split(", ").map((c) => shownKey(spec, c, `r.${identifier(c)}`, conventions));
+    const value = piiColumns.has(violation.column) ? literal(WITHHELD) : parts.length > 1 ? `concat_ws(', ', ${parts.join(", ")})` : parts[0]!;
     return `CASE WHEN ${violation.when} THEN {'column': ${fromColumn(violation.column)}, 'value': (${value})::VARCHAR, 'rule': ${literal(violation.rule)}, 'message': (${violation.message})::VARCHAR} END`;
   });
   return {
     list: broken.length ? `list_filter([${broken.join(",\n        ")}], x -> x IS NOT NULL)` : `[]::${REJECT_LIST}`,
     condition: violations.map((v) => `coalesce(${v.when}, false)`).join(" OR ") || "false"
   };
+}
+
+/** A key column's value as ingest may show or compare it: pseudonymized when the contract says it may be personal. */
+function shownKey(spec: FileSpec, column: string, value: string, conventions: ReadConventions): string {
+  return spec.columns.find((c) => c.name === column)?.pseudonymized ? pseudonymSql(value, conventions.keySecret ?? PROCESS_SECRET) : value;
+}
+
+/** What every file of one ingest shares: the config, and the pseudonyms' secret. */
+interface FolderRules {
+  config: Config | undefined;
+  secret: string;
 }
 
 /** The type of a row's list of broken rules. */
@@ -577,7 +598,7 @@ async function recordRejects(db: Database, spec: FileSpec, source: SourceFile, c
   // them: a line of a wide survey holds many ratings, and one bad rating rejects only itself.
   const rejected = identifier(`rejected_${spec.name}`);
   if (direct) {
-    const references = brokenList(spec, rules.references);
+    const references = brokenList(spec, rules.references, conventions);
     await db.run(`CREATE OR REPLACE TEMP TABLE ${rejected} AS
       SELECT _row, _line, v.column AS "column", v.value AS value, v.rule AS rule, v.message AS message
       FROM (SELECT r._row, r._line, unnest(r._broken) AS v FROM ${raw} r WHERE r._broken IS NOT NULL
@@ -588,7 +609,7 @@ async function recordRejects(db: Database, spec: FileSpec, source: SourceFile, c
     const rawColumns = new Set((await db.columns(`SELECT * FROM ${raw}`)).map((c) => c.name));
     const fromColumn = (column: string) => rawColumns.has("_source_column") && (column === "score" || column === "weight")
       ? `${literal(column)} || ' (' || r._source_column || ')'` : literal(column);
-    let { list, condition } = brokenList(spec, [...rules.local, ...rules.references], fromColumn);
+    let { list, condition } = brokenList(spec, [...rules.local, ...rules.references], conventions, fromColumn);
     if (rawColumns.has("_reject_rule")) {
       list = `CASE WHEN r._reject_rule IS NOT NULL THEN [{'column': NULL::VARCHAR, 'value': NULL::VARCHAR, 'rule': r._reject_rule, 'message': r._reject_message}] ELSE ${list} END`;
       condition = `r._reject_rule IS NOT NULL OR ${condition}`;
@@ -613,15 +634,22 @@ function extraColumns(spec: FileSpec, columns: string[]): string[] {
 }
 
 /**
- * Extra columns that look like personal data (a CRM's "First Name", "Email Address", "Mobile
- * Phone", a survey tool's IP address and location) are not kept at all: the contract's own
- * personal columns go to customer_contacts, these nowhere.
+ * Extra columns that hold personal data (a CRM's "First Name", "BillingStreet", "Mobile Phone",
+ * a survey tool's IP address and location, an unmapped column of e-mail addresses) are not
+ * kept at all: the contract's own personal columns go to customer_contacts, these nowhere.
  */
-const PERSONAL = /^(first|last|full|given|family|middle|contact|recipient)[ _-]?(name|last ?name|first ?name)$|e-?mail([ _-]?address)?$|(^|[ _-])(phone|mobile|cell)([ _-]?(phone|number|no))?$|^((street|postal|home|billing|shipping)[ _-]?)?address( ?line ?\d)?$|^(postcode|post code|zip|zip ?code)$|^ip[ _-]?address$|^(location[ _-]?)?(latitude|longitude)$|birth|[ _-]owner$/i;
+async function personalExtras(db: Database, spec: FileSpec, columns: string[]): Promise<{ byName: string[]; byValue: string[] }> {
+  const extras = extraColumns(spec, columns);
+  const byName = extras.filter(isPersonalName);
+  return { byName, byValue: await columnsHoldingContacts(db, `raw_${spec.name}`, extras.filter((c) => !byName.includes(c))) };
+}
 
-function personalExtras(source: SourceFile, spec: FileSpec, columns: string[]): Warning[] {
-  const personal = extraColumns(spec, columns).filter((c) => PERSONAL.test(c));
-  return personal.length ? [{ file: source.fileName, message: `columns ${personal.join(", ")} look like personal data and were not kept (map one to name, email or phone under rename to keep it as the customer's contact)` }] : [];
+function personalWarnings(source: SourceFile, { byName, byValue }: { byName: string[]; byValue: string[] }): Warning[] {
+  const keep = "map one to name, email or phone under rename to keep it as the customer's contact";
+  return [
+    ...(byName.length ? [{ file: source.fileName, message: `columns ${byName.join(", ")} look like personal data and were not kept (${keep})` }] : []),
+    ...(byValue.length ? [{ file: source.fileName, message: `columns ${byValue.join(", ")} hold e-mail addresses or phone numbers and were not kept (${keep})` }] : [])
+  ];
 }
 
 /** The rule of a line DuckDB's CSV reader could not read, from its error type. */
@@ -642,11 +670,14 @@ function typedExpression(column: ColumnSpec, config: Config | undefined, convent
   }
 }
 
-async function acceptRows(db: Database, spec: FileSpec, source: SourceFile, columns: string[], config: Config | undefined, conventions: ReadConventions, sources: SourceFile[]): Promise<FileSummary> {
+async function acceptRows(
+  db: Database, spec: FileSpec, source: SourceFile, columns: string[], config: Config | undefined, conventions: ReadConventions, sources: SourceFile[],
+  personal: { byName: string[]; byValue: string[] }
+): Promise<FileSummary> {
   const raw = identifier(`raw_${spec.name}`);
   const rejected = identifier(`rejected_${spec.name}`);
   const known = spec.columns.filter((c) => columns.includes(c.name));
-  const extras = extraColumns(spec, columns).filter((c) => !PERSONAL.test(c));
+  const extras = extraColumns(spec, columns).filter((c) => !personal.byName.includes(c) && !personal.byValue.includes(c));
   const select = (cs: ColumnSpec[]) => cs.map((c) => `${typedExpression(c, config, conventions)} AS ${identifier(c.name)}`);
   const [{ any }] = (await db.rows<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${rejected}) AS any`)) as [{ any: boolean }];
   // The anti join streams the raw rows in file order, so the typed table keeps it unsorted.
@@ -659,7 +690,7 @@ async function acceptRows(db: Database, spec: FileSpec, source: SourceFile, colu
   await db.run(`RESET preserve_insertion_order`);
   const pii = known.filter((c) => c.pii);
   if (pii.length) {
-    await db.run(`CREATE TABLE customer_contacts AS SELECT customer_id, ${select(pii).join(", ")} FROM ${accepted}`);
+    await db.run(`CREATE TABLE customer_contacts AS SELECT ${select(known.filter((c) => c.name === "customer_id")).join(", ")}, ${select(pii).join(", ")} FROM ${accepted}`);
   }
   const scores = known.filter((c) => c.type === "score");
   const dontKnow = scores.length ? scores.map((c) => `count(*) FILTER (WHERE ${dontKnowCondition(identifier(c.name), config)})`).join(" + ") : "count(*) FILTER (WHERE false)";
@@ -701,7 +732,7 @@ const SNIFF_ROWS = DATE_SAMPLE * 10;
  */
 function canLoadDirect(spec: FileSpec, source: SourceFile, header: CsvHeader | undefined): boolean {
   if (source.format !== "csv" || !header || spec.columns.some((c) => c.pii)) return false;
-  return personalExtras(source, spec, header.columns.map((c) => c.toLowerCase())).length === 0;
+  return !extraColumns(spec, header.columns.map((c) => c.toLowerCase())).some(isPersonalName);
 }
 
 /**
@@ -718,10 +749,11 @@ function canLoadDirect(spec: FileSpec, source: SourceFile, header: CsvHeader | u
  * leaves its date order open, returns undefined and is read the general way, which numbers
  * lines exactly (loadRaw) and reports the problem with its line.
  */
-async function loadDirect(db: Database, spec: FileSpec, source: SourceFile, header: CsvHeader, config: Config | undefined): Promise<DirectRead | undefined> {
+async function loadDirect(db: Database, spec: FileSpec, source: SourceFile, header: CsvHeader, folder: FolderRules): Promise<DirectRead | undefined> {
+  const { config } = folder;
   const sample = `sample_${spec.name}`;
   const columns = await loadSample(db, source, sample, header, SNIFF_ROWS);
-  const conventions = await conventionsOf(db, spec, source, columns, config, sample);
+  const conventions = await conventionsOf(db, spec, source, columns, folder, sample);
   await db.run(`DROP VIEW ${identifier(sample)}`);
   await db.run(`DROP TABLE ${identifier(`${sample}_records`)}`);
   if ("rule" in conventions) return undefined;
@@ -734,7 +766,7 @@ async function loadDirect(db: Database, spec: FileSpec, source: SourceFile, head
   const { select: trimmed } = await trimmedColumns(db, from);
   const known = spec.columns.filter((c) => columns.includes(c.name));
   const extras = extraColumns(spec, columns);
-  const own = brokenList(spec, rowRules(spec, columns, [], config, conventions, true).local);
+  const own = brokenList(spec, rowRules(spec, columns, [], config, conventions, true).local, conventions);
   // Each column read once per row (staged), for both its rules and its typed value.
   const staging = known.flatMap((c) => {
     const { parsed, dontKnow } = readingsOf(c, config, conventions, "");
@@ -785,7 +817,7 @@ async function finishDirectTables(db: Database, directs: DirectRead[], files: Fi
     const table = identifier(name);
     await db.run(`DROP VIEW ${identifier(`raw_${name}`)}`);
     if (files.find((f) => f.export === name)!.rowsRejected > 0) await db.run(`DELETE FROM ${table} WHERE rowid IN (SELECT _row FROM ${identifier(`rejected_${name}`)})`);
-    for (const column of working) await db.run(`ALTER TABLE ${table} DROP COLUMN ${column}`);
+    for (const column of working) await db.run(`ALTER TABLE ${table} DROP COLUMN ${identifier(column)}`);
   }
 }
 

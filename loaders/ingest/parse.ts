@@ -46,6 +46,8 @@ export interface ReadConventions {
   slashDates?: SlashDates;
   /** The folder's date rules; the defaults when absent. */
   dateRules?: DateRules;
+  /** The secret of the pseudonyms of personal keys (loaders/ingest/pseudonyms.ts). */
+  keySecret?: string;
   /** The file has Salesforce's IsClosed and IsWon columns, which decide a deal's outcome. */
   outcomeFlags?: boolean;
 }

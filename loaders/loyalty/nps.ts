@@ -1,7 +1,7 @@
 import { hasSurvey, memoized, round, type TableContext } from "../context.js";
 import { identifier, literal } from "../sql.js";
 import { meanInterval, normalInterval, wilsonInterval } from "../stats/intervals.js";
-import { RESPONDENT_SEGMENTS } from "../value/survey-cells.js";
+import { respondentSegments } from "../value/survey-cells.js";
 
 export interface NpsRow {
   wave: string;
@@ -44,7 +44,7 @@ export function nps(context: TableContext): Promise<NpsRow[]> {
              count(*) FILTER (WHERE r.likelihood_to_recommend >= 9) AS p,
              count(*) FILTER (WHERE r.likelihood_to_recommend BETWEEN 7 AND 8) AS pa,
              count(*) FILTER (WHERE r.likelihood_to_recommend <= 6) AS d
-      FROM answers r JOIN (${RESPONDENT_SEGMENTS}) s USING (respondent_id, wave)
+      FROM answers r JOIN (${respondentSegments(context.schema)}) s USING (respondent_id, wave)
       GROUP BY r.wave, s.segment, r.brand ORDER BY r.wave, s.segment, r.brand <> ${ours}, r.brand`);
     return rows.map(({ wave, segment, brand, n, p, pa, d }) => {
       const is_ours = brand === context.config!.brand;
@@ -92,7 +92,7 @@ export function satisfaction(context: TableContext): Promise<SatisfactionRow[]> 
       const v = `r.${identifier(measure)}`;
       const rows = await context.db.rows<{ wave: string; segment: string; n: number; mean: number; sd: number | null; top2: number }>(`
         SELECT r.wave, s.segment, count(${v}) AS n, avg(${v}) AS mean, stddev_samp(${v}) AS sd, count(*) FILTER (WHERE ${v} >= ${max - 1}) AS top2
-        FROM responses r JOIN (${RESPONDENT_SEGMENTS}) s USING (respondent_id, wave)
+        FROM responses r JOIN (${respondentSegments(context.schema)}) s USING (respondent_id, wave)
         GROUP BY ALL ORDER BY ALL`);
       for (const { wave, segment, n, mean, sd, top2 } of rows) {
         const suppressed = n < config.minCellSize;

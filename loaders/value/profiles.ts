@@ -1,7 +1,7 @@
 import type { SurveyConfig } from "../config.js";
 import { hasSurvey, memoized, round, type TableContext } from "../context.js";
 import { meanInterval, normalInterval } from "../stats/intervals.js";
-import { ratingCells, RESPONDENT_SEGMENTS, type Cell } from "./survey-cells.js";
+import { ratingCells, respondentSegments, type Cell } from "./survey-cells.js";
 import { attributeWeights, type WeightSource } from "./weights.js";
 
 export type AttributeGroup = "quality" | "price";
@@ -156,7 +156,7 @@ async function attachStandardErrors(context: TableContext & { config: SurveyConf
     SELECT wave, segment, focal, "group", sum(influence * influence) AS variance FROM (
       SELECT r.wave, s.segment, c.focal, c."group", r.respondent_id, sum(c.a * (r.score - c.m)) AS influence
       FROM ratings r
-      JOIN (${RESPONDENT_SEGMENTS}) s USING (respondent_id, wave)
+      JOIN (${respondentSegments(context.schema)}) s USING (respondent_id, wave)
       JOIN temp.score_coefficients c ON c.wave = r.wave AND c.segment = s.segment AND c.brand = r.brand AND c.attribute = r.attribute
       WHERE r.score IS NOT NULL
       GROUP BY ALL)

@@ -6,11 +6,11 @@ import { identifier, literal } from "../sql.js";
 /** The segment every respondent belongs to, besides their own: the whole sample. */
 export const ALL_SEGMENTS = "All";
 
-/** Each respondent once in `All` and once in their own segment (when they have one). */
-export const RESPONDENT_SEGMENTS = `
-  SELECT respondent_id, wave, '${ALL_SEGMENTS}' AS segment FROM responses
-  UNION ALL
-  SELECT respondent_id, wave, segment FROM responses WHERE segment IS NOT NULL`;
+/** Each respondent once in `All` and once in their own segment (when they have one: a survey may have no segments). */
+export function respondentSegments(schema: TableContext["schema"]): string {
+  const all = `SELECT respondent_id, wave, '${ALL_SEGMENTS}' AS segment FROM responses`;
+  return schema.has("responses", "segment") ? `${all} UNION ALL SELECT respondent_id, wave, segment FROM responses WHERE segment IS NOT NULL` : all;
+}
 
 /** Ratings of one brand on one attribute by the respondents of one segment in one wave. */
 export interface Cell {
@@ -27,7 +27,7 @@ export interface Cell {
 export async function ratingCells(context: TableContext): Promise<Cell[]> {
   return context.db.rows<Cell & Record<string, string | number | null>>(`
     SELECT r.wave, s.segment, r.brand, r.attribute, count(r.score) AS n, avg(r.score) AS mean, stddev_samp(r.score) AS sd
-    FROM ratings r JOIN (${RESPONDENT_SEGMENTS}) s USING (respondent_id, wave)
+    FROM ratings r JOIN (${respondentSegments(context.schema)}) s USING (respondent_id, wave)
     WHERE r.score IS NOT NULL
     GROUP BY ALL ORDER BY ALL`);
 }
