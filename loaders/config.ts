@@ -9,6 +9,9 @@ import { sourceSchema } from "./ingest/source-config.js";
 
 export const CONFIG_FILE = "cva.config.json";
 
+/** The reports' currency without a config. */
+export const DEFAULT_CURRENCY = "USD";
+
 const scale = z
   .object({ min: z.number().int(), max: z.number().int() })
   .strict()
@@ -95,7 +98,8 @@ export const configSchema = z
       })
       .strict()
       .default({ slope: 1, band: 10 }),
-    currency: z.string().regex(/^[A-Z]{3}$/, "use an ISO 4217 code such as USD").default("USD"),
+    currency: z.string().regex(/^[A-Z]{3}$/, "use an ISO 4217 code such as USD").default(DEFAULT_CURRENCY)
+      .describe("The reports' currency (ISO 4217): every amount is taken to be in it, or converted to it through currency_rates.csv."),
     dates: z
       .object({
         pivot: z.number().int().min(0).max(100).default(DEFAULT_PIVOT)

@@ -11,7 +11,7 @@ export const CONTRACT_VERSION = 1;
  * How a column's text is read. `score` is a survey answer on one of the config's scales (its
  * "don't know" codes read as missing); `brand` and `attribute` must be named in the config.
  */
-export type ColumnType = "text" | "date" | "timestamp" | "decimal" | "integer" | "boolean" | "outcome" | "score" | "brand" | "attribute";
+export type ColumnType = "text" | "date" | "timestamp" | "decimal" | "rate" | "integer" | "boolean" | "outcome" | "score" | "brand" | "attribute" | "currency";
 
 export interface ColumnSpec {
   name: string;
@@ -51,7 +51,7 @@ export interface FileSpec {
 }
 
 export type ExportName =
-  | "customers" | "orders" | "products" | "opportunities" | "tickets" | "events" | "responses" | "ratings" | "importance" | "recommendations" | "activations";
+  | "currency_rates" | "customers" | "orders" | "products" | "opportunities" | "tickets" | "events" | "responses" | "ratings" | "importance" | "recommendations" | "activations";
 
 const id = (name: string): ColumnSpec => ({ name, type: "text", inHeader: true, required: true, ...(PERSONAL_KEYS.has(name) ? { pseudonymized: true } : {}) });
 const optional = (name: string, type: ColumnType = "text", more: Partial<ColumnSpec> = {}): ColumnSpec =>
@@ -63,6 +63,17 @@ const toResponses: Reference = { columns: ["respondent_id", "wave"], file: "resp
 
 /** In dependency order: a file's references point to files before it. */
 export const CONTRACT: readonly FileSpec[] = [
+  {
+    name: "currency_rates",
+    description: "Optional: what one unit of a currency is worth in the report's currency, from a date on (blank: always), for exports that mix currencies.",
+    columns: [
+      { name: "currency", type: "currency", inHeader: true, required: true },
+      { name: "rate", type: "rate", inHeader: true, required: true },
+      optional("valid_from", "date")
+    ],
+    key: ["currency", "valid_from"],
+    references: []
+  },
   {
     name: "customers",
     description: "One row per customer in the CRM.",
@@ -96,7 +107,8 @@ export const CONTRACT: readonly FileSpec[] = [
       { name: "amount", type: "decimal", inHeader: true, required: true },
       optional("cost", "decimal"),
       optional("product_id"),
-      optional("quantity", "integer")
+      optional("quantity", "integer"),
+      optional("currency", "currency")
     ],
     key: ["order_id"],
     references: [toCustomers, { columns: ["product_id"], file: "products", target: ["product_id"] }]
@@ -131,7 +143,8 @@ export const CONTRACT: readonly FileSpec[] = [
       optional("reason"),
       optional("amount", "decimal"),
       optional("customer_id"),
-      optional("segment")
+      optional("segment"),
+      optional("currency", "currency")
     ],
     key: ["opportunity_id"],
     references: [toCustomers]

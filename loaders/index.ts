@@ -2,7 +2,7 @@
 import type { Writable } from "node:stream";
 import { Database } from "./db.js";
 import { literal } from "./sql.js";
-import { isSurveyConfig } from "./config.js";
+import { DEFAULT_CURRENCY, isSurveyConfig } from "./config.js";
 import { contextOf } from "./context.js";
 import { overviewFrom, type Overview } from "./overview.js";
 import { cachedTableFile, readCachedTable } from "./cached-table.js";
@@ -44,6 +44,11 @@ export function surveyConfigOfFolder(dataDir: string, options: Omit<WarehouseOpt
     const { brand, competitors, attributes, minCellSize, fairValue, currency, scales } = config;
     return { brand, competitors, attributes, minCellSize, fairValue, currency, scales };
   });
+}
+
+/** What every page needs of the config, survey or not: the reports' currency. */
+export function reportConfigOfFolder(dataDir: string, options: Omit<WarehouseOptions, "dataDir"> = {}): Promise<{ currency: string }> {
+  return withWarehouse({ ...options, dataDir }, async (db) => ({ currency: (await contextOf(db)).config?.currency ?? DEFAULT_CURRENCY }));
 }
 
 /** The name of a table in the explore page's SQL: `rfm-segments` is `rfm_segments`. */

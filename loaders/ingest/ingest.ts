@@ -1,14 +1,15 @@
 import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CONFIG_FILE, isSurveyConfig, readConfig, type Config, type SurveyConfig } from "../config.js";
+import { CONFIG_FILE, DEFAULT_CURRENCY, isSurveyConfig, readConfig, type Config, type SurveyConfig } from "../config.js";
 import { CONTRACT, CONTRACT_VERSION, SURVEY_FILES, type ColumnSpec, type FileSpec } from "../contract.js";
 import type { Database } from "../db.js";
 import { identifier, literal } from "../sql.js";
 import { formatProblem, IngestError, type Problem } from "./problems.js";
-import { dateFormatsShown, dateSql, decimalSql, dateWindow, defaultDateRules, numberFormatShown, numberInSql, SLASH_DATE_PATTERN, wholeNumberSql, type DateRules, type ReadConventions } from "./parse.js";
+import { amountCurrencySql, currencySql, RATE_TYPE, dateFormatsShown, dateSql, decimalSql, dateWindow, defaultDateRules, numberFormatShown, numberInSql, SLASH_DATE_PATTERN, wholeNumberSql, type DateRules, type ReadConventions } from "./parse.js";
 import { outcomeSql, outcomesHint, OUTCOME_FLAGS } from "./outcomes.js";
 import { PROCESS_SECRET, pseudonymSql } from "./pseudonyms.js";
+import { convertCurrencies } from "./currencies.js";
 import { columnsHoldingContacts, isPersonalName } from "./personal-columns.js";
 import { convertToUtf8, detectEncoding, ENCODING_NAMES, type Encoding } from "./encoding.js";
 import { emptyFile, findSources, headerNameProblems, lineFeedsOf, loadRaw, loadSample, readCsvHeader, storingRejects, textCsv, trimmedColumns, type CsvHeader, type SourceFile } from "./read-source.js";
@@ -136,6 +137,8 @@ export async function ingestFolder(db: Database, dataDir: string, options: Inges
     // A survey file's exports share its mapping: a problem with it is said once.
     if (problems.length) throw new IngestError(problems.filter((p, i) => problems.findIndex((q) => formatProblem(q) === formatProblem(p)) === i));
     await finishDirectTables(db, directs, files);
+    const currencyProblems = await convertCurrencies(db, config, sources);
+    if (currencyProblems.length) throw new IngestError(currencyProblems);
 
     onStage("recording the summary");
     await db.run(`CREATE TABLE ingest_files (file VARCHAR, export VARCHAR, format VARCHAR, rows_read BIGINT, rows_accepted BIGINT, rows_rejected BIGINT, dont_know BIGINT, rejected_by_rule VARCHAR)`);
@@ -416,6 +419,8 @@ function readingsOf(column: ColumnSpec, config: Config | undefined, conventions:
     case "date": return { parsed: dateSql(v, "DATE", conventions) };
     case "timestamp": return { parsed: dateSql(v, "TIMESTAMP", conventions) };
     case "decimal": return { parsed: decimalSql(v, conventions) };
+    case "rate": return { parsed: decimalSql(v, conventions, RATE_TYPE) };
+    case "currency": return { parsed: currencySql(v) };
     case "integer": return { parsed: wholeNumberSql(v) };
     case "score": return { parsed: wholeNumberSql(v), dontKnow: dontKnowCondition(v, config) };
     default: return {};
@@ -459,6 +464,13 @@ function columnViolations(column: ColumnSpec, config: Config | undefined, conven
     }
     case "decimal":
       parseCheck("not-a-number", `a number (expected ${numberFormatShown(conventions)})`);
+      break;
+    case "rate":
+      parseCheck("not-a-number", `a number (expected ${numberFormatShown(conventions)})`);
+      violations.push({ column: column.name, rule: "not-a-rate", when: `${parsed} <= 0`, message: `${shown} || ' is not a positive exchange rate'` });
+      break;
+    case "currency":
+      parseCheck("not-a-currency", "a three-letter ISO 4217 currency code (USD, EUR, MXN)");
       break;
     case "integer":
       parseCheck("not-a-whole-number", "a whole number");
@@ -528,6 +540,18 @@ interface RowRules {
 function rowRules(spec: FileSpec, columns: string[], sources: SourceFile[], config: Config | undefined, conventions: ReadConventions, staged = false): RowRules {
   const present = spec.columns.filter((c) => columns.includes(c.name));
   const local = present.flatMap((c) => columnViolations(c, config, conventions, staged));
+  // Without a currency column, an amount that names another currency than the reports' would be summed as if it were theirs.
+  if (!columns.includes("currency")) {
+    const currency = config?.currency ?? DEFAULT_CURRENCY;
+    for (const column of present.filter((c) => c.type === "decimal")) {
+      const v = `r.${identifier(column.name)}`;
+      local.push({
+        column: column.name, rule: "other-currency",
+        when: `NOT regexp_full_match(${v}, '-?[\\d.]+') AND ${amountCurrencySql(v)} <> ${literal(currency)}`,
+        message: `'"' || ${v} || '" is in ' || ${amountCurrencySql(v)} || ${literal(`, the reports are in ${currency}: map the file's currency column as currency and give currency_rates.csv (docs/data-contract.md)`)}`
+      });
+    }
+  }
   for (const [first, second] of spec.ordered ?? []) {
     if (!columns.includes(first) || !columns.includes(second)) continue;
     const cast = (c: string) => staged ? `r.${stagedParsed(c)}::TIMESTAMP` : dateSql(`r.${identifier(c)}`, "TIMESTAMP", conventions);

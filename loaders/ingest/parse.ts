@@ -66,14 +66,31 @@ const PLAIN_NUMBER = String.raw`-?(\d{1,16}(\.\d+)?|\.\d+)`;
  * with decimal commas), and a currency code or symbol (`USD 1,234.50`). Not exponents, signs
  * after the number or words. More than two decimals are rounded to the cent.
  */
-export function decimalSql(v: string, conventions: ReadConventions): string {
+export function decimalSql(v: string, conventions: ReadConventions, type = "DECIMAL(18,2)"): string {
   const bare = `regexp_replace(${v}, '${CURRENCY}', '\\1')`;
   if (conventions.decimal === ".") {
-    return `CASE WHEN regexp_full_match(${v}, '${PLAIN_NUMBER}') THEN CAST(${v} AS DECIMAL(18,2))
-      WHEN regexp_full_match(${bare}, '${PLAIN_NUMBER}|-?\\d{1,3}(,\\d{3}){1,4}(\\.\\d+)?') THEN CAST(replace(${bare}, ',', '') AS DECIMAL(18,2)) END`;
+    return `CASE WHEN regexp_full_match(${v}, '${PLAIN_NUMBER}') THEN CAST(${v} AS ${type})
+      WHEN regexp_full_match(${bare}, '${PLAIN_NUMBER}|-?\\d{1,3}(,\\d{3}){1,4}(\\.\\d+)?') THEN CAST(replace(${bare}, ',', '') AS ${type}) END`;
   }
-  return `CASE WHEN regexp_full_match(${bare}, '-?\\d{1,16}(,\\d+)?') THEN CAST(replace(${bare}, ',', '.') AS DECIMAL(18,2))
-    WHEN regexp_full_match(${bare}, '-?\\d{1,3}([. \u00a0]\\d{3}){1,4}(,\\d+)?') THEN CAST(replace(regexp_replace(${bare}, '[. \u00a0]', '', 'g'), ',', '.') AS DECIMAL(18,2)) END`;
+  return `CASE WHEN regexp_full_match(${bare}, '-?\\d{1,16}(,\\d+)?') THEN CAST(replace(${bare}, ',', '.') AS ${type})
+    WHEN regexp_full_match(${bare}, '-?\\d{1,3}([. \u00a0]\\d{3}){1,4}(,\\d+)?') THEN CAST(replace(regexp_replace(${bare}, '[. \u00a0]', '', 'g'), ',', '.') AS ${type}) END`;
+}
+
+/** An exchange rate: a plain positive number with up to ten decimals kept (`0.00025` pesos to the dollar). */
+export const RATE_TYPE = "DECIMAL(28,10)";
+
+/** A currency as its ISO 4217 code, in capitals (`usd` is USD), or NULL. */
+export function currencySql(v: string): string {
+  return `CASE WHEN regexp_full_match(${v}, '[A-Za-z]{3}') THEN upper(${v}) END`;
+}
+
+/**
+ * The currency an amount's text names, when it names one: `EUR 1.234,50`, `12 GBP`, `€12`.
+ * `$` names no currency of its own (US, Canadian, Australian dollars, pesos...): NULL.
+ */
+export function amountCurrencySql(v: string): string {
+  const code = `coalesce(nullif(regexp_extract(${v}, '^-?\\s*([A-Z]{3})\\s*[-\\d.,]', 1), ''), nullif(regexp_extract(${v}, '[\\d.,]\\s*([A-Z]{3})$', 1), ''))`;
+  return `coalesce(${code}, CASE WHEN contains(${v}, '€') THEN 'EUR' WHEN contains(${v}, '£') THEN 'GBP' END)`;
 }
 
 /**

@@ -1,6 +1,6 @@
 // Plain-language readings of the value tables, for executives. Pure functions of table rows:
 // the numbers come from the library; these only choose the words.
-import {formatMoney} from "./format.js";
+import {formatMoney, moneyFormat} from "./format.js";
 
 const points = (x) => `${Math.abs(x).toFixed(1)} point${Math.abs(x).toFixed(1) === "1.0" ? "" : "s"}`;
 const percent = (x) => `${Math.round(100 * x)}%`;
@@ -57,10 +57,9 @@ export function whatWhoReading(rows) {
   return `Fix first: ${list(top.map((d) => `${d.label.toLowerCase()} (${d.owner}; ${d.best_competitor} is ${points(d.gap_to_best)} ahead)`))}.`;
 }
 
-const money = (x) => `$${Math.round(Math.abs(x)).toLocaleString("en-US")}`;
-
-/** The linkage and loyalty-groups tables -> what each link of the chain shows. */
-export function linkageReading(links, groups) {
+/** The linkage and loyalty-groups tables -> what each link of the chain shows, money in `currency`. */
+export function linkageReading(links, groups, currency = "USD") {
+  const money = (x) => moneyFormat(currency)(Math.abs(x));
   const link = (n) => links.find((d) => d.link === n);
   const [r2, retention, revenue, risk] = [link(1), link(3), link(4), link(5)];
   const parts = [];
@@ -126,11 +125,11 @@ function d3group(items, key) {
   return map;
 }
 
-/** A figure of the kpis table in its unit: $9.8M, 2,926, 90.4%, +11, 106.3. */
-export function formatKpi(value, unit) {
+/** A figure of the kpis table in its unit: $9.8M (in `currency`), 2,926, 90.4%, +11, 106.3. */
+export function formatKpi(value, unit, currency = "USD") {
   if (value === null || value === undefined) return "–";
   switch (unit) {
-    case "currency": return formatMoney(value);
+    case "currency": return formatMoney(value, currency);
     case "count": return Math.round(value).toLocaleString("en-US");
     case "share": return `${(Math.round(1000 * value) / 10).toFixed(1)}%`;
     case "score": return `${value > 0 ? "+" : value < 0 ? "−" : ""}${Math.abs(value).toFixed(0)}`;
@@ -154,8 +153,8 @@ export function formatKpiChange(row) {
 const unchanged = (row) => /^0\.0\D/.test(changeSize(row));
 
 /** A kpis row -> one plain sentence for the executive, with whether its change is real. */
-export function kpiReading(row) {
-  const value = formatKpi(row.value, row.unit);
+export function kpiReading(row, currency = "USD") {
+  const value = formatKpi(row.value, row.unit, currency);
   const noise = row.significant === false ? ", within sampling noise" : row.significant ? ", beyond sampling noise" : "";
   const delta = row.change === null || row.change === undefined ? ""
     : unchanged(row) ? ` (unchanged from ${row.previous_quarter})`
