@@ -47,7 +47,10 @@ describe("vendor exports ingest to the same warehouse as the equivalent contract
   const cases: [string, string, string[]][] = [
     ["qualtrics", "Qualtrics, numeric values", ["responses", "ratings", "importance"]],
     ["qualtrics-choices", "Qualtrics, choice text", ["responses", "ratings", "importance"]],
+    ["qualtrics-2016", "Qualtrics 2016 ({'ImportId': ...} in single quotes)", ["responses", "ratings", "importance"]],
+    ["qualtrics-legacy", "Qualtrics legacy (V1..V10, no import ids)", ["responses", "ratings", "importance"]],
     ["surveymonkey", "SurveyMonkey", ["responses", "ratings", "importance"]],
+    ["surveymonkey-2014", "SurveyMonkey 2014 (RespondentID, EndDate)", ["responses", "ratings", "importance"]],
     ["salesforce", "a Salesforce report", ["orders"]],
     ["hubspot", "HubSpot companies", ["customers", "customer_contacts"]]
   ];
@@ -201,6 +204,36 @@ describe("HubSpot deals as opportunities", () => {
     } finally {
       db.close();
     }
+  });
+});
+
+describe("a column named twice in a tool's header", () => {
+  it("is a warning when the mapping does not read it: HubSpot's all-properties export repeats Associated Company", async () => {
+    const dir = vendorFolder("hubspot", (config) => config.sources.push({ file: "all-deals.csv", format: "hubspot", export: "opportunities" }));
+    writeFileSync(join(dir, "all-deals.csv"), [
+      "Record ID,Deal Name,Deal Stage,Close Date,Amount,Associated Company,Associated Company,Pipeline",
+      "70001,Northwind renewal,Closed won,2026-10-15 12:00,12000,Northwind Traders,Contoso Ltd,Sales Pipeline"
+    ].join("\n") + "\n");
+    const { db, problems, result } = await ingest(dir);
+    try {
+      expect(problems).toEqual([]);
+      expect(result!.warnings.filter((w) => w.file === "all-deals.csv").map((w) => w.message)).toEqual([
+        "column associated company appears twice in the header; the mapping does not read it, so neither copy was kept"
+      ]);
+      expect(await db.rows(`SELECT opportunity_id, outcome FROM opportunities`)).toEqual([{ opportunity_id: "70001", outcome: "won" }]);
+      expect((await db.columns(`SELECT * FROM opportunities`)).map((c) => c.name)).not.toContain("associated company");
+    } finally {
+      db.close();
+    }
+  });
+
+  it("stops ingest when the mapping reads it", async () => {
+    const dir = vendorFolder("qualtrics", (config) => (config.sources[0].survey.answers.segment = "Q1"));
+    const file = join(dir, "Acme customer survey_November 22, 2026_10.22.csv");
+    writeFileSync(file, readFileSync(file, "utf-8").replace("StartDate,EndDate,Status", "StartDate,Q1,Status"));
+    const { db, problems } = await ingest(dir);
+    db.close();
+    expect(problems).toEqual(["Acme customer survey_November 22, 2026_10.22.csv:1: sources.0: column q1 appears twice in the header, and the mapping reads it: rename one in the export [header]"]);
   });
 });
 

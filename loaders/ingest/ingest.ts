@@ -111,6 +111,8 @@ export async function ingestFolder(db: Database, dataDir: string, options: Inges
         } else {
           const view = await loadConfiguredExport(db, source as ConfiguredSource, config, vendorTables);
           problems.push(...view.problems);
+          // A survey file's exports share its header: each warning is said once.
+          for (const message of view.warnings) if (!warnings.some((w) => w.file === source.fileName && w.message === message)) warnings.push({ file: source.fileName, message });
           if (view.problems.length) continue;
           columns = view.columns;
           const missing = missingColumns(source, spec, columns);

@@ -32,8 +32,9 @@ export function headerOf(format: SourceFormat, records: (string | null)[][]): { 
   const clean = (v: string | null | undefined) => (v ?? "").replace(/\s+/g, " ").trim();
   switch (format) {
     case "qualtrics": {
-      // Export tags; then the question texts; then {"ImportId":"QID5_1"} (exports since 2017).
-      const importIds = (records[2] ?? []).some((v) => /^\{"ImportId":/.test(v ?? ""));
+      // Export tags; then the question texts; then the import ids, {"ImportId":"QID5_1"} since
+      // 2017, {'ImportId': 'QID2-1'} in the 2016 exports; none before (the legacy layout).
+      const importIds = (records[2] ?? []).some((v) => /^\{\s*["']ImportId["']\s*:/.test(v ?? ""));
       return { names: first.map(clean), headerRecords: importIds ? 3 : 2 };
     }
     case "surveymonkey": {

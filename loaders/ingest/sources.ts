@@ -5,7 +5,7 @@
  * line of the file it came from, so a reject names the analyst's own file and line.
  */
 import type { Config } from "../config.js";
-import type { ExportName } from "../contract.js";
+import { CONTRACT, type ExportName } from "../contract.js";
 import type { Database } from "../db.js";
 import { identifier, literal } from "../sql.js";
 import { headerOf, layoutOf, summaryRowSql } from "./layouts.js";
@@ -20,10 +20,20 @@ export interface ExportView {
   /** The contract columns it has. */
   columns: string[];
   problems: Problem[];
+  /** Treatments the analyst should know of (columns named twice that the mapping does not read). */
+  warnings: string[];
 }
 
 /** The vendor tables loaded in one ingest: a survey file is read once for its three exports. */
-export type VendorTables = Map<number, Promise<{ table: string; names: string[] } | Problem[]>>;
+export type VendorTables = Map<number, Promise<VendorTable | Problem[]>>;
+
+interface VendorTable {
+  table: string;
+  /** The file's column names, lower-cased; a name repeated in the header is `name (2)` the second time. */
+  names: string[];
+  /** Names the header repeats. */
+  repeated: Set<string>;
+}
 
 /**
  * Makes `raw_<export>` for one export of a configured source: `_line`, `_row`, the contract's
@@ -37,22 +47,43 @@ export async function loadConfiguredExport(db: Database, source: ConfiguredSourc
   if (!loading) vendorTables.set(entry.index, (loading = loadVendorTable(db, source)));
   const loaded = await loading;
   // A survey file's exports share the problem; ingest reports it once.
-  if (!("table" in loaded)) return { columns: [], problems: loaded };
-  const { table, names } = loaded;
+  if (!("table" in loaded)) return { columns: [], problems: loaded, warnings: [] };
+  const { table, names, repeated } = loaded;
   const view = identifier(`raw_${source.name}`);
   const problem = (message: string, path: string): Problem => ({ file: source.fileName, column: path, rule: "config", message });
   const has = (column: string) => names.includes(column.toLowerCase());
   const col = (column: string) => identifier(column.toLowerCase());
-  if (entry.survey) return surveyView(db, source, entry.survey, table, names, config, problem);
+  const readsRepeated = (read: string[]) => {
+    const twice = [...new Set(read.map((c) => c.toLowerCase()))].filter((c) => repeated.has(c));
+    return twice.map((c) => ({ ...problem(`column ${c} appears twice in the header, and the mapping reads it: rename one in the export`, `sources.${entry.index}`), rule: "header", line: 1 }));
+  };
+  const unread = (read: string[]) => [...repeated].filter((c) => !read.includes(c))
+    .map((c) => `column ${c} appears twice in the header; the mapping does not read it, so neither copy was kept`);
+  if (entry.survey) {
+    const view = await surveyView(db, source, entry.survey, table, names.filter((n) => !isRepeat(n, repeated)), config, problem);
+    const problems = [...view.problems, ...readsRepeated(view.read)];
+    return { columns: view.columns, problems, warnings: problems.length ? [] : unread(view.read) };
+  }
 
   const rename = { ...presetRenames(entry.format, source.name), ...Object.fromEntries(Object.entries(entry.rename).map(([k, v]) => [k.toLowerCase(), v.toLowerCase()])) };
   const problems = Object.keys(entry.rename).filter((k) => !has(k)).map((k) => problem(`the rename maps ${k}, which is not a column of ${source.fileName} (found: ${names.join(", ")})`, `sources.${entry.index}.rename`));
-  const targets = names.map((n) => rename[n] ?? n);
-  const selected = names.map((n, i) => `${col(n)} AS ${identifier(targets[i]!)}`).filter((_, i) => targets.indexOf(targets[i]!) === i);
+  const spec = CONTRACT.find((s) => s.name === source.name)!;
+  // A repeated column is read when it is renamed or is a contract column; otherwise neither copy is kept.
+  const read = [...repeated].filter((c) => c in rename || spec.columns.some((sc) => sc.name === c));
+  problems.push(...readsRepeated(read));
+  const kept = names.filter((n) => !repeated.has(n) || read.includes(n)).filter((n) => !isRepeat(n, repeated));
+  const targets = kept.map((n) => rename[n] ?? n);
+  const selected = kept.map((n, i) => `${col(n)} AS ${identifier(targets[i]!)}`).filter((_, i) => targets.indexOf(targets[i]!) === i);
   const rules = [summaryRowSql(entry.format, col(names[0]!), names.slice(1).map(col)), hubspotRule(entry.format, source.name, names)].filter(Boolean);
   const rule = rules.length ? `coalesce(${rules.join(", ")})` : "NULL::VARCHAR";
   await db.run(`CREATE OR REPLACE TEMP VIEW ${view} AS SELECT _line, _row, ${selected.join(", ")}, ${rejectColumns(rule)} FROM ${table}`);
-  return { columns: [...new Set(targets)], problems };
+  return { columns: [...new Set(targets)], problems, warnings: unread(read) };
+}
+
+/** A repeated name's later copy (`name (2)`). */
+function isRepeat(name: string, repeated: Set<string>): boolean {
+  const match = /^(.*) \((\d+)\)$/.exec(name);
+  return match !== null && repeated.has(match[1]!);
 }
 
 /** The rows a tool adds that are not data: the rule (NULL for data rows), and its message. */
@@ -64,27 +95,32 @@ function rejectColumns(rule: string): string {
     WHEN 'unfinished' THEN 'unfinished response (Finished = false): excluded (includeUnfinished keeps it)' END AS _reject_message`;
 }
 
-async function loadVendorTable(db: Database, source: ConfiguredSource): Promise<{ table: string; names: string[] } | Problem[]> {
+async function loadVendorTable(db: Database, source: ConfiguredSource): Promise<VendorTable | Problem[]> {
   const { entry } = source;
   const table = `vendor_${entry.index}`;
   const layout = entry.format === "csv" ? undefined : layoutOf(source.path, entry.format);
   const header = source.format === "csv" ? readCsvHeader(source.path, layout?.skip ?? 0) : undefined;
   if (source.format === "csv" && !header) return [emptyFile(source.fileName, 1 + (layout?.skip ?? 0))];
   const columns = await loadRaw(db, source, table, header, layout);
-  if (!layout) {
-    const problems = headerNameProblems(source.fileName, columns);
-    return problems.length ? problems : { table: identifier(table), names: columns };
+  let headerRecords = 0;
+  let given = header?.columns.map((c) => c.trim().toLowerCase()) ?? columns;
+  if (layout) {
+    // The tool's header records name the columns; data starts after them.
+    const records = await db.rows<Record<string, string | null>>(`SELECT ${columns.map(identifier).join(", ")} FROM ${identifier(table)} WHERE _row < 3 ORDER BY _row`);
+    const found = headerOf(entry.format, records.map((r) => columns.map((c) => r[c] ?? null)));
+    given = found.names.map((n, i) => (n === "" ? `column ${i + 1}` : n.toLowerCase()));
+    headerRecords = found.headerRecords;
   }
-  // The tool's header records name the columns; data starts after them.
-  const records = await db.rows<Record<string, string | null>>(`SELECT ${columns.map(identifier).join(", ")} FROM ${identifier(table)} WHERE _row < 3 ORDER BY _row`);
-  const { names: raw, headerRecords } = headerOf(entry.format, records.map((r) => columns.map((c) => r[c] ?? null)));
-  const names = raw.map((n, i) => (n === "" ? `column ${i + 1}` : n.toLowerCase()));
-  const problems = headerNameProblems(source.fileName, names);
+  // Tools repeat names ("Associated Company" in HubSpot's all-properties export, a legacy
+  // Qualtrics tag): the later copies are told apart, and only a repeat the mapping reads stops ingest.
+  const problems = headerNameProblems(source.fileName, given).filter((p) => !/appears twice/.test(p.message));
   if (problems.length) return problems;
+  const repeated = new Set(given.filter((n, i) => given.indexOf(n) !== i));
+  const names = given.map((n, i) => (given.indexOf(n) === i ? n : `${n} (${given.slice(0, i + 1).filter((m) => m === n).length})`));
   const named = identifier(`${table}_named`);
   await db.run(`CREATE OR REPLACE TEMP VIEW ${named} AS
     SELECT _line, _row, ${columns.map((c, i) => `${identifier(c)} AS ${identifier(names[i]!)}`).join(", ")} FROM ${identifier(table)} WHERE _row >= ${headerRecords}`);
-  return { table: named, names };
+  return { table: named, names, repeated };
 }
 
 /** HubSpot's column names for the exports its CRM exports hold. */
@@ -104,45 +140,61 @@ function hubspotRule(format: SourceConfig["format"], name: ExportName, names: st
   return `CASE WHEN lower(${identifier("lifecycle stage")}) NOT IN ('customer', 'evangelist') THEN 'not-a-customer' END`;
 }
 
-const DEFAULT_RESPONDENT: Partial<Record<SourceConfig["format"], string>> = { qualtrics: "responseid", surveymonkey: "respondent id" };
-const DEFAULT_ANSWERS: Partial<Record<SourceConfig["format"], Record<string, string>>> = { qualtrics: { responded_at: "recordeddate" }, surveymonkey: { responded_at: "end date" } };
+/**
+ * Where each tool's layout keeps the respondent, the date answered and whether the response
+ * was finished, by default; the first of each list the file has is taken.
+ */
+const LAYOUT_COLUMNS: Partial<Record<SourceConfig["format"], { respondent: string[]; respondedAt: string[]; finished: string[] }>> = {
+  // Qualtrics since 2016: ResponseId, RecordedDate, Finished; the legacy layout: V1, V9 (EndDate), V10.
+  qualtrics: { respondent: ["responseid", "v1"], respondedAt: ["recordeddate", "v9"], finished: ["finished", "v10"] },
+  // SurveyMonkey's current header, then the 2014 one. It exports no finished flag: see docs/formats.md.
+  surveymonkey: { respondent: ["respondent id", "respondentid"], respondedAt: ["end date", "enddate"], finished: [] }
+};
 
 async function surveyView(
   db: Database, source: ConfiguredSource, survey: SurveySourceConfig, table: string, names: string[], config: Config | undefined,
   problem: (message: string, path: string) => Problem
-): Promise<ExportView> {
+): Promise<{ columns: string[]; problems: Problem[]; read: string[] }> {
   const { entry } = source;
   const path = `sources.${entry.index}.survey`;
   const problems: Problem[] = [];
+  const read: string[] = [];
+  const layout = LAYOUT_COLUMNS[entry.format];
+  const firstOf = (candidates: string[] = []) => candidates.find((c) => names.includes(c));
   const known = (column: string, where: string) => {
+    read.push(column.toLowerCase());
     if (names.includes(column.toLowerCase())) return true;
     problems.push(problem(`${column} is not a column of ${source.fileName} (found: ${names.join(", ")})`, `${path}.${where}`));
     return false;
   };
   const col = (column: string) => identifier(column.toLowerCase());
-  const respondentColumn = survey.respondent ?? DEFAULT_RESPONDENT[entry.format];
+  const respondentColumn = survey.respondent ?? firstOf(layout?.respondent) ?? layout?.respondent[0];
   let respondent = "_line::VARCHAR";
   if (!survey.respondentFromLine) {
     if (!respondentColumn) problems.push(problem("name the respondent id column (respondent), or set respondentFromLine", `${path}.respondent`));
     else if (known(respondentColumn, "respondent")) respondent = col(respondentColumn);
   }
   const wave = typeof survey.wave === "string" ? literal(survey.wave) : known(survey.wave.column, "wave.column") ? col(survey.wave.column) : "NULL::VARCHAR";
-  const unfinished = entry.format === "qualtrics" && !survey.includeUnfinished && names.includes("finished")
-    ? `CASE WHEN lower(${col("finished")}) IN ('false', '0') THEN 'unfinished' END` : "NULL::VARCHAR";
+  const finished = firstOf(layout?.finished);
+  if (finished) read.push(finished);
+  const unfinished = !survey.includeUnfinished && finished
+    ? `CASE WHEN lower(${col(finished)}) IN ('false', '0') THEN 'unfinished' END` : "NULL::VARCHAR";
   const rule = rejectColumns(unfinished);
   const scored = (value: string, field: string) => scoreSql(value, { ...(survey.recode as Record<string, Record<string, number>>)[field] }, survey.choices);
 
   if (source.name === "responses") {
-    const answers = { ...DEFAULT_ANSWERS[entry.format], ...survey.answers } as Record<string, string>;
-    const fields = Object.entries(answers).filter(([field, column]) => (field in survey.answers ? known(column, `answers.${field}`) : names.includes(column)));
+    const respondedAt = firstOf(layout?.respondedAt);
+    const answers = { ...(respondedAt ? { responded_at: respondedAt } : {}), ...survey.answers } as Record<string, string>;
+    const fields = Object.entries(answers).filter(([field, column]) => (field in survey.answers ? known(column, `answers.${field}`) : (read.push(column), true)));
     const select = fields.map(([field, column]) => `${SCORE_FIELDS.has(field) ? scored(col(column), field) : col(column)} AS ${identifier(field)}`);
     await db.run(`CREATE OR REPLACE TEMP VIEW raw_responses AS
       SELECT _line, _row, ${respondent} AS respondent_id, ${wave} AS wave, ${[...select, rule].join(", ")} FROM ${table}`);
-    return { columns: ["respondent_id", "wave", ...fields.map(([f]) => f)], problems };
+    return { columns: ["respondent_id", "wave", ...fields.map(([f]) => f)], problems, read };
   }
 
   const wide = source.name === "ratings" ? ratingColumnsOf(survey, names, config) : importanceColumnsOf(survey, names);
-  if (typeof wide === "string") return { columns: [], problems: [...problems, problem(wide, `${path}.${source.name}`)] };
+  if (typeof wide === "string") return { columns: [], problems: [...problems, problem(wide, `${path}.${source.name}`)], read };
+  read.push(...wide.map((w) => w.column));
   const valueColumn = source.name === "ratings" ? "score" : "weight";
   const mapping = wide.map((w) => `(${literal(w.column)}, ${literal(w.brand ?? "")}, ${literal(w.attribute)})`).join(", ");
   // Blank cells are not answers (a brand the respondent does not know): UNPIVOT leaves them out.
@@ -153,7 +205,7 @@ async function surveyView(
     FROM (UNPIVOT (SELECT _line, _row, ${respondent} AS respondent_id, ${wave} AS wave, ${rule}, ${wide.map((w) => col(w.column)).join(", ")} FROM ${table})
           ON ${wide.map((w) => col(w.column)).join(", ")} INTO NAME _source_column VALUE value) u
     JOIN (SELECT *, row_number() OVER () - 1 AS position FROM (VALUES ${mapping}) v(source_column, brand, attribute)) m ON m.source_column = u._source_column`);
-  return { columns: ["respondent_id", "wave", ...(source.name === "ratings" ? ["brand"] : []), "attribute", valueColumn], problems };
+  return { columns: ["respondent_id", "wave", ...(source.name === "ratings" ? ["brand"] : []), "attribute", valueColumn], problems, read };
 }
 
 const SCORE_FIELDS = new Set(["overall_satisfaction", "perceived_value", "likelihood_to_recommend", "repurchase_intent"]);
