@@ -185,7 +185,8 @@ export const CONTRACT: readonly FileSpec[] = [
       optional("customer_id"),
       optional("segment"),
       optional("region"),
-      { name: "overall_satisfaction", type: "score", scale: "overall_satisfaction", inHeader: true },
+      // Optional: an NPS-only survey asks no satisfaction question.
+      optional("overall_satisfaction", "score", { scale: "overall_satisfaction" }),
       optional("perceived_value", "score", { scale: "perceived_value" }),
       optional("likelihood_to_recommend", "score", { scale: "likelihood_to_recommend" }),
       optional("repurchase_intent", "score", { scale: "repurchase_intent" }),

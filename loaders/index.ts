@@ -2,7 +2,8 @@
 import type { Writable } from "node:stream";
 import { Database } from "./db.js";
 import { literal } from "./sql.js";
-import { DEFAULT_CURRENCY, isSurveyConfig } from "./config.js";
+import { configSchema, DEFAULT_CURRENCY, isSurveyConfig } from "./config.js";
+import { CONTRACT } from "./contract.js";
 import { contextOf } from "./context.js";
 import { overviewFrom, type Overview } from "./overview.js";
 import { cachedTableFile, readCachedTable } from "./cached-table.js";
@@ -36,19 +37,35 @@ export function overviewOfFolder(dataDir: string, options: Omit<WarehouseOptions
   return withWarehouse({ ...options, dataDir }, overviewFrom);
 }
 
-/** What pages need of the config: brands, attributes, fair-value line, cell size; null without one. */
+/**
+ * What pages need of the config: brands, attributes, fair-value line, cell size. Without a
+ * survey config, `survey` is false and the brands and attributes are empty, so that a survey
+ * page in a CRM-only folder draws nothing rather than failing (it says which export it needs).
+ */
 export function surveyConfigOfFolder(dataDir: string, options: Omit<WarehouseOptions, "dataDir"> = {}) {
   return withWarehouse({ ...options, dataDir }, async (db) => {
     const { config } = await contextOf(db);
-    if (!isSurveyConfig(config)) return null;
-    const { brand, competitors, attributes, minCellSize, fairValue, currency, scales } = config;
-    return { brand, competitors, attributes, minCellSize, fairValue, currency, scales };
+    const { minCellSize, fairValue, currency, scales } = config ?? configSchema.parse({});
+    if (!isSurveyConfig(config)) return { survey: false, brand: "", competitors: [] as string[], attributes: [], minCellSize, fairValue, currency, scales };
+    const { brand, competitors, attributes } = config;
+    return { survey: true, brand, competitors, attributes, minCellSize, fairValue, currency, scales };
   });
 }
 
-/** What every page needs of the config, survey or not: the reports' currency. */
-export function reportConfigOfFolder(dataDir: string, options: Omit<WarehouseOptions, "dataDir"> = {}): Promise<{ currency: string }> {
-  return withWarehouse({ ...options, dataDir }, async (db) => ({ currency: (await contextOf(db)).config?.currency ?? DEFAULT_CURRENCY }));
+/**
+ * What every page needs, survey or not: the reports' currency, the answer scales, and the
+ * inputs the folder holds (`orders`, `responses.overall_satisfaction`), so a page can say
+ * which export would bring a report it cannot show.
+ */
+export function reportConfigOfFolder(dataDir: string, options: Omit<WarehouseOptions, "dataDir"> = {}) {
+  return withWarehouse({ ...options, dataDir }, async (db) => {
+    const { config } = await contextOf(db);
+    const exports = CONTRACT.map((spec) => spec.name);
+    const columns = await db.rows<{ t: string; c: string }>(`
+      SELECT table_name AS t, column_name AS c FROM duckdb_columns() WHERE schema_name = 'main' AND table_name IN (${exports.map(literal).join(", ")}) ORDER BY ALL`);
+    const inputs = [...new Set(columns.flatMap(({ t, c }) => [t, `${t}.${c}`]))];
+    return { currency: config?.currency ?? DEFAULT_CURRENCY, scales: config?.scales ?? configSchema.parse({}).scales, inputs };
+  });
 }
 
 /** The name of a table in the explore page's SQL: `rfm-segments` is `rfm_segments`. */

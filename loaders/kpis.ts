@@ -75,14 +75,15 @@ async function waveQuarters(context: TableContext): Promise<Map<string, string>>
 
 export function kpis(context: TableContext): Promise<KpiRow[]> {
   return memoized(context, "kpis", async () => {
-    if (!context.schema.has("orders")) return [];
     const series = new Map<KpiId, Map<string, Reading>>();
     const put = (kpi: KpiId, quarter: string, reading: Reading) => {
       if (!series.has(kpi)) series.set(kpi, new Map());
       series.get(kpi)!.set(quarter, reading);
     };
-    await prepareQuarterlySales(context);
-    const sales = await context.db.rows<{ quarter: string; revenue: number; customers: number; complete: boolean }>(`
+    // A survey without orders still has its NPS, quality and price per wave.
+    const orders = context.schema.has("orders");
+    if (orders) await prepareQuarterlySales(context);
+    const sales = !orders ? [] : await context.db.rows<{ quarter: string; revenue: number; customers: number; complete: boolean }>(`
       SELECT quarter, revenue::DOUBLE AS revenue, customers,
              (SELECT max(last_order) FROM quarterly_sales)::DATE >= (start + INTERVAL 3 MONTH - INTERVAL ${COMPLETE_WITHIN_DAYS} DAY)::DATE AS complete
       FROM quarterly_sales ORDER BY quarter`);
@@ -92,7 +93,7 @@ export function kpis(context: TableContext): Promise<KpiRow[]> {
       put("revenue", s.quarter, { value: round(s.revenue, 2) });
       put("customers", s.quarter, { value: s.customers });
     }
-    for (const c of (await churn(context)).filter((c) => c.segment === "All" && c.quarter !== null)) {
+    for (const c of orders ? (await churn(context)).filter((c) => c.segment === "All" && c.quarter !== null) : []) {
       put("retention", c.quarter!, { value: c.churn_rate === null ? null : round(1 - c.churn_rate, 4), k: c.customers - c.churned, n: c.customers });
     }
     const waves = await waveQuarters(context);
@@ -107,7 +108,7 @@ export function kpis(context: TableContext): Promise<KpiRow[]> {
         put("price", quarter, { value: point.relative_price, se: seOf(point.price_ci_low, point.price_ci_high), wave });
       }
     }
-    for (const b of await customerBaseValue(context)) put("clv", b.quarter, { value: b.clv_3y });
+    for (const b of orders ? await customerBaseValue(context) : []) put("clv", b.quarter, { value: b.clv_3y });
 
     const all = [...new Set([...quarters, ...waves.keys()])].sort();
     const rows: KpiRow[] = [];

@@ -25,8 +25,8 @@ export interface WaveResponses {
 }
 
 export interface Overview {
-  /** Date of the last order: the "as of" date of the figures. */
-  asOf: string;
+  /** Date of the last order (without orders: of the last response, closed deal or ticket): the "as of" date of the figures; null in a folder with no dates. */
+  asOf: string | null;
   /** Rows of the customers export; without one, distinct customers in the orders. */
   customers: number;
   /** Net revenue over the whole history, currency units. */
@@ -45,13 +45,21 @@ export async function overviewFrom(db: Database): Promise<Overview> {
   const { schema } = context;
   const revenueByQuarter = await tableRows<QuarterRevenue>(db, "revenue-by-quarter", context);
   const responsesByWave = await tableRows<WaveResponses>(db, "responses-by-wave", context);
-  const [totals] = await db.rows<{ asOf: string; customers: number; revenue: number; orders: number; rejectedRows: number }>(`
-    SELECT max(ordered_at)::DATE AS asOf,
-           ${schema.has("customers") ? "(SELECT count(*) FROM customers)" : "count(DISTINCT customer_id)"} AS customers,
-           round(sum(amount)::DOUBLE, 2) AS revenue,
-           count(*) FILTER (WHERE amount >= 0) AS orders,
-           (SELECT sum(rows_rejected) FROM ingest_files)::BIGINT AS rejectedRows
-    FROM orders`);
+  const orders = schema.has("orders");
+  // Without orders, the figures are as of the latest date another export holds.
+  const dates = [
+    schema.has("responses", "responded_at") ? "(SELECT max(responded_at) FROM responses)" : "",
+    schema.has("opportunities") ? "(SELECT max(closed_at) FROM opportunities WHERE outcome <> 'open')" : "",
+    schema.has("tickets") ? "(SELECT max(opened_at)::DATE FROM tickets)" : ""
+  ].filter(Boolean);
+  const asOf = orders ? "max(ordered_at)::DATE" : dates.length ? `greatest(${dates.join(", ")})::DATE` : "NULL::DATE";
+  const customers = schema.has("customers") ? "(SELECT count(*) FROM customers)" : orders ? "count(DISTINCT customer_id)" : "0";
+  const [totals] = await db.rows<{ asOf: string | null; customers: number; revenue: number; orders: number; rejectedRows: number }>(`
+    SELECT ${asOf} AS asOf, ${customers}::BIGINT AS customers,
+           ${orders ? "coalesce(round(sum(amount)::DOUBLE, 2), 0)" : "0::DOUBLE"} AS revenue,
+           ${orders ? "count(*) FILTER (WHERE amount >= 0)" : "0"}::BIGINT AS orders,
+           coalesce((SELECT sum(rows_rejected) FROM ingest_files), 0)::BIGINT AS rejectedRows
+    ${orders ? "FROM orders" : ""}`);
   const respondents = responsesByWave.reduce((sum, wave) => sum + wave.respondents, 0);
   return { ...totals!, respondents, revenueByQuarter, responsesByWave };
 }

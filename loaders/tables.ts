@@ -53,6 +53,24 @@ export interface TableDefinition {
    * tables published for ad-hoc SQL on the explore page.
    */
   rowLevel?: boolean;
+  /**
+   * The exports (`orders`) and columns (`responses.overall_satisfaction`) the table is made
+   * from: without one of them it is empty, and `missingInputs` says which is missing.
+   */
+  needs?: readonly string[];
+}
+
+/** The table's inputs that the warehouse lacks (see TableDefinition.needs). */
+export function missingInputs(table: TableDefinition, schema: WarehouseSchema): string[] {
+  return (table.needs ?? []).filter((need) => {
+    const [name, column] = need.split(".");
+    return !schema.has(name!, column);
+  });
+}
+
+/** A table with nothing to compute: no row, the declared columns. */
+function emptyQuery(table: TableDefinition): string {
+  return `SELECT ${table.columns!.map(([c, t]) => `NULL::${t} AS ${identifier(c)}`).join(", ")} WHERE false`;
 }
 
 const V = "VARCHAR", D = "DOUBLE", I = "BIGINT", B = "BOOLEAN";
@@ -242,6 +260,7 @@ const LOYALTY_TABLES: readonly TableDefinition[] = [
   },
   {
     name: "loyalty-groups",
+    needs: ["orders", "responses"],
     description: "Promoters, passives and detractors linked to the CRM: retention and revenue per customer in the 180 days after answering, with 95% CIs.",
     columns: [["group", V], ["n", I], ["retention", D], ["retention_ci_low", D], ["retention_ci_high", D], ["revenue", D], ["revenue_ci_low", D],
       ["revenue_ci_high", D], ["margin", D]],
@@ -249,12 +268,14 @@ const LOYALTY_TABLES: readonly TableDefinition[] = [
   },
   {
     name: "linkage",
+    needs: ["orders", "responses"],
     description: "Each link of the loyalty chain measured (ratings -> satisfaction -> stated -> actual loyalty -> revenue), and revenue at risk from detractors.",
     columns: [["link", I], ["from_component", V], ["to_component", V], ["measure", V], ["value", D], ["ci_low", D], ["ci_high", D], ["n", I], ["unit", V]],
     compute: linkage
   },
   {
     name: "complaints",
+    needs: ["tickets", "orders"],
     description: "Per quarter: active customers, complaints, complaints per 100 active customers, share resolved, days to resolution.",
     columns: [["quarter", V], ["active_customers", I], ["complaints", I], ["complaint_rate", D], ["resolved_share", D], ["median_days_to_resolve", D], ["mean_days_to_resolve", D]],
     compute: complaints
@@ -268,6 +289,7 @@ const LOYALTY_TABLES: readonly TableDefinition[] = [
   },
   {
     name: "complaint-retention",
+    needs: ["orders", "tickets"],
     description: "Complainers whose first complaint was resolved or not: retention in the 180 days after, with Wilson 95% CIs.",
     columns: [["resolution", V], ["customers", I], ["retention", D], ["ci_low", D], ["ci_high", D]],
     compute: complaintRetention
@@ -311,6 +333,7 @@ const TRACKING_TABLES: readonly TableDefinition[] = [
 const CUSTOMER_TABLES: readonly TableDefinition[] = [
   {
     name: "rfm",
+    needs: ["orders"],
     rowLevel: true,
     description: "Per customer (ids only): recency, frequency, monetary and margin, quintile scores and the named RFM segment.",
     large: true,
@@ -323,6 +346,7 @@ const CUSTOMER_TABLES: readonly TableDefinition[] = [
   },
   {
     name: "rfm-segments",
+    needs: ["orders"],
     description: "Per RFM segment (champions, loyal, at risk, hibernating, ...): customers, revenue and margin with their shares.",
     columns: [["segment", V], ["customers", I], ["customer_share", D], ["revenue", D], ["revenue_share", D], ["margin", D], ["margin_share", D],
       ["mean_recency_days", D], ["mean_frequency", D]],
@@ -333,6 +357,7 @@ const CUSTOMER_TABLES: readonly TableDefinition[] = [
   },
   {
     name: "value-concentration",
+    needs: ["orders"],
     description: "Value concentration (Lorenz) curve: for each percentile of customers ranked by revenue, the cumulative share of revenue.",
     columns: [["percentile", I], ["customer_share", D], ["revenue_share", D]],
     prepareQuery: async (context) => {
@@ -342,12 +367,14 @@ const CUSTOMER_TABLES: readonly TableDefinition[] = [
   },
   {
     name: "cohort-retention",
+    needs: ["orders"],
     description: "Cohorts by quarter of first order x quarters since: active customers and share, net revenue and revenue retention.",
     columns: [["cohort", V], ["period", I], ["cohort_size", I], ["active", I], ["active_share", D], ["revenue", D], ["revenue_retention", D]],
     query: cohortRetentionQuery
   },
   {
     name: "customer-base-value",
+    needs: ["orders"],
     description: "At the end of each quarter: customers so far and their summed three-year CLV from their orders to that day (the full fit's parameters).",
     columns: [["quarter", V], ["customers", I], ["clv_3y", D]],
     compute: customerBaseValue
@@ -361,6 +388,7 @@ const CUSTOMER_TABLES: readonly TableDefinition[] = [
   },
   {
     name: "levers",
+    needs: ["orders"],
     description: "Retention levers: rewards members vs the rest, purchases left unused vs all activated, cross-sell depth (categories bought): retention and revenue per year with 95% CIs.",
     columns: [["lever", V], ["group", V], ["customers", I], ["retention", D], ["ci_low", D], ["ci_high", D], ["revenue_per_year", D], ["revenue_ci_low", D], ["revenue_ci_high", D]],
     compute: levers
@@ -374,24 +402,28 @@ const CUSTOMER_TABLES: readonly TableDefinition[] = [
   },
   {
     name: "churn",
+    needs: ["orders"],
     description: "Churn rate with Wilson 95% CI, overall and per segment: from a churn flag in the customers export, else per quarter from 180 days without an order.",
     columns: [["quarter", V], ["segment", V], ["customers", I], ["churned", I], ["churn_rate", D], ["ci_low", D], ["ci_high", D], ["definition", V]],
     compute: churn
   },
   {
     name: "clv-params",
+    needs: ["orders"],
     description: "BG/NBD (r, alpha, a, b) and Gamma-Gamma (p, q, gamma) maximum-likelihood fits with log-likelihoods: calibration (first half) and full history.",
     columns: [["fit", V], ["model", V], ["parameter", V], ["value", D], ["log_likelihood", D], ["customers", I], ["calibration_end", V], ["period_days", I]],
     compute: clvParams
   },
   {
     name: "clv-holdout",
+    needs: ["orders"],
     description: "Holdout check: mean purchases per customer in the second half, predicted by the first-half fit and actual, by calibration frequency.",
     columns: [["frequency", V], ["customers", I], ["actual", D], ["predicted", D]],
     compute: clvHoldout
   },
   {
     name: "best-customers",
+    needs: ["orders"],
     rowLevel: true,
     description: "The 100 customers with the highest three-year CLV (ids only: never names or emails), with revenue and margin to date and RFM segment.",
     columns: [["customer_id", V], ["clv_3y", D], ["p_alive", D], ["expected_revenue_1y", D], ["revenue_to_date", D], ["margin_to_date", D], ["segment", V]],
@@ -405,6 +437,7 @@ const CUSTOMER_TABLES: readonly TableDefinition[] = [
   },
   {
     name: "clv-deciles",
+    needs: ["orders"],
     description: "Customers in ten equal groups by three-year CLV: mean and range of CLV, mean P(alive), share of the total CLV.",
     columns: [["decile", I], ["customers", I], ["mean_clv", D], ["min_clv", D], ["max_clv", D], ["mean_p_alive", D], ["clv_share", D]],
     prepareQuery: async (context) => {
@@ -418,6 +451,7 @@ const CUSTOMER_TABLES: readonly TableDefinition[] = [
   },
   {
     name: "clv",
+    needs: ["orders"],
     rowLevel: true,
     description: "Per customer (ids only): P(alive), expected purchases and revenue next year, expected spend, three-year discounted CLV.",
     large: true,
@@ -455,6 +489,7 @@ export function tableNamed(name: string): TableDefinition {
 export async function tableRows<T = Row>(db: Database, name: string, context?: TableContext): Promise<T[]> {
   const table = tableNamed(name);
   const ctx = context ?? (await contextOf(db));
+  if (missingInputs(table, ctx.schema).length) return [];
   if (table.query) return db.rows<T>(table.query(ctx.schema));
   if (table.prepareQuery) {
     const sql = await table.prepareQuery(ctx);
@@ -489,9 +524,9 @@ const COPY_OPTIONS: Record<TableFormat, string> = {
 export async function tableQuery(db: Database, name: string, context?: TableContext): Promise<{ query: string; rows?: object[] }> {
   const table = tableNamed(name);
   const ctx = context ?? (await contextOf(db));
-  const empty = () => `SELECT ${table.columns!.map(([c, t]) => `NULL::${t} AS ${identifier(c)}`).join(", ")} WHERE false`;
+  if (missingInputs(table, ctx.schema).length) return { query: emptyQuery(table), rows: [] };
   if (table.query) return { query: table.query(ctx.schema) };
-  if (table.prepareQuery) return { query: (await table.prepareQuery(ctx)) ?? empty() };
+  if (table.prepareQuery) return { query: (await table.prepareQuery(ctx)) ?? emptyQuery(table) };
   const rows = await table.compute!(ctx);
   return { query: await materialize(db, table, rows), rows };
 }

@@ -307,7 +307,8 @@ function missingFiles(sources: SourceFile[], config: Config | undefined): Proble
   const problems: Problem[] = [];
   const missing = (name: string, why: string) =>
     problems.push({ file: `${name}.csv`, rule: "missing-file", message: `${why}: add ${name}.csv (or ${name}.parquet) to the data folder` });
-  if (!has("orders")) missing("orders", "the orders export is required");
+  // A survey alone, or CRM exports without orders, make reports of their own: only an empty folder is an error.
+  if (!sources.length) missing("orders", "the folder holds no export");
   const survey = SURVEY_FILES.filter(has);
   if (survey.length) {
     for (const name of SURVEY_FILES) if (!has(name)) missing(name, `${survey[0]} is present, so the survey needs ${name} too`);

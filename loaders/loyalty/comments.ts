@@ -32,7 +32,7 @@ export function comments(context: TableContext): Promise<CommentRow[]> {
       WHERE nullif(trim(comment), '') IS NOT NULL
       QUALIFY row_number() OVER (PARTITION BY wave, ${groupSql(recommend)} ORDER BY ${recency}respondent_id) <= ${COMMENTS_PER_GROUP}`;
     return context.db.rows<CommentRow>(`
-      SELECT r.wave, ${segment} AS segment, ${groupSql(hasRecommend ? "r.likelihood_to_recommend" : recommend)} AS "group", r.overall_satisfaction, c.text AS comment
+      SELECT r.wave, ${segment} AS segment, ${groupSql(hasRecommend ? "r.likelihood_to_recommend" : recommend)} AS "group", ${schema.has("responses", "overall_satisfaction") ? "r.overall_satisfaction" : "NULL::INTEGER AS overall_satisfaction"}, c.text AS comment
       FROM (${redactionSql(source, ["wave", "respondent_id"])}) c JOIN responses r USING (wave, respondent_id)
       ORDER BY r.wave DESC, "group", ${recency ? "r.responded_at DESC NULLS LAST, " : ""}r.respondent_id`);
   });

@@ -94,7 +94,8 @@ export function linkage(context: TableContext): Promise<LinkRow[]> {
     if (pooled.length) {
       links.push({ link: 1, from_component: "business performance", to_component: "global perceptions", measure: "R² of overall satisfaction on our attribute ratings", value: pooled[0]!.r_squared, ci_low: null, ci_high: null, n: pooled[0]!.n, unit: "share of variance" });
     }
-    const stated = ["likelihood_to_recommend", "repurchase_intent"].filter((c) => context.schema.has("responses", c));
+    // Without a satisfaction question (an NPS-only survey) there is no link from it to stated loyalty.
+    const stated = context.schema.has("responses", "overall_satisfaction") ? ["likelihood_to_recommend", "repurchase_intent"].filter((c) => context.schema.has("responses", c)) : [];
     for (const column of stated) {
       const [r] = await context.db.rows<{ r: number | null; n: number }>(`
         SELECT corr(overall_satisfaction, ${column}) AS r, count(*) FILTER (WHERE overall_satisfaction IS NOT NULL AND ${column} IS NOT NULL) AS n FROM responses`);

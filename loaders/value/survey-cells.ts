@@ -57,7 +57,8 @@ export interface DriverMoments extends Moments {
  */
 export function driverMoments(context: TableContext & { config: SurveyConfig }, outcome = "overall_satisfaction"): Promise<DriverMoments[]> {
   // Derived weights and the drivers table read the same moments: one pass over the ratings.
-  return memoized(context, `driver-moments:${outcome}`, () => computeDriverMoments(context, outcome));
+  // A survey without the outcome (an NPS-only survey asks no satisfaction question) has no drivers of it.
+  return memoized(context, `driver-moments:${outcome}`, async () => (context.schema.has("responses", outcome) ? computeDriverMoments(context, outcome) : []));
 }
 
 async function computeDriverMoments(context: TableContext & { config: SurveyConfig }, outcome: string): Promise<DriverMoments[]> {

@@ -29,7 +29,8 @@ export function formatCount(value) {
   return value == null ? "–" : wholeNumber.format(value);
 }
 
-/** 31 December 2025 */
+/** 31 December 2025; "–" when there is no date. */
 export function formatDate(isoDate) {
+  if (!isoDate) return "–";
   return new Date(`${isoDate}T00:00:00Z`).toLocaleDateString("en-GB", {day: "numeric", month: "long", year: "numeric", timeZone: "UTC"});
 }

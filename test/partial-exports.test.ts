@@ -1,0 +1,80 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { contextOf } from "../loaders/context.js";
+import { Database } from "../loaders/db.js";
+import { ingestFolder } from "../loaders/ingest/ingest.js";
+import { overviewFrom } from "../loaders/overview.js";
+import { missingInputs, TABLES, tableRows } from "../loaders/tables.js";
+import { PROJECT_DIR } from "./support/project.js";
+
+/** The sample with some exports removed, or changed: every table computes, none fails. */
+async function withSample(change: (dir: string) => void, check: (db: Database) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "cva-partial-"));
+  cpSync(join(PROJECT_DIR, "data"), dir, { recursive: true });
+  change(dir);
+  const db = await Database.open();
+  try {
+    await ingestFolder(db, dir);
+    await check(db);
+  } finally {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const remove = (...files: string[]) => (dir: string) => files.forEach((f) => rmSync(join(dir, f)));
+
+async function everyTable(db: Database): Promise<Record<string, number>> {
+  const context = await contextOf(db);
+  const counts: Record<string, number> = {};
+  for (const table of TABLES) counts[table.name] = (await tableRows(db, table.name, context)).length;
+  return counts;
+}
+
+describe("folders that hold part of the exports", () => {
+  it("a survey alone: the survey's tables, the orders' tables empty and saying so, KPIs from the survey", async () => {
+    await withSample(remove("orders.csv", "customers.csv", "products.csv", "activations.csv", "opportunities.csv", "tickets.csv", "events.csv"), async (db) => {
+      const counts = await everyTable(db);
+      expect(counts.nps).toBeGreaterThan(0);
+      expect(counts["value-map"]).toBeGreaterThan(0);
+      for (const name of ["rfm-segments", "cohort-retention", "clv-params", "churn", "won-lost", "pipeline"]) expect(counts[name], name).toBe(0);
+      const context = await contextOf(db);
+      expect(missingInputs(TABLES.find((t) => t.name === "clv-params")!, context.schema)).toEqual(["orders"]);
+      const kpis = new Set((await tableRows<{ kpi: string }>(db, "kpis")).map((r) => r.kpi));
+      expect(kpis).toEqual(new Set(["nps", "quality", "price"]));
+      // The last answer of the sample's survey is the figures' date.
+      const overview = await overviewFrom(db);
+      expect(overview).toMatchObject({ asOf: "2025-11-30", revenue: 0, orders: 0, customers: 0, revenueByQuarter: [] });
+      expect(overview.respondents).toBeGreaterThan(3000);
+    });
+  });
+
+  it("CRM exports without orders: deals and tickets, no error", async () => {
+    await withSample(remove("orders.csv", "activations.csv", "responses.csv", "ratings.csv", "importance.csv", "recommendations.csv"), async (db) => {
+      const counts = await everyTable(db);
+      expect(counts["won-lost"]).toBeGreaterThan(0);
+      expect(counts.complaints).toBe(0);
+      expect((await overviewFrom(db)).asOf).toBe("2025-12-31");
+    });
+  });
+
+  it("an NPS-only survey (no satisfaction question): NPS and profiles, no drivers of satisfaction", async () => {
+    await withSample((dir) => {
+      const path = join(dir, "responses.csv");
+      const lines = readFileSync(path, "utf-8").split("\n");
+      const at = lines[0]!.split(",").indexOf("overall_satisfaction");
+      expect(at).toBeGreaterThan(0);
+      // No field of the sample's responses before satisfaction is quoted, so splitting on commas is safe there.
+      writeFileSync(path, lines.map((line) => (line ? [...line.split(",").slice(0, at), ...line.split(",").slice(at + 1)].join(",") : line)).join("\n"));
+    }, async (db) => {
+      const counts = await everyTable(db);
+      expect(counts.nps).toBeGreaterThan(0);
+      expect(counts["quality-score"]).toBeGreaterThan(0);
+      expect(counts.drivers).toBe(0);
+      const links = await tableRows<{ link: number }>(db, "linkage");
+      expect(links.some((l) => l.link === 1 || l.link === 2)).toBe(false);
+    });
+  });
+});
