@@ -138,6 +138,9 @@ export const configSchema = z
         context.addIssue({ code: "custom", path: ["sources", i, "file"], message: `${source.file} is mapped twice` });
       }
       if (source.survey && source.export) context.addIssue({ code: "custom", path: ["sources", i, "export"], message: "a survey source gives responses and ratings: drop export" });
+      if ((source.lines || source.format === "shopify") && source.export && source.export !== "orders") {
+        context.addIssue({ code: "custom", path: ["sources", i, "export"], message: "line items are summed into orders: export must be orders" });
+      }
     });
     const stages = new Map<string, string>();
     for (const outcome of ["won", "lost", "open"] as const) {

@@ -69,10 +69,11 @@ describe("ingestFolder(db, dataDir) on a valid folder", () => {
 });
 
 describe("problems that stop ingest name the file, line, column and rule", () => {
-  it("a missing orders export", async () => {
-    expect(await problemsOf({ "orders.csv": null })).toEqual([
-      "orders.csv: the orders export is required: add orders.csv (or orders.parquet) to the data folder [missing-file]"
+  it("a folder with no export at all (each export alone is optional)", async () => {
+    expect(await problemsOf(Object.fromEntries(Object.keys(VALID_FOLDER).filter((f) => f.endsWith(".csv")).map((f) => [f, null])))).toEqual([
+      "(data folder): the folder holds no export: add orders.csv, customers.csv or a survey's files (docs/data-contract.md) [missing-file]"
     ]);
+    expect(await problemsOf({ "orders.csv": null })).toEqual([]);
   });
 
   it("ratings without responses", async () => {

@@ -175,7 +175,7 @@ export interface Warning {
 /** A file read as it is: named after its export, or mapped with no more than its conventions. */
 function isPlain(source: SourceFile): boolean {
   const entry = source.entry;
-  return !entry || (entry.format === "csv" && !entry.survey && Object.keys(entry.rename).length === 0);
+  return !entry || (entry.format === "csv" && !entry.survey && !entry.lines && Object.keys(entry.rename).length === 0);
 }
 
 /** Files in UTF-16 or Windows-1252 are converted to UTF-8 copies in `scratch` first: DuckDB reads UTF-8. */
@@ -308,7 +308,9 @@ function missingFiles(sources: SourceFile[], config: Config | undefined): Proble
   const missing = (name: string, why: string) =>
     problems.push({ file: `${name}.csv`, rule: "missing-file", message: `${why}: add ${name}.csv (or ${name}.parquet) to the data folder` });
   // A survey alone, or CRM exports without orders, make reports of their own: only an empty folder is an error.
-  if (!sources.length) missing("orders", "the folder holds no export");
+  if (!sources.length) {
+    problems.push({ file: "(data folder)", rule: "missing-file", message: "the folder holds no export: add orders.csv, customers.csv or a survey's files (docs/data-contract.md)" });
+  }
   const survey = SURVEY_FILES.filter(has);
   if (survey.length) {
     for (const name of SURVEY_FILES) if (!has(name)) missing(name, `${survey[0]} is present, so the survey needs ${name} too`);

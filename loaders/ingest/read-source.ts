@@ -22,6 +22,7 @@ export interface SourceFile {
 /** Exports a configured source provides: a wide survey gives responses, ratings and maybe importance. */
 function exportsOf(entry: SourceConfig, fileName: string): ExportName[] {
   if (entry.survey) return ["responses", "ratings", ...(entry.survey.importance ? (["importance"] as const) : [])];
+  if (entry.lines || entry.format === "shopify") return ["orders"];
   const named = exportNamed(fileName);
   return entry.export ? [entry.export] : named ? [named] : [];
 }

@@ -61,7 +61,34 @@ export const surveySourceSchema = z
   })
   .strict();
 
-export const SOURCE_FORMATS_BY_TOOL = ["csv", "qualtrics", "surveymonkey", "salesforce", "hubspot"] as const;
+/**
+ * An export with a row per line item (Shopify, WooCommerce, invoice lines): the lines of one
+ * order are summed into one row of the orders export; order fields are read from the order's
+ * first line that has them (Shopify writes them on the first line only).
+ */
+export const lineItemsSchema = z
+  .object({
+    order: column.describe("The order's id or number, on every line (Shopify: Name; invoices: InvoiceNo)."),
+    customer: column.describe("The customer's id, or e-mail (pseudonymized at ingest)."),
+    date: column.describe("When the order was placed."),
+    quantity: column.optional().describe("The line's quantity."),
+    price: column.optional().describe("The line's unit price: the order's amount is the sum of quantity × price (less discount)."),
+    amount: column.optional().describe("The order's net amount, on its first line (Shopify: Subtotal), instead of summing the lines."),
+    discount: column.optional().describe("The order's discount, on its first line, taken off the sum of the lines."),
+    refunded: column.optional().describe("The amount refunded on the order (Shopify: Refunded Amount): a refund row of its own."),
+    product: column.optional().describe("The line's product id, kept when the order has one line."),
+    currency: column.optional().describe("The order's currency (ISO 4217).")
+  })
+  .strict()
+  .refine((l) => l.amount !== undefined || (l.quantity !== undefined && l.price !== undefined), { message: "give amount, or quantity and price" });
+
+/** Shopify's orders export (Admin → Orders → Export), as it names its columns. */
+export const SHOPIFY_LINES: z.input<typeof lineItemsSchema> = {
+  order: "Name", customer: "Email", date: "Created at", quantity: "Lineitem quantity", amount: "Subtotal",
+  refunded: "Refunded Amount", product: "Lineitem sku", currency: "Currency"
+};
+
+export const SOURCE_FORMATS_BY_TOOL = ["csv", "qualtrics", "surveymonkey", "salesforce", "hubspot", "shopify"] as const;
 export type SourceFormat = (typeof SOURCE_FORMATS_BY_TOOL)[number];
 
 /** Exports a CRM file (not a survey) can hold. */
@@ -76,7 +103,8 @@ export const sourceSchema = z
     decimal: z.enum([".", ","]).optional().describe("Decimal separator (default: , in files delimited by ;, else .)."),
     dates: z.enum(["MM/DD/YYYY", "DD/MM/YYYY"]).optional().describe("How dates with slashes are read; needed when the file's dates do not tell."),
     encoding: z.enum(["utf-8", "utf-16", "windows-1252"]).optional().describe("The file's text encoding (default: detected)."),
-    survey: surveySourceSchema.optional().describe("A wide survey file: one row per respondent, one column per brand × attribute.")
+    survey: surveySourceSchema.optional().describe("A wide survey file: one row per respondent, one column per brand × attribute."),
+    lines: lineItemsSchema.optional().describe("An orders export with a row per line item, summed into one order each (format shopify: Shopify's columns by default).")
   })
   .strict();
 

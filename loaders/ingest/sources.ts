@@ -9,6 +9,7 @@ import { CONTRACT, type ExportName } from "../contract.js";
 import type { Database } from "../db.js";
 import { identifier, literal } from "../sql.js";
 import { headerOf, layoutOf, summaryRowSql } from "./layouts.js";
+import { lineItemsOf, lineItemsView } from "./line-items.js";
 import type { Problem } from "./problems.js";
 import { emptyFile, headerNameProblems, loadRaw, readCsvHeader, type SourceFile } from "./read-source.js";
 import type { SourceConfig, SurveySourceConfig } from "./source-config.js";
@@ -63,6 +64,15 @@ export async function loadConfiguredExport(db: Database, source: ConfiguredSourc
     const view = await surveyView(db, source, entry.survey, table, names.filter((n) => !isRepeat(n, repeated)), config, problem);
     const problems = [...view.problems, ...readsRepeated(view.read)];
     return { columns: view.columns, problems, warnings: problems.length ? [] : unread(view.read) };
+  }
+
+  const lines = lineItemsOf(entry);
+  if (lines) {
+    const read = Object.values(lines).filter((c): c is string => c !== undefined).map((c) => c.toLowerCase());
+    const twice = readsRepeated(read);
+    if (twice.length) return { columns: [], problems: twice, warnings: [] };
+    const view = await lineItemsView(db, source.fileName, lines, entry, table, names.filter((n) => !isRepeat(n, repeated)));
+    return { ...view, warnings: [...view.warnings, ...unread(read)] };
   }
 
   const rename = { ...presetRenames(entry.format, source.name), ...Object.fromEntries(Object.entries(entry.rename).map(([k, v]) => [k.toLowerCase(), v.toLowerCase()])) };

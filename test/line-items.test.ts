@@ -1,0 +1,73 @@
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { Database } from "../loaders/db.js";
+import { ingestFolder, type IngestResult } from "../loaders/ingest/ingest.js";
+import { formatProblem, IngestError } from "../loaders/ingest/problems.js";
+import { PROJECT_DIR } from "./support/project.js";
+
+const FIXTURES = join(PROJECT_DIR, "test", "fixtures", "line-items");
+
+async function ingestWith(file: string, source: object, check: (db: Database, result: IngestResult) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "cva-lines-"));
+  cpSync(join(FIXTURES, file), join(dir, file));
+  writeFileSync(join(dir, "cva.config.json"), JSON.stringify({ sources: [{ file, ...source }] }));
+  const db = await Database.open();
+  try {
+    await check(db, await ingestFolder(db, dir));
+  } finally {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const orders = (db: Database) => db.rows(`SELECT order_id, customer_id, ordered_at::VARCHAR AS ordered_at, amount::DOUBLE AS amount, quantity FROM orders ORDER BY order_id`);
+
+describe("a Shopify orders export (a row per line item, order fields on the first line only)", () => {
+  it("is one order per Name, its Subtotal the amount, refunds a row of their own, e-mails pseudonymized, with only the format named", async () => {
+    await ingestWith("orders_export_1.csv", { format: "shopify" }, async (db, result) => {
+      const rows = await orders(db) as { customer_id: string }[];
+      const ann = rows[0]!.customer_id;
+      expect(ann).toMatch(/^anon-[0-9a-f]{16}$/);
+      // By hand: Subtotal of each order (after its discount); created at -05:00, dated in UTC.
+      expect(rows).toEqual([
+        { order_id: "#1001", customer_id: ann, ordered_at: "2025-12-06 15:37:33", amount: 130, quantity: 3 },
+        { order_id: "#1002", customer_id: rows[1]!.customer_id, ordered_at: "2025-12-08 04:15:02", amount: 45.5, quantity: 1 },
+        { order_id: "#1002 (refund)", customer_id: rows[1]!.customer_id, ordered_at: "2025-12-08 04:15:02", amount: -20, quantity: null },
+        { order_id: "#1003", customer_id: ann, ordered_at: "2025-12-20 13:00:00", amount: 300, quantity: 5 }
+      ]);
+      expect(rows[1]!.customer_id).not.toBe(ann);
+      expect(await db.rows(`SELECT * FROM rejects`)).toEqual([]);
+      expect(result.warnings).toContainEqual({ file: "orders_export_1.csv", message: "6 line items read as 3 orders (each order's rejects name its first line)" });
+      // Nothing of the billing and shipping columns is kept.
+      expect((await db.columns(`SELECT * FROM orders`)).map((c) => c.name)).toEqual(["order_id", "customer_id", "ordered_at", "amount", "product_id", "quantity", "currency"]);
+    });
+  });
+});
+
+describe("invoice lines (UCI Online Retail, re-saved as CSV by Excel)", () => {
+  const lines = { order: "InvoiceNo", customer: "CustomerID", date: "InvoiceDate", quantity: "Quantity", price: "UnitPrice", product: "StockCode" };
+
+  it("sums quantity × price per invoice; a cancellation (C…) is a refund; a line without a customer or with an unreadable quantity rejects its invoice, by its line", async () => {
+    await ingestWith("Online Retail.csv", { export: "orders", lines }, async (db) => {
+      // By hand: 536365 = 6 × 2.55 + 6 × 3.39 + 8 × 2.75 = 57.64; 536366 = 6 × 1.85; C536379 = −1 × 27.50; 537000 = 2 × 10.95.
+      expect(await orders(db)).toEqual([
+        { order_id: "536365", customer_id: "17850", ordered_at: "2010-12-01 08:26:00", amount: 57.64, quantity: 20 },
+        { order_id: "536366", customer_id: "17850", ordered_at: "2010-12-01 08:28:00", amount: 11.1, quantity: 6 },
+        { order_id: "537000", customer_id: "12583", ordered_at: "2010-12-13 10:05:00", amount: 21.9, quantity: 2 },
+        { order_id: "C536379", customer_id: "14527", ordered_at: "2010-12-01 09:41:00", amount: -27.5, quantity: -1 }
+      ]);
+      expect(await db.rows(`SELECT line, "column", rule, message FROM rejects ORDER BY line`)).toEqual([
+        { line: 7, column: "customer_id", rule: "missing-value", message: "customer_id is required" },
+        { line: 9, column: null, rule: "bad-line-item", message: 'line 9: Quantity "one" is not a number: the order is rejected with it' }
+      ]);
+      expect(await db.rows(`SELECT rows_read, rows_accepted, rows_rejected FROM ingest_files`)).toEqual([{ rows_read: 6, rows_accepted: 4, rows_rejected: 2 }]);
+    });
+  });
+
+  it("names a mapped column that is not in the file", async () => {
+    await expect(ingestWith("Online Retail.csv", { export: "orders", lines: { ...lines, price: "Price" } }, async () => {})).rejects.toSatisfy((error: unknown) =>
+      error instanceof IngestError && error.problems.map(formatProblem).join("\n").includes("sources.0.lines.price: Price is not a column of Online Retail.csv"));
+  });
+});
