@@ -81,6 +81,14 @@ export const configSchema = z
       .strict()
       .default({ won: [], lost: [], open: [] })
       .describe("Deal stages of the opportunities export, matched in any case and spacing, added to the standard stages of Salesforce and HubSpot (docs/formats.md)."),
+    customerBase: z
+      .object({
+        column: z.string().min(1).describe("The customers export's column that says what a record is (HubSpot: Lifecycle Stage; Salesforce: Type)."),
+        values: z.array(z.string().min(1)).min(1).describe("Its values that mean a customer (any case), e.g. [\"Customer - Direct\", \"Customer - Channel\"]; other records, and blank ones, are rejected as not-a-customer.")
+      })
+      .strict()
+      .optional()
+      .describe("Keeps prospects, leads and partners out of the customer base."),
     validate: z
       .object({
         maxRejectedShare: z.number().min(0).max(1).default(DEFAULT_MAX_REJECTED_SHARE)

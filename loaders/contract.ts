@@ -48,10 +48,12 @@ export interface FileSpec {
   references: Reference[];
   /** Pairs of columns where the first must not be later than the second. */
   ordered?: [string, string][];
+  /** False: columns beyond the contract's are not read at all (a contacts export is mostly personal data). */
+  extras?: false;
 }
 
 export type ExportName =
-  | "currency_rates" | "customers" | "orders" | "products" | "opportunities" | "tickets" | "events" | "responses" | "ratings" | "importance" | "recommendations" | "activations";
+  | "currency_rates" | "customers" | "contacts" | "orders" | "products" | "opportunities" | "tickets" | "events" | "responses" | "ratings" | "importance" | "recommendations" | "activations";
 
 const id = (name: string): ColumnSpec => ({ name, type: "text", inHeader: true, required: true, ...(PERSONAL_KEYS.has(name) ? { pseudonymized: true } : {}) });
 const optional = (name: string, type: ColumnType = "text", more: Partial<ColumnSpec> = {}): ColumnSpec =>
@@ -89,6 +91,14 @@ export const CONTRACT: readonly FileSpec[] = [
     ],
     key: ["customer_id"],
     references: []
+  },
+  {
+    name: "contacts",
+    description: "Optional: which customer (account) each contact belongs to, to link tickets filed by a contact. Only these two columns are read.",
+    columns: [id("contact_id"), id("customer_id")],
+    key: ["contact_id"],
+    references: [toCustomers],
+    extras: false
   },
   {
     name: "products",
@@ -151,10 +161,11 @@ export const CONTRACT: readonly FileSpec[] = [
   },
   {
     name: "tickets",
-    description: "Complaints and requests; a blank resolved_at means never resolved.",
+    description: "Complaints and requests; a blank resolved_at means never resolved; a blank customer_id is taken from contact_id through the contacts export, else the ticket is unlinked (in totals, not per customer).",
     columns: [
       id("ticket_id"),
-      id("customer_id"),
+      { name: "customer_id", type: "text", inHeader: true, pseudonymized: true },
+      optional("contact_id"),
       { name: "opened_at", type: "timestamp", inHeader: true, required: true },
       optional("resolved_at", "timestamp"),
       optional("kind"),

@@ -10,6 +10,7 @@ import { amountCurrencySql, currencySql, RATE_TYPE, dateFormatsShown, dateSql, d
 import { outcomeSql, outcomesHint, OUTCOME_FLAGS } from "./outcomes.js";
 import { PROCESS_SECRET, pseudonymSql } from "./pseudonyms.js";
 import { convertCurrencies } from "./currencies.js";
+import { linkTickets } from "./ticket-links.js";
 import { columnsHoldingContacts, isPersonalName } from "./personal-columns.js";
 import { convertToUtf8, detectEncoding, ENCODING_NAMES, type Encoding } from "./encoding.js";
 import { emptyFile, findSources, headerNameProblems, lineFeedsOf, loadRaw, loadSample, readCsvHeader, storingRejects, textCsv, trimmedColumns, type CsvHeader, type SourceFile } from "./read-source.js";
@@ -128,19 +129,21 @@ export async function ingestFolder(db: Database, dataDir: string, options: Inges
         problems.push(conventions);
         continue;
       }
+      problems.push(...customerBaseProblems(spec, source, columns, config));
       problems.push(...(await duplicateKeys(db, spec, source)));
       const personal = await personalExtras(db, spec, columns);
       await recordRejects(db, spec, source, columns, sources, config, conventions, Boolean(direct));
       problems.push(...(await unmappedStages(db, spec, source)));
       files.push(direct ? await directSummary(db, spec, source, direct) : await acceptRows(db, spec, source, columns, config, conventions, sources, personal));
       if (direct) directs.push({ ...direct, working: [...direct.working, ...personal.byName, ...personal.byValue] });
-      warnings.push(...(await unmappedAnswers(db, spec, source)), ...personalWarnings(source, personal));
+      warnings.push(...(await unmappedAnswers(db, spec, source)), ...personalWarnings(source, personal), ...customerBaseWarnings(spec, source, columns, config));
     }
     // A survey file's exports share its mapping: a problem with it is said once.
     if (problems.length) throw new IngestError(problems.filter((p, i) => problems.findIndex((q) => formatProblem(q) === formatProblem(p)) === i));
     await finishDirectTables(db, directs, files);
     const currencyProblems = await convertCurrencies(db, config, sources);
     if (currencyProblems.length) throw new IngestError(currencyProblems);
+    warnings.push(...(await linkTickets(db, sources)));
 
     onStage("recording the summary");
     await db.run(`CREATE TABLE ingest_files (file VARCHAR, export VARCHAR, format VARCHAR, rows_read BIGINT, rows_accepted BIGINT, rows_rejected BIGINT, dont_know BIGINT, rejected_by_rule VARCHAR)`);
@@ -283,6 +286,31 @@ async function unmappedAnswers(db: Database, spec: FileSpec, source: SourceFile)
     file: source.fileName,
     message: `${r.n} answer${r.n === 1 ? "" : "s"} "${r.value}" (${r.column}) not mapped to a score: add it to sources.${source.entry!.index}.survey.choices`
   }));
+}
+
+/** Lifecycle and type columns of CRM exports: they tell customers from prospects, leads and partners. */
+const RECORD_KINDS = /^(lifecycle ?stage|type|account ?type|customer ?type|status|record ?type)$/;
+
+/**
+ * The config's customerBase must name a column of the customers export. A CRM's customers
+ * export without it takes every record as a customer: said in a warning (customerBaseWarnings).
+ */
+function customerBaseProblems(spec: FileSpec, source: SourceFile, columns: string[], config: Config | undefined): Problem[] {
+  const base = config?.customerBase;
+  if (spec.name !== "customers" || !base || columns.includes(base.column.toLowerCase())) return [];
+  return [{ file: source.fileName, column: "customerBase.column", rule: "config", message: `${base.column} is not a column of ${source.fileName} (found: ${columns.join(", ")})` }];
+}
+
+function customerBaseWarnings(spec: FileSpec, source: SourceFile, columns: string[], config: Config | undefined): Warning[] {
+  // A contract customers file is customers by definition; a tool's export may hold prospects. HubSpot's lifecycle stage is read by default.
+  if (spec.name !== "customers" || !source.entry || config?.customerBase || (source.entry.format === "hubspot" && columns.includes("lifecycle stage"))) return [];
+  const kind = columns.find((c) => RECORD_KINDS.test(c));
+  return [{
+    file: source.fileName,
+    message: kind
+      ? `every row is taken as a customer, though column ${kind} may mark prospects, leads or partners: set customerBase { "column": ..., "values": [...] } in cva.config.json to keep them out`
+      : "every row is taken as a customer: the export has no lifecycle or type column to tell prospects apart (customerBase in cva.config.json)"
+  }];
 }
 
 /**
@@ -545,6 +573,15 @@ interface RowRules {
 function rowRules(spec: FileSpec, columns: string[], sources: SourceFile[], config: Config | undefined, conventions: ReadConventions, staged = false): RowRules {
   const present = spec.columns.filter((c) => columns.includes(c.name));
   const local = present.flatMap((c) => columnViolations(c, config, conventions, staged));
+  const base = config?.customerBase;
+  if (spec.name === "customers" && base && columns.includes(base.column.toLowerCase())) {
+    const v = `r.${identifier(base.column.toLowerCase())}`;
+    local.push({
+      column: base.column.toLowerCase(), rule: "not-a-customer",
+      when: `${v} IS NULL OR lower(${v}) NOT IN (${base.values.map((value) => literal(value.trim().toLowerCase())).join(", ")})`,
+      message: `coalesce('"' || ${v} || '"', 'blank') || ${literal(` is not one of the customerBase values (${base.values.join(", ")}): not a customer`)}`
+    });
+  }
   // Without a currency column, an amount that names another currency than the reports' would be summed as if it were theirs.
   if (!columns.includes("currency")) {
     const currency = config?.currency ?? DEFAULT_CURRENCY;
@@ -659,6 +696,7 @@ async function recordRejects(db: Database, spec: FileSpec, source: SourceFile, c
 
 /** Columns beyond the contract's, kept as text dimensions of the export's table. */
 function extraColumns(spec: FileSpec, columns: string[]): string[] {
+  if (spec.extras === false) return [];
   return columns.filter((c) => !spec.columns.some((s) => s.name === c) && !c.startsWith("_"));
 }
 

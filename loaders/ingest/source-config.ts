@@ -92,7 +92,7 @@ export const SOURCE_FORMATS_BY_TOOL = ["csv", "qualtrics", "surveymonkey", "sale
 export type SourceFormat = (typeof SOURCE_FORMATS_BY_TOOL)[number];
 
 /** Exports a CRM file (not a survey) can hold. */
-const CRM_EXPORTS = ["customers", "orders", "products", "opportunities", "tickets", "events", "activations", "responses", "ratings", "importance", "recommendations"] as const;
+const CRM_EXPORTS = ["customers", "contacts", "orders", "products", "opportunities", "tickets", "events", "activations", "responses", "ratings", "importance", "recommendations"] as const;
 
 export const sourceSchema = z
   .object({

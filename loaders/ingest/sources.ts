@@ -84,7 +84,7 @@ export async function loadConfiguredExport(db: Database, source: ConfiguredSourc
   const kept = names.filter((n) => !repeated.has(n) || read.includes(n)).filter((n) => !isRepeat(n, repeated));
   const targets = kept.map((n) => rename[n] ?? n);
   const selected = kept.map((n, i) => `${col(n)} AS ${identifier(targets[i]!)}`).filter((_, i) => targets.indexOf(targets[i]!) === i);
-  const rules = [summaryRowSql(entry.format, col(names[0]!), names.slice(1).map(col)), hubspotRule(entry.format, source.name, names)].filter(Boolean);
+  const rules = [summaryRowSql(entry.format, col(names[0]!), names.slice(1).map(col)), config?.customerBase ? undefined : hubspotRule(entry.format, source.name, names)].filter(Boolean);
   const rule = rules.length ? `coalesce(${rules.join(", ")})` : "NULL::VARCHAR";
   await db.run(`CREATE OR REPLACE TEMP VIEW ${view} AS SELECT _line, _row, ${selected.join(", ")}, ${rejectColumns(rule)} FROM ${table}`);
   return { columns: [...new Set(targets)], problems, warnings: unread(read) };
