@@ -71,3 +71,33 @@ describe("invoice lines (UCI Online Retail, re-saved as CSV by Excel)", () => {
       error instanceof IngestError && error.problems.map(formatProblem).join("\n").includes("sources.0.lines.price: Price is not a column of Online Retail.csv"));
   });
 });
+
+describe("Olist-style split files (items, orders and customers apart)", () => {
+  it("joins the orders file and then the customers file to the items, so one customer's two orders link by customer_unique_id", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cva-olist-"));
+    cpSync(join(FIXTURES, "olist"), dir, { recursive: true });
+    writeFileSync(join(dir, "cva.config.json"), JSON.stringify({ sources: [{
+      file: "olist_order_items_dataset.csv", export: "orders",
+      lines: { order: "order_id", price: "price", product: "product_id", customer: "customer_unique_id", date: "order_purchase_timestamp",
+        join: [{ file: "olist_orders_dataset.csv", on: "order_id" }, { file: "olist_customers_dataset.csv", on: "customer_id" }] }
+    }] }));
+    const db = await Database.open();
+    try {
+      const result = await ingestFolder(db, dir);
+      // By hand: each order's item prices (freight is not revenue); two items of 199.00 make 398.00.
+      expect(await orders(db)).toEqual([
+        { order_id: "00010242fe8c5a6d1ba2dd792cb16214", customer_id: "871766c5855e863f6eccc05f988b23cb", ordered_at: "2017-09-13 08:59:02", amount: 58.9, quantity: 1 },
+        { order_id: "00018f77f2f0320c557190d7a144bdd3", customer_id: "eb28e67c4c0b83846050ddfb8a35d051", ordered_at: "2017-04-26 10:53:06", amount: 239.9, quantity: 1 },
+        { order_id: "000229ec398224ef6ca0657da4fc703e", customer_id: "871766c5855e863f6eccc05f988b23cb", ordered_at: "2018-01-14 14:33:31", amount: 398, quantity: 2 }
+      ]);
+      // The unavailable order has no item, so no amount: it is counted, not dropped silently; the joined files are not "ignored".
+      expect(result.warnings.map((w) => w.message)).toContain("1 row of olist_orders_dataset.csv matches no line by order_id: not read (no line, no amount)");
+      expect(result.ignored).toEqual([]);
+      expect((await db.rows<{ file: string }>(`SELECT file FROM ingest_sources ORDER BY file`)).map((r) => r.file)).toEqual(
+        ["cva.config.json", "olist_customers_dataset.csv", "olist_order_items_dataset.csv", "olist_orders_dataset.csv"]);
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

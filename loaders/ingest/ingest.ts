@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CONFIG_FILE, DEFAULT_CURRENCY, isSurveyConfig, readConfig, type Config, type SurveyConfig } from "../config.js";
@@ -155,7 +155,10 @@ export async function ingestFolder(db: Database, dataDir: string, options: Inges
     // Sizes and modification times, for the provenance line every page shows.
     await db.run(`CREATE TABLE ingest_sources (file VARCHAR, bytes BIGINT, modified_at TIMESTAMP)`);
     const configPath = join(dataDir, CONFIG_FILE);
-    const read = [...new Set(sources.map((s) => s.fileName))].map((fileName) => ({ fileName, path: join(dataDir, fileName) }));
+    // Files joined to a line-item export are read too (lines.join): their sizes and times are part of what the figures come from.
+    const joined = (config?.sources ?? []).flatMap((e) => e.lines?.join.map((j) => j.file) ?? [])
+      .map((file) => readdirSync(dataDir).find((f) => f.toLowerCase() === file.toLowerCase())).filter((f): f is string => f !== undefined);
+    const read = [...new Set([...sources.map((s) => s.fileName), ...joined])].map((fileName) => ({ fileName, path: join(dataDir, fileName) }));
     for (const source of [...read, ...(existsSync(configPath) ? [{ fileName: CONFIG_FILE, path: configPath }] : [])]) {
       const stat = statSync(source.path);
       await db.run(`INSERT INTO ingest_sources VALUES ($1, $2, make_timestamp($3::BIGINT))`, [source.fileName, stat.size, Math.round(stat.mtimeMs * 1000)]);

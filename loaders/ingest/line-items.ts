@@ -5,7 +5,10 @@
  * name the analyst's own file and line; a line whose quantity or price cannot be read rejects
  * its order, naming that line.
  */
+import { readdirSync } from "node:fs";
+import { join as pathJoin } from "node:path";
 import type { Database } from "../db.js";
+import { emptyFile, loadRaw, readCsvHeader } from "./read-source.js";
 import { identifier, literal } from "../sql.js";
 import { decimalSql, type ReadConventions } from "./parse.js";
 import type { Problem } from "./problems.js";
@@ -24,10 +27,14 @@ export function lineItemsOf(entry: SourceConfig): LineItems | undefined {
  * per refund), with `_line` the order's first line (a bad line's, when one rejects it).
  */
 export async function lineItemsView(
-  db: Database, fileName: string, lines: LineItems, entry: SourceConfig & { index: number }, table: string, names: string[]
+  db: Database, dataDir: string, fileName: string, lines: LineItems, entry: SourceConfig & { index: number }, lineTable: string, lineNames: string[]
 ): Promise<ExportView> {
   const path = `sources.${entry.index}.lines`;
-  const problems: Problem[] = Object.entries(lines).filter(([, column]) => column !== undefined && !names.includes(column.toLowerCase()))
+  const joined = await joinFiles(db, dataDir, fileName, lines, entry.index, lineTable, lineNames);
+  if ("problems" in joined) return { columns: [], problems: joined.problems, warnings: [] };
+  const { table, names } = joined;
+  const mapped = Object.entries(lines).filter((entry): entry is [string, string] => typeof entry[1] === "string");
+  const problems: Problem[] = mapped.filter(([, column]) => !names.includes(column.toLowerCase()))
     .map(([field, column]) => ({ file: fileName, column: `${path}.${field}`, rule: "config", message: `${column} is not a column of ${fileName} (found: ${names.join(", ")})` }));
   if (problems.length) return { columns: [], problems, warnings: [] };
   const col = (column: string | undefined) => (column === undefined ? "NULL::VARCHAR" : identifier(column.toLowerCase()));
@@ -45,7 +52,7 @@ export async function lineItemsView(
   await db.run(`CREATE OR REPLACE TEMP VIEW raw_orders AS
     WITH l AS (
       SELECT _line, _row, ${col(lines.order)} AS k, ${col(lines.customer)} AS c, ${col(lines.date)} AS d, ${col(lines.product)} AS product,
-             ${col(lines.currency)} AS currency, ${number(lines.quantity)} AS q, ${number(lines.price)} AS p, ${number(lines.discount)} AS discount,
+             ${col(lines.currency)} AS currency, ${lines.quantity !== undefined ? number(lines.quantity) : "1::DECIMAL(18,2)"} AS q, ${number(lines.price)} AS p, ${number(lines.discount)} AS discount,
              ${number(lines.refunded)} AS refunded, ${number(lines.amount)} AS total,
              CASE WHEN ${bad} THEN concat_ws('; ', ${badMessage.join(", ") || "NULL"}) END AS bad
       FROM ${table}),
@@ -64,9 +71,46 @@ export async function lineItemsView(
     FROM o WHERE refunded > 0 AND bad IS NULL`);
   const [counts] = await db.rows<{ lines: number; orders: number }>(`SELECT (SELECT count(*) FROM ${table})::BIGINT AS lines, count(*)::BIGINT AS orders FROM raw_orders WHERE _row % 2 = 0`);
   const columns = ["order_id", "customer_id", "ordered_at", "amount", "quantity", "product_id", "currency"]
-    .filter((c) => c !== "quantity" || lines.quantity !== undefined).filter((c) => c !== "product_id" || lines.product !== undefined).filter((c) => c !== "currency" || lines.currency !== undefined);
+    .filter((c) => c !== "product_id" || lines.product !== undefined).filter((c) => c !== "currency" || lines.currency !== undefined);
   return {
     columns, problems: [],
-    warnings: [`${counts!.lines.toLocaleString("en-US")} line items read as ${counts!.orders.toLocaleString("en-US")} orders (each order's rejects name its first line)`]
+    warnings: [`${counts!.lines.toLocaleString("en-US")} line items read as ${counts!.orders.toLocaleString("en-US")} orders (each order's rejects name its first line)`, ...joined.warnings]
   };
+}
+
+/**
+ * The lines with the columns of each `join` file added, in order (Olist: the orders file by
+ * order_id, then the customers file by customer_id). A joined file's rows that no line
+ * matches (an order without items) hold no amount: they are counted in a warning.
+ */
+async function joinFiles(
+  db: Database, dataDir: string, fileName: string, lines: LineItems, index: number, table: string, names: string[]
+): Promise<{ table: string; names: string[]; warnings: string[] } | { problems: Problem[] }> {
+  let current = table, columns = names;
+  const warnings: string[] = [];
+  for (const [k, join] of lines.join.entries()) {
+    const where = `sources.${index}.lines.join.${k}`;
+    const found = readdirSync(dataDir).find((f) => f.toLowerCase() === join.file.toLowerCase());
+    if (!found) return { problems: [{ file: join.file, column: `${where}.file`, rule: "missing-file", message: `${fileName}'s lines join ${join.file}, which is not in the data folder` }] };
+    const header = readCsvHeader(pathJoin(dataDir, found));
+    if (!header) return { problems: [emptyFile(found, 1)] };
+    const joinTable = `lines_${index}_join_${k}`;
+    const theirs = await loadRaw(db, { name: "orders", fileName: found, path: pathJoin(dataDir, found), dataDir, format: "csv" }, joinTable, header);
+    const on = join.on.toLowerCase();
+    if (!columns.includes(on) || !theirs.includes(on)) {
+      return { problems: [{ file: found, column: `${where}.on`, rule: "config", message: `${join.on} must be a column of both ${found} and the lines (found: ${theirs.join(", ")})` }] };
+    }
+    const added = theirs.filter((c) => !columns.includes(c));
+    const next = `lines_${index}_joined_${k}`;
+    await db.run(`CREATE OR REPLACE TEMP VIEW ${identifier(next)} AS
+      SELECT m.*, ${added.map((c) => `j.${identifier(c)}`).join(", ") || "NULL AS _none"} FROM ${current} m
+      LEFT JOIN (SELECT ${identifier(on)}, ${added.map((c) => `arg_min(${identifier(c)}, _line) AS ${identifier(c)}`).join(", ") || "NULL AS _none"}
+                 FROM ${identifier(joinTable)} GROUP BY ${identifier(on)}) j ON m.${identifier(on)} = j.${identifier(on)}`);
+    const [unmatched] = await db.rows<{ n: number }>(`
+      SELECT count(*)::BIGINT AS n FROM ${identifier(joinTable)} j WHERE NOT EXISTS (SELECT 1 FROM ${current} m WHERE m.${identifier(on)} = j.${identifier(on)})`);
+    if (unmatched!.n) warnings.push(`${unmatched!.n.toLocaleString("en-US")} row${unmatched!.n === 1 ? "" : "s"} of ${found} match${unmatched!.n === 1 ? "es" : ""} no line by ${join.on}: not read (no line, no amount)`);
+    current = identifier(next);
+    columns = [...columns, ...added];
+  }
+  return { table: current, names: columns, warnings };
 }

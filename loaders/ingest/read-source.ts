@@ -14,6 +14,8 @@ export interface SourceFile {
   fileName: string;
   /** Where it is read from: the file itself, or its UTF-8 copy when it was in another encoding. */
   path: string;
+  /** The data folder it is in (the path may be a converted copy elsewhere). */
+  dataDir: string;
   format: "csv" | "parquet";
   /** The file's entry in the config's `sources`, and its position there, when it has one. */
   entry?: SourceConfig & { index: number };
@@ -65,17 +67,18 @@ export function findSources(dataDir: string, config: Config | undefined): Folder
       problems.push({ file: CONFIG_FILE, column: `sources.${entry.index}.export`, rule: "config", message: `say which export ${fileName} holds (export), or map it as a survey (survey)` });
     }
     const format = SOURCE_FORMATS[extname(fileName).toLowerCase() as keyof typeof SOURCE_FORMATS] ?? "csv";
-    for (const name of exports) add({ name, fileName, path: join(dataDir, fileName), format, entry });
+    for (const name of exports) add({ name, fileName, path: join(dataDir, fileName), dataDir, format, entry });
   }
+  const joined = entries.flatMap((e) => e.lines?.join.map((j) => j.file.toLowerCase()) ?? []);
   for (const fileName of files) {
-    if (entries.some((e) => e.file.toLowerCase() === fileName.toLowerCase())) continue;
+    if (entries.some((e) => e.file.toLowerCase() === fileName.toLowerCase()) || joined.includes(fileName.toLowerCase())) continue;
     const extension = extname(fileName).toLowerCase() as keyof typeof SOURCE_FORMATS;
     const name = exportNamed(fileName);
     if (!name || !(extension in SOURCE_FORMATS)) {
       ignored.push(fileName);
       continue;
     }
-    add({ name, fileName, path: join(dataDir, fileName), format: SOURCE_FORMATS[extension] });
+    add({ name, fileName, path: join(dataDir, fileName), dataDir, format: SOURCE_FORMATS[extension] });
   }
   return { sources, ignored, problems };
 }

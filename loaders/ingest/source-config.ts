@@ -77,10 +77,15 @@ export const lineItemsSchema = z
     discount: column.optional().describe("The order's discount, on its first line, taken off the sum of the lines."),
     refunded: column.optional().describe("The amount refunded on the order (Shopify: Refunded Amount): a refund row of its own."),
     product: column.optional().describe("The line's product id, kept when the order has one line."),
-    currency: column.optional().describe("The order's currency (ISO 4217).")
+    currency: column.optional().describe("The order's currency (ISO 4217)."),
+    join: z.array(z.object({
+      file: z.string().min(1).regex(/^[^/\\]+$/, "a file name in the data folder, without a folder").describe("A file of the data folder whose columns the lines lack (Olist: the orders, then the customers)."),
+      on: column.describe("The column both hold: each line takes the columns of the file's first row with its value.")
+    }).strict()).default([])
+      .describe("Files joined to the lines, in order, for order fields kept apart (Olist's split files): their columns can then be mapped.")
   })
   .strict()
-  .refine((l) => l.amount !== undefined || (l.quantity !== undefined && l.price !== undefined), { message: "give amount, or quantity and price" });
+  .refine((l) => l.amount !== undefined || l.price !== undefined, { message: "give amount, or price (and quantity, else each line is one unit)" });
 
 /** Shopify's orders export (Admin → Orders → Export), as it names its columns. */
 export const SHOPIFY_LINES: z.input<typeof lineItemsSchema> = {

@@ -68,10 +68,10 @@ export async function loadConfiguredExport(db: Database, source: ConfiguredSourc
 
   const lines = lineItemsOf(entry);
   if (lines) {
-    const read = Object.values(lines).filter((c): c is string => c !== undefined).map((c) => c.toLowerCase());
+    const read = Object.entries(lines).filter(([field]) => field !== "join").map(([, c]) => c).filter((c): c is string => typeof c === "string").map((c) => c.toLowerCase());
     const twice = readsRepeated(read);
     if (twice.length) return { columns: [], problems: twice, warnings: [] };
-    const view = await lineItemsView(db, source.fileName, lines, entry, table, names.filter((n) => !isRepeat(n, repeated)));
+    const view = await lineItemsView(db, source.dataDir, source.fileName, lines, entry, table, names.filter((n) => !isRepeat(n, repeated)));
     return { ...view, warnings: [...view.warnings, ...unread(read)] };
   }
 
