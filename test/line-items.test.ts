@@ -101,3 +101,17 @@ describe("Olist-style split files (items, orders and customers apart)", () => {
     }
   });
 });
+
+describe("a WooCommerce order export (a plugin's row per line item)", () => {
+  it("sums quantity × item cost per order, less the order's discount, and drops the billing e-mail", async () => {
+    const lines = { order: "Order Number", customer: "Customer User ID", date: "Order Date", quantity: "Quantity", price: "Item Cost", discount: "Order Discount Amount", product: "SKU" };
+    await ingestWith("woocommerce-orders.csv", { export: "orders", lines }, async (db) => {
+      // By hand: 4021 = 1 × 50.00 + 3 × 4.50 − 5.00 = 58.50; 4022 = 2 × 19.99 = 39.98.
+      expect(await orders(db)).toEqual([
+        { order_id: "4021", customer_id: "17", ordered_at: "2025-11-03 14:05:00", amount: 58.5, quantity: 4 },
+        { order_id: "4022", customer_id: "18", ordered_at: "2025-11-04 09:00:00", amount: 39.98, quantity: 2 }
+      ]);
+      expect(JSON.stringify(await db.rows(`SELECT * FROM orders`))).not.toContain("@");
+    });
+  });
+});
