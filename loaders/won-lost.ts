@@ -33,7 +33,7 @@ export function pipelineQuery(schema: WarehouseSchema): string {
       SELECT CASE WHEN grouping(competitor) = 1 THEN '${ALL_DEALS}' ELSE competitor END AS competitor, count(*) AS deals,
              ${schema.has("opportunities", "amount") ? "round(sum(amount)::DOUBLE, 2)" : "NULL::DOUBLE"} AS value,
              strftime(min(closed_at), '%Y-%m-%d') AS earliest_close, strftime(max(closed_at), '%Y-%m-%d') AS latest_close
-      FROM (SELECT ${competitor} AS competitor, ${schema.has("opportunities", "amount") ? "amount" : "NULL AS amount"}, closed_at FROM opportunities WHERE outcome = 'open') GROUP BY GROUPING SETS ((competitor), ()))
+      FROM (SELECT ${competitor} AS competitor, ${schema.has("opportunities", "amount") ? "amount" : "NULL AS amount"}, closed_at FROM opportunities WHERE outcome = 'open') GROUP BY GROUPING SETS ((competitor), ()) HAVING count(*) > 0)
     ORDER BY competitor = '${ALL_DEALS}' DESC, deals DESC, competitor`;
 }
 
