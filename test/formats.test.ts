@@ -201,6 +201,8 @@ describe("HubSpot deals as opportunities", () => {
     try {
       expect(problems).toEqual([]);
       expect(await db.rows(`SELECT outcome, count(*)::INTEGER AS n FROM opportunities GROUP BY ALL ORDER BY 1`)).toEqual([{ outcome: "lost", n: 1 }, { outcome: "won", n: 3 }]);
+      // No deal is open: the pipeline is empty, not a row of zeros.
+      expect(await tableRows(db, "pipeline")).toEqual([]);
     } finally {
       db.close();
     }
