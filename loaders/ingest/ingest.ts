@@ -64,11 +64,10 @@ export interface IngestOptions {
  * folder and thrown together as an IngestError.
  */
 export async function ingestFolder(db: Database, dataDir: string, options: IngestOptions = {}): Promise<IngestResult> {
-  options.onStage?.("reading the configuration");
-  const config = readConfig(dataDir);
   const { onStage = () => {}, direct: readDirectly = true, pseudonymSecret = PROCESS_SECRET } = options;
-  const folder: FolderRules = { config, secret: pseudonymSecret };
   onStage("reading the configuration");
+  const config = readConfig(dataDir);
+  const folder: FolderRules = { config, secret: pseudonymSecret };
   const { sources, ignored, problems } = findSources(dataDir, config);
   problems.push(...missingFiles(sources, config));
   const scratch = mkdtempSync(join(tmpdir(), "cva-ingest-"));

@@ -108,7 +108,8 @@ function rejectColumns(rule: string): string {
 async function loadVendorTable(db: Database, source: ConfiguredSource): Promise<VendorTable | Problem[]> {
   const { entry } = source;
   const table = `vendor_${entry.index}`;
-  const layout = entry.format === "csv" ? undefined : layoutOf(source.path, entry.format);
+  // Shopify writes one plain header line, and its exports can be large: read like any CSV.
+  const layout = entry.format === "csv" || entry.format === "shopify" ? undefined : layoutOf(source.path, entry.format);
   const header = source.format === "csv" ? readCsvHeader(source.path, layout?.skip ?? 0) : undefined;
   if (source.format === "csv" && !header) return [emptyFile(source.fileName, 1 + (layout?.skip ?? 0))];
   const columns = await loadRaw(db, source, table, header, layout);
