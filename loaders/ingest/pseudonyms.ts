@@ -34,7 +34,9 @@ export function personalKeySql(v: string): string {
  */
 export function pseudonymSql(v: string, secret: string): string {
   const normal = `CASE WHEN contains(${v}, '@') THEN lower(${v}) ELSE regexp_replace(${v}, '\\D', '', 'g') END`;
-  return `CASE WHEN ${personalKeySql(v)} THEN 'anon-' || left(sha256(${literal(secret)} || chr(31) || ${normal}), 16) ELSE ${v} END`;
+  // Most keys (C000123, 0015g00000XyZ) hold none of @ + ( - space . : they skip the regular expressions.
+  const maybe = `(contains(${v}, '@') OR contains(${v}, '+') OR contains(${v}, '(') OR contains(${v}, '-') OR contains(${v}, ' ') OR contains(${v}, '.'))`;
+  return `CASE WHEN ${maybe} AND ${personalKeySql(v)} THEN 'anon-' || left(sha256(${literal(secret)} || chr(31) || ${normal}), 16) ELSE ${v} END`;
 }
 
 /** The pseudonyms' secret of a warehouse folder: made once, then kept, so pseudonyms are stable across builds. */
