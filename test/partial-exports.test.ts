@@ -78,3 +78,27 @@ describe("folders that hold part of the exports", () => {
     });
   });
 });
+
+describe("a history of a few weeks (three orders of two customers)", () => {
+  it("has no CLV fit it cannot use: no table holds NaN or an infinite number", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cva-short-"));
+    cpSync(join(PROJECT_DIR, "test", "fixtures", "line-items", "orders_export_1.csv"), join(dir, "orders_export_1.csv"));
+    writeFileSync(join(dir, "cva.config.json"), JSON.stringify({ sources: [{ file: "orders_export_1.csv", format: "shopify" }] }));
+    const db = await Database.open();
+    try {
+      await ingestFolder(db, dir);
+      const context = await contextOf(db);
+      const bad: string[] = [];
+      for (const table of TABLES) {
+        for (const row of await tableRows<Record<string, unknown>>(db, table.name, context)) {
+          for (const [column, value] of Object.entries(row)) if (typeof value === "number" && !Number.isFinite(value)) bad.push(`${table.name}.${column} = ${value}`);
+        }
+      }
+      expect(bad).toEqual([]);
+      expect(await tableRows(db, "best-customers", context)).toHaveLength(2);
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

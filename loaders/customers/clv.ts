@@ -91,8 +91,11 @@ export function clvModel(context: TableContext, fit: ClvFit): Promise<ClvModel |
     if (counts.length === 0) return null;
     const [meta] = await db.rows<{ end: string; customers: number }>(`SELECT any_value(calibration_end) AS end, count(*) AS customers FROM ${table}`);
     const { params: bgNbd, logLikelihood } = fitBgNbd(counts);
+    // A history too short or too thin to fit (a handful of customers, a few weeks) has no model: no CLV rather than NaN.
+    if (![...Object.values(bgNbd), logLikelihood].every(Number.isFinite)) return null;
     const buyers = await db.rows<{ x: number; meanSpend: number }>(`SELECT x, mean_spend AS "meanSpend" FROM ${table} WHERE x > 0 AND mean_spend > 0`);
-    const spend = buyers.length >= 3 ? fitGammaGamma(buyers) : null;
+    const fitted = buyers.length >= 3 ? fitGammaGamma(buyers) : null;
+    const spend = fitted && [...Object.values(fitted.params), fitted.logLikelihood].every(Number.isFinite) && fitted.params.q > 1 ? fitted : null;
     const population = spend ? (spend.params.p * spend.params.gamma) / (spend.params.q - 1) : null;
     return {
       fit, calibrationEnd: meta!.end, customers: meta!.customers, repeatBuyers: buyers.length, bgNbd, bgNbdLogLikelihood: logLikelihood,
@@ -171,10 +174,12 @@ export async function prepareClvPredictions(context: TableContext): Promise<bool
     const combos = await clvGroups(context, "full");
     await context.db.run(`CREATE OR REPLACE TEMP TABLE clv_predictions (x BIGINT, t_x DOUBLE, "T" DOUBLE, p_alive DOUBLE, purchases_1y DOUBLE, purchases_2y DOUBLE, purchases_3y DOUBLE)`);
     const appender = await context.db.connection.createAppender("clv_predictions", "main", "temp");
+    // Where a fit on very little history cannot predict a group (its series do not converge), the prediction is unknown, never NaN.
+    const appendFinite = (value: number) => (Number.isFinite(value) ? appender.appendDouble(value) : appender.appendNull());
     for (const c of combos) {
       appender.appendBigInt(BigInt(c.x)); appender.appendDouble(c.t_x); appender.appendDouble(c.T);
-      appender.appendDouble(probabilityAlive(model.bgNbd, c.x, c.t_x, c.T));
-      for (const years of [1, 2, 3]) appender.appendDouble(expectedPurchases(model.bgNbd, years * HORIZON_PERIODS, c.x, c.t_x, c.T));
+      appendFinite(probabilityAlive(model.bgNbd, c.x, c.t_x, c.T));
+      for (const years of [1, 2, 3]) appendFinite(expectedPurchases(model.bgNbd, years * HORIZON_PERIODS, c.x, c.t_x, c.T));
       appender.endRow();
     }
     appender.closeSync();
