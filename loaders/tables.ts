@@ -445,7 +445,7 @@ const CUSTOMER_TABLES: readonly TableDefinition[] = [
       if (!model || !(await prepareClvPredictions(context))) return null;
       return `WITH c AS (SELECT clv_3y, p_alive, ntile(10) OVER (ORDER BY clv_3y DESC, customer_id) AS decile FROM (${clvQuery(model)}))
               SELECT decile, count(*) AS customers, round(avg(clv_3y), 2) AS mean_clv, min(clv_3y) AS min_clv, max(clv_3y) AS max_clv,
-                     round(avg(p_alive), 4) AS mean_p_alive, round(sum(clv_3y) / sum(sum(clv_3y)) OVER (), 4) AS clv_share
+                     round(avg(p_alive), 4) AS mean_p_alive, round(sum(clv_3y) / nullif(sum(sum(clv_3y)) OVER (), 0), 4) AS clv_share
               FROM c GROUP BY decile ORDER BY decile`;
     }
   },
