@@ -69,6 +69,10 @@ function clvGroups(context: TableContext, fit: ClvFit): Promise<{ x: number; t_x
   });
 }
 
+/** The least history a CLV fit is made on: customers in all, and customers with a repeat purchase. */
+export const MIN_CLV_CUSTOMERS = 30;
+export const MIN_CLV_REPEAT_BUYERS = 10;
+
 export interface ClvModel {
   fit: ClvFit;
   calibrationEnd: string;
@@ -88,7 +92,10 @@ export function clvModel(context: TableContext, fit: ClvFit): Promise<ClvModel |
     const { db } = context;
     const table = `clv_statistics_${fit}`;
     const counts = await clvGroups(context, fit);
-    if (counts.length === 0) return null;
+    // The models learn how purchase rates and drop-out vary across customers: too few customers,
+    // or too few who bought again, and the likelihood has no maximum (r and alpha run off together).
+    const customers = counts.reduce((sum, g) => sum + g.count, 0), repeaters = counts.reduce((sum, g) => sum + (g.x > 0 ? g.count : 0), 0);
+    if (customers < MIN_CLV_CUSTOMERS || repeaters < MIN_CLV_REPEAT_BUYERS) return null;
     const [meta] = await db.rows<{ end: string; customers: number }>(`SELECT any_value(calibration_end) AS end, count(*) AS customers FROM ${table}`);
     const { params: bgNbd, logLikelihood } = fitBgNbd(counts);
     // A history too short or too thin to fit (a handful of customers, a few weeks) has no model: no CLV rather than NaN.
