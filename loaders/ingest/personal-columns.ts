@@ -6,7 +6,7 @@
  */
 import type { Database } from "../db.js";
 import { identifier } from "../sql.js";
-import { personalKeySql } from "./pseudonyms.js";
+import { EMAIL_IN_TEXT, personalKeySql } from "./pseudonyms.js";
 
 /**
  * Words that make a column personal wherever they appear in its name, once its separators
@@ -34,8 +34,6 @@ export function isPersonalName(column: string): boolean {
   if (NAME_QUALIFIERS.some((q) => compact.endsWith(`${q}name`))) return true;
   return PERSON_ROLES.some((role) => compact.endsWith(role) && compact !== role);
 }
-
-const EMAIL_IN_TEXT = String.raw`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+`;
 
 /**
  * The columns of `relation` among `columns` that hold an e-mail address anywhere in a value,

@@ -11,6 +11,9 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { literal } from "../sql.js";
 
+/** An e-mail address inside a text (a comment, "Ann <ann@x.example>"): ingest drops columns holding one, the comments mask them. */
+export const EMAIL_IN_TEXT = String.raw`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+`;
+
 /** A whole value that is an e-mail address. */
 export const EMAIL_SHAPE = String.raw`[^@\s]+@[^@\s]+\.[^@\s]+`;
 /**

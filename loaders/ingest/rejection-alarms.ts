@@ -27,7 +27,6 @@ const FIXES: Record<string, string> = {
   "implausible-date": "years that are wrong, or dates.earliest / dates.yearsAhead too narrow for genuine dates",
   "not-a-number": "amounts in another locale: set the file's \"decimal\" under sources",
   "not-a-whole-number": "a column of decimals where whole numbers are expected: check the rename",
-  "not-an-outcome": "deal stages not known: name them under \"outcomes\"",
   "not-a-score": "answers as text: map them under the survey's \"choices\" or \"recode\"",
   "out-of-range": "another answer scale: set \"scales\" in cva.config.json, or \"recode\" the answers",
   "unknown-brand": "brands the config does not list: add them to competitors, or map the codes",

@@ -5,13 +5,13 @@
  * `privacy.comments: "none"` publishes no comments at all.
  */
 import type { TableContext } from "../context.js";
+import { EMAIL_IN_TEXT } from "../ingest/pseudonyms.js";
 import { literal } from "../sql.js";
 
 export const EMAIL_MASK = "[email]";
 export const PHONE_MASK = "[phone]";
 export const NAME_MASK = "[name]";
 
-const EMAIL = String.raw`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+`;
 /** A run of digits and phone punctuation; a phone number when it holds at least 7 digits and is not a date. */
 const PHONE_CANDIDATE = String.raw`\+?\(?\d[\d\s().-]{5,}\d`;
 const ISO_DATE = String.raw`\d{4}-\d{2}-\d{2}`;
@@ -21,7 +21,7 @@ const TITLES = ["Mr", "Mrs", "Ms", "Miss", "Dr", "Mx", "Prof"];
 
 /** SQL masking emails and phone numbers in a text expression. */
 export function maskContactsSql(text: string): string {
-  const emails = `regexp_replace(${text}, ${literal(EMAIL)}, ${literal(EMAIL_MASK)}, 'g')`;
+  const emails = `regexp_replace(${text}, ${literal(EMAIL_IN_TEXT)}, ${literal(EMAIL_MASK)}, 'g')`;
   return `list_reduce(list_prepend(${emails}, regexp_extract_all(${emails}, ${literal(PHONE_CANDIDATE)})),
     (masked, candidate) -> CASE WHEN length(regexp_replace(candidate, '\\D', '', 'g')) >= 7 AND NOT regexp_full_match(trim(candidate), ${literal(ISO_DATE)})
                                 THEN replace(masked, candidate, ${literal(PHONE_MASK)}) ELSE masked END)`;
