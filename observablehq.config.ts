@@ -1,5 +1,5 @@
 // Observable Framework configuration. See docs/architecture.md for how the build stays offline.
-import {analysisPages, provenanceFooter, reviewQuarters} from "./scripts/site-config.js";
+import {analysisPages, provenanceFooter, reviewQuarters} from "./loaders/site/site-config.js";
 
 const quarters = reviewQuarters();
 const analyses = analysisPages();

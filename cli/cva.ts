@@ -12,9 +12,10 @@ import {
 } from "../loaders/index.js";
 import { relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { LoaderUsageError } from "../loaders/data-loader.js";
-import { contextOf } from "../loaders/context.js";
-import { DEFAULT_MAX_REJECTED_SHARE, formatAlarm, rejectionAlarms } from "../loaders/ingest/rejection-alarms.js";
+import { CvaError, UsageError } from "../loaders/core/errors.js";
+import { contextOf } from "../loaders/warehouse/context.js";
+import { formatAlarm, rejectionAlarms } from "../loaders/ingest/rejection-alarms.js";
+import { DEFAULT_MAX_REJECTED_SHARE } from "../loaders/contract/config.js";
 import { newPage, NewPageError } from "./new-page.js";
 
 /** The project this command belongs to: new pages go into its src/. */
@@ -58,7 +59,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
   try {
     switch (command) {
       case "validate": {
-        if (rest.length) throw new UsageError(`validate takes no arguments (got ${rest.join(" ")})`);
+        if (rest.length) throw new CommandLineError(`validate takes no arguments (got ${rest.join(" ")})`);
         const { ingested } = await ensureWarehouse({ dataDir, onStage: progress });
         const { summary, warnings, alarms, maxShare } = await withWarehouse({ dataDir }, async (db) => {
           const maxShare = (await contextOf(db)).config?.validate.maxRejectedShare ?? DEFAULT_MAX_REJECTED_SHARE;
@@ -80,31 +81,31 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
         return 0;
       }
       case "table": {
-        if (rest.length !== 1) throw new UsageError(`table takes one table name (the tables are ${TABLES.map((t) => t.name).join(", ")})`);
+        if (rest.length !== 1) throw new CommandLineError(`table takes one table name (the tables are ${TABLES.map((t) => t.name).join(", ")})`);
         const format = values.format as TableFormat;
-        if (!TABLE_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${TABLE_FORMATS.join(", ")} (got ${format})`);
+        if (!TABLE_FORMATS.includes(format)) throw new CommandLineError(`--format must be one of ${TABLE_FORMATS.join(", ")} (got ${format})`);
         try {
           tableNamed(rest[0]!);
         } catch (error) {
-          throw new UsageError((error as Error).message);
+          throw new CommandLineError((error as Error).message);
         }
-        if (format === "parquet" && !values.out && io.stdout.isTTY) throw new UsageError("Parquet is binary: give --out FILE or redirect stdout");
+        if (format === "parquet" && !values.out && io.stdout.isTTY) throw new CommandLineError("Parquet is binary: give --out FILE or redirect stdout");
         await writeTableOfFolder(dataDir, rest[0]!, format, values.out ? { out: resolve(values.out) } : { stream: io.stdout }, { onStage: progress, wave: values.wave, segment: values.segment });
         return 0;
       }
       case "new-page": {
-        if (rest.length !== 1) throw new UsageError(`new-page takes one title, in quotes (got ${rest.length} arguments)`);
+        if (rest.length !== 1) throw new CommandLineError(`new-page takes one title, in quotes (got ${rest.length} arguments)`);
         try {
           const { page, loader } = newPage(PROJECT_DIR, rest[0]!);
           io.stdout.write(`wrote ${relative(PROJECT_DIR, page)}\nwrote ${relative(PROJECT_DIR, loader)}\nnext: npm run dev, then edit both files (docs/analyst-guide.md)\n`);
         } catch (error) {
-          if (error instanceof NewPageError) throw new UsageError(error.message);
+          if (error instanceof NewPageError) throw new CommandLineError(error.message);
           throw error;
         }
         return 0;
       }
       default:
-        throw new UsageError(`unknown command ${command}`);
+        throw new CommandLineError(`unknown command ${command}`);
     }
   } catch (error) {
     if (error instanceof IngestError) {
@@ -112,19 +113,20 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
       say(`cva: ${error.problems.length} problem${error.problems.length === 1 ? "" : "s"} in ${dataDir}: nothing was ingested`);
       return 1;
     }
-    if (error instanceof UsageError) {
+    if (error instanceof CommandLineError) {
       say(`cva: ${error.message}\n${USAGE}`);
       return 2;
     }
-    if (error instanceof LoaderUsageError) {
+    if (error instanceof CvaError) {
       say(`cva: ${error.message}`);
-      return 2;
+      return error.exitCode;
     }
     throw error;
   }
 }
 
-class UsageError extends Error {}
+/** The command line itself is wrong: the message, then the usage. */
+class CommandLineError extends UsageError {}
 
 /** The per-file summary as an aligned text table. */
 function formatSummary(rows: Record<string, unknown>[]): string {

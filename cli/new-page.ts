@@ -3,7 +3,7 @@
  * It writes two files and nothing else:
  *   src/analyses/<slug>.md                the page: layout and wording, a Plot chart, a filter kept in the URL
  *   src/data/analyses/<slug>.parquet.ts   its thin loader: one library call, Parquet on stdout
- * The sidebar lists every page in src/analyses/ under "Analyses" (scripts/site-config.ts).
+ * The sidebar lists every page in src/analyses/ under "Analyses" (loaders/site/site-config.ts).
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -52,8 +52,8 @@ function loaderTemplate(title: string, slug: string): string {
 // and a one-line summary go to stderr. Try it by hand, with the options every loader takes:
 //   npx tsx src/data/analyses/${slug}.parquet.ts --segment Enterprise > /tmp/${slug}.parquet
 // To show another table, change "churn" to any name listed by \`npx cva tables\`; to compute
-// something new, add a table to loaders/tables.ts (docs/analyst-guide.md walks through it).
-import { runLoader, writeTableFor } from "../../../loaders/data-loader.js";
+// something new, add a table to its family in loaders/metrics/ (docs/analyst-guide.md walks through it).
+import { runLoader, writeTableFor } from "../../../loaders/site/data-loader.js";
 
 await runLoader("${slug}.parquet", async (options) => ({
   rows: await writeTableFor({ ...options, table: "churn" }, "parquet", process.stdout)

@@ -7,9 +7,9 @@
  */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { Database } from "../loaders/db.js";
+import { Database } from "../loaders/core/db.js";
 import { ensureWarehouse, precomputeTables, TABLE_FAMILIES, tableOfFolder } from "../loaders/index.js";
-import { identifier, literal } from "../loaders/sql.js";
+import { identifier, literal } from "../loaders/core/sql.js";
 
 const [stage, dataDir, workDir] = process.argv.slice(2);
 if (!dataDir || !workDir || (stage !== "ours" && stage !== "baseline" && stage !== "clv")) {

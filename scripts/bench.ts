@@ -15,7 +15,7 @@ import { homedir, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { generateSample } from "../loaders/sample/generate.js";
+import { generateSample } from "./sample/generate.js";
 import { pageWeights } from "./page-weight.js";
 
 const projectDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -48,7 +48,7 @@ interface StageTimes {
 /** The generator's code, so that cached exports are remade when it changes. */
 function generatorHash(): string {
   const hash = createHash("sha256");
-  const dir = join(projectDir, "loaders", "sample");
+  const dir = join(projectDir, "scripts", "sample");
   for (const file of readdirSync(dir).sort()) hash.update(file).update(readFileSync(join(dir, file)));
   return hash.digest("hex").slice(0, 10);
 }

@@ -1,7 +1,7 @@
 /** npm run schema: writes docs/cva.config.schema.json from the zod schema in loaders/config.ts. */
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { configJsonSchema } from "../loaders/config.js";
+import { configJsonSchema } from "../loaders/contract/config.js";
 
 export const SCHEMA_PATH = fileURLToPath(new URL("../docs/cva.config.schema.json", import.meta.url));
 

@@ -18,9 +18,9 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, utimesSync, watch, type FSWatcher } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { dataFolderFrom, LIBRARY_DIR } from "../loaders/data-folder.js";
-import { PREVIEW_STATE_ENV, readPreviewState, writePreviewState } from "../loaders/preview-state.js";
-import { DEFAULT_WAREHOUSE_DIR } from "../loaders/warehouse-key.js";
+import { dataFolderFrom, LIBRARY_DIR } from "../loaders/core/environment.js";
+import { PREVIEW_STATE_ENV, readPreviewState, writePreviewState } from "../loaders/site/preview-state.js";
+import { DEFAULT_WAREHOUSE_DIR } from "../loaders/warehouse/keys.js";
 import { vendorNpm } from "./vendor-npm.js";
 
 const projectDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");

@@ -8,8 +8,8 @@
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { LIBRARY_DIR } from "../loaders/data-folder.js";
-import { folderFingerprint } from "../loaders/fingerprint.js";
+import { LIBRARY_DIR } from "../loaders/core/environment.js";
+import { folderFingerprint } from "../loaders/core/fingerprint.js";
 
 /**
  * Deletes the cached outputs of the loaders in `<root>/data/` when the data folder or the

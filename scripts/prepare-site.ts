@@ -7,7 +7,7 @@
 import { rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { dataFolderFrom } from "../loaders/data-folder.js";
+import { dataFolderFrom } from "../loaders/core/environment.js";
 import { ensureWarehouse, formatProblem, IngestError, precomputeTables } from "../loaders/index.js";
 import { invalidateLoaderCache } from "./loader-cache.js";
 import { vendorNpm } from "./vendor-npm.js";

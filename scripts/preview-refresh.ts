@@ -5,9 +5,9 @@
  * Exit code 0: the exports ingested; 1: they cannot be, the last good warehouse is kept.
  */
 import { fileURLToPath } from "node:url";
-import { dataFolderFrom } from "../loaders/data-folder.js";
+import { dataFolderFrom } from "../loaders/core/environment.js";
 import { ensureWarehouse, formatProblem, IngestError, precomputeTables, type Problem } from "../loaders/index.js";
-import { PREVIEW_STATE_ENV, readPreviewState, writePreviewState } from "../loaders/preview-state.js";
+import { PREVIEW_STATE_ENV, readPreviewState, writePreviewState } from "../loaders/site/preview-state.js";
 import { invalidateLoaderCache } from "./loader-cache.js";
 
 const [statePath] = process.argv.slice(2);

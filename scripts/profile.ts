@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { Database } from "../loaders/db.js";
+import { Database } from "../loaders/core/db.js";
 import { ensureWarehouse, precomputeTables } from "../loaders/index.js";
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: "string", default: "20" } } });

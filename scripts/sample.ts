@@ -4,8 +4,8 @@
  */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { generateSample } from "../loaders/sample/generate.js";
-import { DEFAULT_SEED } from "../loaders/sample/model.js";
+import { generateSample } from "./sample/generate.js";
+import { DEFAULT_SEED } from "./sample/model.js";
 
 const { values } = parseArgs({
   options: {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { tableRows } from "../loaders/tables.js";
+import { tableRows } from "../loaders/publish/table-output.js";
 import { ingestChanged, VALID_FOLDER } from "./support/fixture-folder.js";
 
 const csv = (...lines: string[]) => lines.join("\n") + "\n";

@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newPage, NewPageError, slugOf } from "../cli/new-page.js";
-import { EXPLORE_TABLES, TABLES } from "../loaders/tables.js";
-import { analysisPages } from "../scripts/site-config.js";
+import { EXPLORE_TABLES, TABLES } from "../loaders/metrics/registry.js";
+import { analysisPages } from "../loaders/site/site-config.js";
 import { PROJECT_DIR, scratchClone } from "./support/project.js";
 
 describe("cva new-page", () => {
@@ -34,7 +34,7 @@ describe("cva new-page", () => {
     expect(md).toContain('urlInput("segment"');
     expect(md).toContain("Plot.line(");
     const ts = readFileSync(loader, "utf-8");
-    expect(ts).toContain('import { runLoader, writeTableFor } from "../../../loaders/data-loader.js";');
+    expect(ts).toContain('import { runLoader, writeTableFor } from "../../../loaders/site/data-loader.js";');
     expect(ts).toContain('writeTableFor({ ...options, table: "churn" }, "parquet", process.stdout)');
     expect(() => newPage(project, "Churn by Region")).toThrow(NewPageError);
     expect(() => newPage(project, "Churn by Region")).toThrow(/src\/analyses\/churn-by-region\.md already exists/);

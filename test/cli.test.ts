@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Database } from "../loaders/db.js";
-import { TABLES } from "../loaders/tables.js";
-import { literal } from "../loaders/sql.js";
+import { Database } from "../loaders/core/db.js";
+import { TABLES } from "../loaders/metrics/registry.js";
+import { literal } from "../loaders/core/sql.js";
 import { VALID_FOLDER } from "./support/fixture-folder.js";
 import { PROJECT_DIR } from "./support/project.js";
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bgNbdLogLikelihood, bgNbdObjective, fitBgNbd, fitGammaGamma, gammaGammaLogLikelihood, gammaGammaObjective, hypergeometric2F1 } from "../loaders/customers/clv-models.js";
+import { bgNbdLogLikelihood, bgNbdObjective, fitBgNbd, fitGammaGamma, gammaGammaLogLikelihood, gammaGammaObjective, hypergeometric2F1 } from "../loaders/metrics/customers/clv-models.js";
 import { tableOfFolder } from "../loaders/index.js";
 import { PROJECT_DIR } from "./support/project.js";
 

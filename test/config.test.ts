@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "../loaders/config.js";
+import { parseConfig } from "../loaders/contract/config.js";
 import { SCHEMA_PATH, schemaText } from "../scripts/config-schema.js";
 
 const minimal = { brand: "Us", competitors: ["Them"], attributes: [{ id: "quality", label: "Quality", group: "quality", owner: "Operations" }] };

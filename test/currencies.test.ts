@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatProblem } from "../loaders/ingest/problems.js";
+import { formatProblem } from "../loaders/core/errors.js";
 import { ingestChanged, VALID_FOLDER } from "./support/fixture-folder.js";
 
 const csv = (...lines: string[]) => lines.join("\n") + "\n";

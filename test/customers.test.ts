@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tableOfFolder } from "../loaders/index.js";
-import { ACTIVATION, PROMOTION_COHORT } from "../loaders/sample/model.js";
+import { ACTIVATION, PROMOTION_COHORT } from "../scripts/sample/model.js";
 import { PROJECT_DIR } from "./support/project.js";
 
 // Three customers, figures by hand below. The last order day (2024-09-30) is "today".

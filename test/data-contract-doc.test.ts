@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CONTRACT } from "../loaders/contract.js";
-import { Database } from "../loaders/db.js";
+import { CONTRACT } from "../loaders/contract/contract.js";
+import { Database } from "../loaders/core/db.js";
 import { ingestFolder } from "../loaders/ingest/ingest.js";
 import { PROJECT_DIR } from "./support/project.js";
 

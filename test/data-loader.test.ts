@@ -3,9 +3,9 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Database } from "../loaders/db.js";
-import { literal } from "../loaders/sql.js";
-import { precomputeTables } from "../loaders/table-cache.js";
+import { Database } from "../loaders/core/db.js";
+import { literal } from "../loaders/core/sql.js";
+import { precomputeTables } from "../loaders/publish/precompute.js";
 import { PROJECT_DIR } from "./support/project.js";
 
 // The site's real data loaders, run as Framework runs them (tsx, arguments, stdout, stderr),

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Database } from "../loaders/db.js";
-import { identifier, literal } from "../loaders/sql.js";
+import { Database } from "../loaders/core/db.js";
+import { identifier, literal } from "../loaders/core/sql.js";
 
 describe("identifier(name) and literal(value)", () => {
   let db: Database;

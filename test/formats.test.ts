@@ -3,12 +3,13 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { contextOf } from "../loaders/context.js";
-import { CONTRACT } from "../loaders/contract.js";
-import { Database } from "../loaders/db.js";
+import { contextOf } from "../loaders/warehouse/context.js";
+import { CONTRACT } from "../loaders/contract/contract.js";
+import { Database } from "../loaders/core/db.js";
 import { ingestFolder, type IngestResult } from "../loaders/ingest/ingest.js";
-import { IngestError, formatProblem } from "../loaders/ingest/problems.js";
-import { TABLES, tableRows } from "../loaders/tables.js";
+import { IngestError, formatProblem } from "../loaders/core/errors.js";
+import { TABLES } from "../loaders/metrics/registry.js";
+import { tableRows } from "../loaders/publish/table-output.js";
 import { leastSquares } from "./support/least-squares.js";
 import { FORMATS, vendorFolder as vendorFolderOf, vendorSpec } from "./support/format-folders.js";
 import { PROJECT_DIR } from "./support/project.js";

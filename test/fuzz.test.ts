@@ -3,8 +3,8 @@
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { csvCell, tableCsv } from "../src/components/csv.js";
-import { Database } from "../loaders/db.js";
-import { writeTable } from "../loaders/tables.js";
+import { Database } from "../loaders/core/db.js";
+import { writeTable } from "../loaders/publish/table-output.js";
 import { ingestChanged, VALID_FOLDER } from "./support/fixture-folder.js";
 import { PROJECT_DIR } from "./support/project.js";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";

@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { Database } from "../loaders/db.js";
+import { Database } from "../loaders/core/db.js";
 import { ingestFolder, WITHHELD } from "../loaders/ingest/ingest.js";
-import { formatProblem, IngestError } from "../loaders/ingest/problems.js";
+import { formatProblem, IngestError } from "../loaders/core/errors.js";
 import { ingestChanged, VALID_FOLDER, type IngestOutcome } from "./support/fixture-folder.js";
 
 const ORDERS_HEADER = "order_id,customer_id,ordered_at,amount,cost,product_id,quantity";

@@ -2,9 +2,9 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { Database } from "../loaders/db.js";
+import { Database } from "../loaders/core/db.js";
 import { ingestFolder, type IngestResult } from "../loaders/ingest/ingest.js";
-import { formatProblem, IngestError } from "../loaders/ingest/problems.js";
+import { formatProblem, IngestError } from "../loaders/core/errors.js";
 import { PROJECT_DIR } from "./support/project.js";
 
 const FIXTURES = join(PROJECT_DIR, "test", "fixtures", "line-items");

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ATTRIBUTES } from "../loaders/sample/model.js";
+import { ATTRIBUTES } from "../scripts/sample/model.js";
 import { PROJECT_DIR } from "./support/project.js";
 import { useSampleWarehouse } from "./support/sample-warehouse.js";
 import { surveyTables } from "./support/survey-folder.js";

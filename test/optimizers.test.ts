@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { bfgs } from "../loaders/stats/bfgs.js";
-import { nelderMead } from "../loaders/stats/nelder-mead.js";
+import { bfgs } from "../loaders/core/stats/bfgs.js";
+import { nelderMead } from "../loaders/core/stats/nelder-mead.js";
 
 // Rosenbrock's valley: minimum 0 at (1, 1), reached along a narrow curved ridge.
 const rosenbrock = ([x, y]: number[]) => ({

@@ -1,7 +1,7 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Database } from "../loaders/db.js";
+import { Database } from "../loaders/core/db.js";
 import { ingestFolder } from "../loaders/ingest/ingest.js";
 import { dateSql, dateWindow, decimalSql, wholeNumberSql, type ReadConventions } from "../loaders/ingest/parse.js";
 import { VENDORS, vendorFolder } from "./support/format-folders.js";

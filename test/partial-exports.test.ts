@@ -3,11 +3,13 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { contextOf } from "../loaders/context.js";
-import { Database } from "../loaders/db.js";
+import { contextOf } from "../loaders/warehouse/context.js";
+import { Database } from "../loaders/core/db.js";
 import { ingestFolder } from "../loaders/ingest/ingest.js";
-import { overviewFrom } from "../loaders/overview.js";
-import { missingInputs, TABLES, tableRows } from "../loaders/tables.js";
+import { overviewFrom } from "../loaders/site/overview.js";
+import { TABLES } from "../loaders/metrics/registry.js";
+import { missingInputs } from "../loaders/metrics/table.js";
+import { tableRows } from "../loaders/publish/table-output.js";
 import { VENDORS, vendorFolder } from "./support/format-folders.js";
 import { PROJECT_DIR } from "./support/project.js";
 

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isPersonalName } from "../loaders/ingest/personal-columns.js";
 import { withWarehouse } from "../loaders/index.js";
-import { TABLES, tableRows } from "../loaders/tables.js";
+import { TABLES } from "../loaders/metrics/registry.js";
+import { tableRows } from "../loaders/publish/table-output.js";
 import { ingestChanged, VALID_FOLDER } from "./support/fixture-folder.js";
 
 const csv = (...lines: string[]) => lines.join("\n") + "\n";

@@ -118,7 +118,7 @@ describe("npm run dev follows the data", () => {
   });
 
   it("computes with the library as edited: a change in loaders/ shows on the open page", async () => {
-    const kpis = join(clone, "loaders", "kpis.ts");
+    const kpis = join(clone, "loaders", "metrics", "summary", "kpis.ts");
     const source = readFileSync(kpis, "utf-8");
     expect(source).toContain('revenue: ["Net revenue", "currency"]');
     writeFileSync(kpis, source.replace('revenue: ["Net revenue", "currency"]', 'revenue: ["Net revenue after edit", "currency"]'));

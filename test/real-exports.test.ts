@@ -3,9 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { Database } from "../loaders/db.js";
-import { tableRows } from "../loaders/tables.js";
-import { openWarehouse } from "../loaders/warehouse.js";
+import type { Database } from "../loaders/core/db.js";
+import { tableRows } from "../loaders/publish/table-output.js";
+import { openWarehouse } from "../loaders/warehouse/warehouse.js";
 import { PROJECT_DIR } from "./support/project.js";
 
 // Public datasets (see ../shared/datasets/README.md), converted here into our export format as

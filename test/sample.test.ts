@@ -3,12 +3,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Database } from "../loaders/db.js";
-import { openWarehouse } from "../loaders/warehouse.js";
-import { csvField } from "../loaders/sample/csv-writer.js";
-import { generateSample } from "../loaders/sample/generate.js";
-import { ATTRIBUTES, OUR_BRAND, TREND, WAVES } from "../loaders/sample/model.js";
-import { Random } from "../loaders/sample/random.js";
+import { Database } from "../loaders/core/db.js";
+import { openWarehouse } from "../loaders/warehouse/warehouse.js";
+import { csvField } from "../scripts/sample/csv-writer.js";
+import { generateSample } from "../scripts/sample/generate.js";
+import { ATTRIBUTES, OUR_BRAND, TREND, WAVES } from "../scripts/sample/model.js";
+import { Random } from "../scripts/sample/random.js";
 import { leastSquares } from "./support/least-squares.js";
 import { PROJECT_DIR } from "./support/project.js";
 

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { precomputeTables, TABLES, tableOfFolder } from "../loaders/index.js";
-import { provenanceFooter, reviewQuarters } from "../scripts/site-config.js";
+import { provenanceFooter, reviewQuarters } from "../loaders/site/site-config.js";
 import { PROJECT_DIR } from "./support/project.js";
 
 describe("provenance and quarterly review pages", () => {

@@ -11,9 +11,9 @@ import { ARTIFACTS_DIR, PROJECT_DIR, npmRun, scratchClone, type CommandResult } 
 import { findPii } from "./support/pii-scan.js";
 import { q4RevenueCard, sampleExports } from "./support/sample-exports.js";
 import { findRemoteReferences } from "./support/remote-references.js";
-import { Database } from "../loaders/db.js";
-import { literal } from "../loaders/sql.js";
-import { EXPLORE_TABLES } from "../loaders/tables.js";
+import { Database } from "../loaders/core/db.js";
+import { literal } from "../loaders/core/sql.js";
+import { EXPLORE_TABLES } from "../loaders/metrics/registry.js";
 
 // One offline build of a fresh copy of the project serves every test in this file.
 let clone: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ATTRIBUTES, COMPETITORS, OUR_BRAND, TREND, WAVES } from "../loaders/sample/model.js";
-import { TABLES } from "../loaders/tables.js";
+import { ATTRIBUTES, COMPETITORS, OUR_BRAND, TREND, WAVES } from "../scripts/sample/model.js";
+import { TABLES } from "../loaders/metrics/registry.js";
 import { useSampleWarehouse } from "./support/sample-warehouse.js";
 
 // The customer value tables on the sample data recover what docs/sample-data.md says the
@@ -10,11 +10,11 @@ describe("customer value analysis of the sample data", () => {
   const first = WAVES[0];
   const last = WAVES.at(-1)!;
 
-  it("every computed table's rows have exactly its declared columns, in order", async () => {
-    for (const table of TABLES.filter((t) => t.compute || t.prepareQuery)) {
+  it("every table's rows have exactly its declared columns, in order", async () => {
+    for (const table of TABLES) {
       const result = await rows(table.name);
-      expect(result.length, table.name).toBeGreaterThan(0);
-      expect(Object.keys(result[0]!), table.name).toEqual(table.columns!.map(([name]) => name));
+      if (table.kind !== "query") expect(result.length, table.name).toBeGreaterThan(0);
+      if (result.length) expect(Object.keys(result[0]!), table.name).toEqual(table.columns.map(([name]) => name));
     }
   });
 

@@ -2,9 +2,9 @@ import { csvParse } from "d3-dsv";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { Random } from "../loaders/sample/random.js";
-import { holm, meanInterval, pairedTest, welchTest, wilsonInterval } from "../loaders/stats/intervals.js";
-import { relativeWeights } from "../loaders/stats/relative-weights.js";
+import { Random } from "../scripts/sample/random.js";
+import { holm, meanInterval, pairedTest, welchTest, wilsonInterval } from "../loaders/core/stats/intervals.js";
+import { relativeWeights } from "../loaders/core/stats/relative-weights.js";
 import { PROJECT_DIR } from "./support/project.js";
 import { surveyTables } from "./support/survey-folder.js";
 

@@ -2,11 +2,12 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { IngestError } from "../loaders/ingest/problems.js";
-import { readCachedTable } from "../loaders/cached-table.js";
-import { precomputeTables } from "../loaders/table-cache.js";
-import { TABLES, tableRows } from "../loaders/tables.js";
-import { ensureWarehouse, openWarehouse } from "../loaders/warehouse.js";
+import { IngestError } from "../loaders/core/errors.js";
+import { readCachedTable } from "../loaders/warehouse/table-cache.js";
+import { precomputeTables } from "../loaders/publish/precompute.js";
+import { TABLES } from "../loaders/metrics/registry.js";
+import { tableRows } from "../loaders/publish/table-output.js";
+import { ensureWarehouse, openWarehouse } from "../loaders/warehouse/warehouse.js";
 import { VALID_FOLDER } from "./support/fixture-folder.js";
 
 describe("ensureWarehouse({dataDir, warehouseDir})", () => {
@@ -66,13 +67,13 @@ describe("ensureWarehouse({dataDir, warehouseDir})", () => {
       // Query tables' JSON is read back from the Parquet they were written to: the same rows
       // as computed directly (compared as JSON, which writes -0 as 0).
       for (const table of TABLES.filter((t) => !t.large)) {
-        expect(readCachedTable(dataDir, table.name, warehouseDir), table.name).toEqual(JSON.parse(JSON.stringify(await tableRows(db, table.name))));
+        expect(readCachedTable({ dataDir, warehouseDir }, table.name), table.name).toEqual(JSON.parse(JSON.stringify(await tableRows(db, table.name))));
       }
     } finally {
       db.close();
     }
     writeFileSync(join(dataDir, "orders.csv"), String(VALID_FOLDER["orders.csv"]) + "O3,C1,2024-03-01,7.00,3.00,P1,1\n");
-    expect(readCachedTable(dataDir, "revenue-by-quarter", warehouseDir)).toBeUndefined();
+    expect(readCachedTable({ dataDir, warehouseDir }, "revenue-by-quarter")).toBeUndefined();
   });
 });
 

@@ -5,10 +5,10 @@
  * tables are written, amounts in another currency than the reports' are converted through
  * the rates the analyst gives (`currency_rates.csv`), or ingest stops naming each currency.
  */
-import { DEFAULT_CURRENCY, type Config } from "../config.js";
-import type { Database } from "../db.js";
-import { identifier, literal } from "../sql.js";
-import type { Problem } from "./problems.js";
+import { DEFAULT_CURRENCY, type Config } from "../contract/config.js";
+import type { Database } from "../core/db.js";
+import { identifier, literal } from "../core/sql.js";
+import type { Problem } from "../core/errors.js";
 import type { SourceFile } from "./read-source.js";
 
 /** The exports whose amounts may carry a currency, the amount columns, and the date a rate is taken at. */

@@ -1,11 +1,12 @@
+import type { Warning } from "./warnings.js";
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CONFIG_FILE, DEFAULT_CURRENCY, isSurveyConfig, readConfig, type Config, type SurveyConfig } from "../config.js";
-import { CONTRACT, CONTRACT_VERSION, SURVEY_FILES, type ColumnSpec, type FileSpec } from "../contract.js";
-import type { Database } from "../db.js";
-import { identifier, literal } from "../sql.js";
-import { formatProblem, IngestError, type Problem } from "./problems.js";
+import { CONFIG_FILE, DEFAULT_CURRENCY, isSurveyConfig, readConfig, type Config, type SurveyConfig } from "../contract/config.js";
+import { CONTRACT, CONTRACT_VERSION, SURVEY_FILES, type ColumnSpec, type FileSpec } from "../contract/contract.js";
+import type { Database } from "../core/db.js";
+import { identifier, literal } from "../core/sql.js";
+import { formatProblem, IngestError, type Problem } from "../core/errors.js";
 import { amountCurrencySql, currencySql, RATE_TYPE, dateFormatsShown, dateSql, decimalSql, dateWindow, defaultDateRules, numberFormatShown, numberInSql, SLASH_DATE_PATTERN, wholeNumberSql, type DateRules, type ReadConventions } from "./parse.js";
 import { outcomeSql, outcomesHint, OUTCOME_FLAGS } from "./outcomes.js";
 import { PROCESS_SECRET, pseudonymSql } from "./pseudonyms.js";
@@ -172,10 +173,6 @@ export async function ingestFolder(db: Database, dataDir: string, options: Inges
   }
 }
 
-export interface Warning {
-  file: string;
-  message: string;
-}
 
 /** A file read as it is: named after its export, or mapped with no more than its conventions. */
 function isPlain(source: SourceFile): boolean {

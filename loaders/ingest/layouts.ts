@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync } from "node:fs";
-import type { SourceFormat } from "./source-config.js";
+import type { SourceFormat } from "../contract/source-config.js";
 
 /**
  * Where a tool puts its header: lines before it (a Salesforce report's title and filters),

@@ -7,13 +7,13 @@
  */
 import { readdirSync } from "node:fs";
 import { join as pathJoin } from "node:path";
-import type { Database } from "../db.js";
+import type { Database } from "../core/db.js";
 import { emptyFile, loadRaw, readCsvHeader } from "./read-source.js";
-import { identifier, literal } from "../sql.js";
+import { identifier, literal } from "../core/sql.js";
 import { decimalSql, type ReadConventions } from "./parse.js";
-import type { Problem } from "./problems.js";
-import type { ExportView } from "./sources.js";
-import { SHOPIFY_LINES, lineItemsSchema, type SourceConfig } from "./source-config.js";
+import type { Problem } from "../core/errors.js";
+import type { ExportView } from "./export-view.js";
+import { SHOPIFY_LINES, lineItemsSchema, type SourceConfig } from "../contract/source-config.js";
 
 export type LineItems = NonNullable<SourceConfig["lines"]>;
 

@@ -5,8 +5,8 @@
  * or "Paid"). Stages match case- and space-insensitively: HubSpot writes `Closed Lost `.
  * Salesforce's `IsClosed` and `IsWon` columns, when a file has them, decide over the stage.
  */
-import type { Config } from "../config.js";
-import { identifier, literal } from "../sql.js";
+import { normalStage, type Config } from "../contract/config.js";
+import { identifier, literal } from "../core/sql.js";
 
 export type Outcome = "won" | "lost" | "open";
 
@@ -23,10 +23,6 @@ export const DEFAULT_STAGES: Record<Outcome, readonly string[]> = {
   ]
 };
 
-/** How stages are compared: lower case, runs of spaces as one, no spaces at the ends. */
-export function normalStage(stage: string): string {
-  return stage.trim().replace(/\s+/g, " ").toLowerCase();
-}
 
 /** Every stage the folder knows, normalized → its outcome: the defaults and the config's. */
 export function stageMap(config: Config | undefined): Map<string, Outcome> {

@@ -9,6 +9,7 @@
  * `24` as the year 24, `'1e2'::INTEGER` is 100), so no user value reaches a plain cast:
  * test/parse.test.ts checks the SQL of every ingest for it.
  */
+import { DEFAULT_EARLIEST_DATE, DEFAULT_PIVOT, DEFAULT_YEARS_AHEAD } from "../contract/config.js";
 
 /** How dates with slashes are ordered; two-digit years (`7/9/14`) follow the same order. */
 export type SlashDates = "MM/DD/YYYY" | "DD/MM/YYYY";
@@ -30,9 +31,6 @@ export function dateWindow(earliest: string, yearsAhead: number, today = new Dat
   return { earliest, latest: latest.toISOString().slice(0, 10) };
 }
 
-export const DEFAULT_PIVOT = 69;
-export const DEFAULT_EARLIEST_DATE = "1900-01-01";
-export const DEFAULT_YEARS_AHEAD = 1;
 
 export function defaultDateRules(today = new Date()): DateRules {
   return { pivot: DEFAULT_PIVOT, timeZone: "UTC", ...dateWindow(DEFAULT_EARLIEST_DATE, DEFAULT_YEARS_AHEAD, today) };

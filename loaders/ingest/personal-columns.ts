@@ -4,8 +4,8 @@
  * personal columns (name, email, phone) go to customer_contacts, these nowhere. Each drop is
  * named in the ingest warnings.
  */
-import type { Database } from "../db.js";
-import { identifier } from "../sql.js";
+import type { Database } from "../core/db.js";
+import { identifier } from "../core/sql.js";
 import { EMAIL_IN_TEXT, personalKeySql } from "./pseudonyms.js";
 
 /**

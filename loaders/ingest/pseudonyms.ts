@@ -9,7 +9,7 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { literal } from "../sql.js";
+import { literal } from "../core/sql.js";
 
 /** An e-mail address inside a text (a comment, "Ann <ann@x.example>"): ingest drops columns holding one, the comments mask them. */
 export const EMAIL_IN_TEXT = String.raw`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+`;

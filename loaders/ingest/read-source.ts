@@ -1,12 +1,12 @@
 import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
 import { extname, join } from "node:path";
-import { CONFIG_FILE, type Config } from "../config.js";
-import { CONTRACT, SOURCE_FORMATS, type ExportName } from "../contract.js";
-import type { Database } from "../db.js";
-import { identifier, literal } from "../sql.js";
+import { CONFIG_FILE, type Config } from "../contract/config.js";
+import { CONTRACT, SOURCE_FORMATS, type ExportName } from "../contract/contract.js";
+import type { Database } from "../core/db.js";
+import { identifier, literal } from "../core/sql.js";
 import { DELIMITERS, splitCsvLine, type Layout } from "./layouts.js";
-import type { Problem } from "./problems.js";
-import type { SourceConfig } from "./source-config.js";
+import type { Problem } from "../core/errors.js";
+import type { SourceConfig } from "../contract/source-config.js";
 
 export interface SourceFile {
   name: ExportName;

@@ -3,10 +3,8 @@
  * Ingest accepts such a folder (every row is accounted for), but a report built on the few
  * rows left would mislead, so `cva validate` fails on it and says what to fix.
  */
-import type { Database } from "../db.js";
-
-/** `cva validate` fails on a file with more of its rows rejected than this (config validate.maxRejectedShare). */
-export const DEFAULT_MAX_REJECTED_SHARE = 0.5;
+import type { Database } from "../core/db.js";
+import { DEFAULT_MAX_REJECTED_SHARE } from "../contract/config.js";
 
 /** Rules that are documented treatments of rows that are not data, not mistakes: they do not count. */
 export const TREATMENTS = new Set(["report-total", "report-footer", "not-a-customer", "unfinished"]);

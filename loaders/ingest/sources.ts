@@ -4,26 +4,19 @@
  * (`raw_<export>`) that validation reads like any export file. Every row keeps the physical
  * line of the file it came from, so a reject names the analyst's own file and line.
  */
-import type { Config } from "../config.js";
-import { CONTRACT, type ExportName } from "../contract.js";
-import type { Database } from "../db.js";
-import { identifier, literal } from "../sql.js";
+import type { Config } from "../contract/config.js";
+import { CONTRACT, type ExportName } from "../contract/contract.js";
+import type { Database } from "../core/db.js";
+import { identifier, literal } from "../core/sql.js";
 import { headerOf, layoutOf, summaryRowSql } from "./layouts.js";
 import { lineItemsOf, lineItemsView } from "./line-items.js";
-import type { Problem } from "./problems.js";
+import type { Problem } from "../core/errors.js";
 import { emptyFile, headerNameProblems, loadRaw, readCsvHeader, type SourceFile } from "./read-source.js";
-import type { SourceConfig, SurveySourceConfig } from "./source-config.js";
+import type { SourceConfig, SurveySourceConfig } from "../contract/source-config.js";
 
 export type ConfiguredSource = SourceFile & { entry: SourceConfig & { index: number } };
 
-/** A relation in the contract's shape, with the extra columns validation understands. */
-export interface ExportView {
-  /** The contract columns it has. */
-  columns: string[];
-  problems: Problem[];
-  /** Treatments the analyst should know of (columns named twice that the mapping does not read). */
-  warnings: string[];
-}
+import type { ExportView } from "./export-view.js";
 
 /** The vendor tables loaded in one ingest: a survey file is read once for its three exports. */
 export type VendorTables = Map<number, Promise<VendorTable | Problem[]>>;

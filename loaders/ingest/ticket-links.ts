@@ -3,8 +3,8 @@
  * ContactId; the contacts export says which account (customer) each contact belongs to. What
  * no export links is kept and counted in the complaint totals, never given to a customer.
  */
-import type { Database } from "../db.js";
-import type { Warning } from "./ingest.js";
+import type { Database } from "../core/db.js";
+import type { Warning } from "./warnings.js";
 import type { SourceFile } from "./read-source.js";
 
 export async function linkTickets(db: Database, sources: SourceFile[]): Promise<Warning[]> {

@@ -1,9 +1,9 @@
 // The tables the explore page registers for SQL, by their SQL name, with what each holds.
-import { LoaderUsageError, runLoader } from "../../loaders/data-loader.js";
-import { exploreTableList } from "../../loaders/index.js";
+import { UsageError, runLoader } from "../../loaders/site/data-loader.js";
+import { exploreTableList } from "../../loaders/site/page-config.js";
 
 await runLoader("explore-tables.json", async (options) => {
-  if (options.wave || options.segment) throw new LoaderUsageError("the list of tables is the same for every wave and segment; --wave and --segment do not apply");
+  if (options.wave || options.segment) throw new UsageError("the list of tables is the same for every wave and segment; --wave and --segment do not apply");
   const tables = exploreTableList();
   process.stdout.write(JSON.stringify(tables));
   return { rows: tables.length };

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Database } from "../../loaders/db.js";
+import { Database } from "../../loaders/core/db.js";
 import { ingestFolder, type IngestResult } from "../../loaders/ingest/ingest.js";
-import { IngestError, type Problem } from "../../loaders/ingest/problems.js";
+import { IngestError, type Problem } from "../../loaders/core/errors.js";
 
 /** A small, valid data folder: every test changes one thing in it. */
 export const VALID_FOLDER: Record<string, string | Buffer> = {

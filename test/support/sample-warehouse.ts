@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll } from "vitest";
-import { contextOf, type TableContext } from "../../loaders/context.js";
-import type { Database } from "../../loaders/db.js";
-import { tableRows } from "../../loaders/tables.js";
-import { openWarehouse } from "../../loaders/warehouse.js";
+import { contextOf, type TableContext } from "../../loaders/warehouse/context.js";
+import type { Database } from "../../loaders/core/db.js";
+import { tableRows } from "../../loaders/publish/table-output.js";
+import { openWarehouse } from "../../loaders/warehouse/warehouse.js";
 import { PROJECT_DIR } from "./project.js";
 
 /**

@@ -1,0 +1,80 @@
+import { memoryLimitFrom } from "./environment.js";
+import { DuckDBConnection, DuckDBInstance, DuckDBTypeId, type DuckDBResultReader, type DuckDBValue } from "@duckdb/node-api";
+
+
+/** A JSON-ready value: what our tables hold once read out of DuckDB. */
+export type Scalar = string | number | boolean | null;
+export type Row = Record<string, Scalar>;
+
+/**
+ * A thin wrapper around one DuckDB connection: open, run, read rows as plain JSON-ready
+ * objects, close. Everything heavy happens in SQL; rows only come out of DuckDB once they are
+ * aggregates small enough to hand to a page.
+ */
+export class Database {
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    readonly connection: DuckDBConnection
+  ) {}
+
+  /**
+   * Opens a database file, or an in-memory database when `path` is omitted. DuckDB's memory
+   * is capped (CVA_MEMORY_LIMIT, default 2.5GB; it spills to disk beyond), so that a build on a
+   * shared machine stays within a predictable footprint whatever the size of the exports.
+   */
+  static async open(path = ":memory:", { readOnly = false } = {}): Promise<Database> {
+    const options: Record<string, string> = { memory_limit: memoryLimitFrom() };
+    if (readOnly) options.access_mode = "READ_ONLY";
+    const instance = await DuckDBInstance.create(path, options);
+    return new Database(instance, await instance.connect());
+  }
+
+  /** Runs statements that return nothing of interest (DDL, COPY, INSERT). */
+  async run(sql: string, params?: DuckDBValue[]): Promise<void> {
+    await this.connection.run(sql, params);
+  }
+
+  /** Runs a query and returns its rows (see `plainRows` for the value conversions). */
+  async rows<T = Row>(sql: string, params?: DuckDBValue[]): Promise<T[]> {
+    return plainRows(await this.connection.runAndReadAll(sql, params)) as unknown as T[];
+  }
+
+  /** The columns a query returns (DuckDB's DESCRIBE), in order. */
+  async columns(query: string): Promise<{ name: string; type: string }[]> {
+    return this.rows<{ name: string; type: string }>(`SELECT column_name AS name, column_type AS type FROM (DESCRIBE ${query})`);
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+/**
+ * Rows with JSON-ready values: integers and decimals become numbers (an integer beyond 2^53
+ * is an error rather than a silent rounding), dates become `YYYY-MM-DD`, timestamps ISO 8601.
+ */
+export function plainRows(result: DuckDBResultReader): Row[] {
+  const names = result.columnNames();
+  const types = result.columnTypes().map((t) => t.typeId);
+  return result.getRowObjectsJS().map((row) => {
+    const out: Row = {};
+    names.forEach((name, i) => {
+      out[name] = plainValue(row[name], types[i]!, name);
+    });
+    return out;
+  });
+}
+
+function plainValue(value: unknown, type: DuckDBTypeId, column: string): Scalar {
+  if (value === null || value === undefined) return null;
+  if (typeof value === "bigint") {
+    if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER)) {
+      throw new Error(`column ${column}: integer ${value} is too large to pass as a number`);
+    }
+    return Number(value);
+  }
+  if (value instanceof Date) return type === DuckDBTypeId.DATE ? value.toISOString().slice(0, 10) : value.toISOString();
+  if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value;
+  throw new Error(`column ${column}: values of type ${DuckDBTypeId[type]} are not supported in tables`);
+}

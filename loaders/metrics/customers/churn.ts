@@ -1,0 +1,72 @@
+import { prepareQuarterlySales, quarterLabel } from "../sales/quarterly-sales.js";
+import { prepareCustomerOrders } from "./customer-orders.js";
+import { DEFAULT_INACTIVE_DAYS } from "../../contract/config.js";
+import { memoized, round, type TableContext } from "../../warehouse/context.js";
+import { identifier } from "../../core/sql.js";
+import { wilsonInterval } from "../../core/stats/intervals.js";
+
+/** Customer columns read as an explicit churn flag when the config names none, in this order. */
+export const CHURN_FLAG_COLUMNS = ["churned", "churn"];
+const TRUE_FLAGS = "('yes', 'y', 'true', 't', '1', 'churned')";
+
+export interface ChurnRow {
+  /** Quarter the churn happened in; null with a flag (the CRM does not say when). */
+  quarter: string | null;
+  /** All, or a value of customers.segment. */
+  segment: string;
+  /** Customers who could churn: all (flag), or those active at the quarter's start (inactivity). */
+  customers: number;
+  churned: number;
+  churn_rate: number | null;
+  ci_low: number | null;
+  ci_high: number | null;
+  /** "flag: churn" or "no order for N days". */
+  definition: string;
+}
+
+/**
+ * Churn per segment, from an explicit flag in the customers export when it has one (the
+ * config's churn.flagColumn, else a column named churned or churn: yes/true/1), otherwise per
+ * quarter from inactivity: a customer churns churn.inactiveDays (default 180) after their last
+ * order, if that day has passed by the last order in the export.
+ */
+export function churn(context: TableContext): Promise<ChurnRow[]> {
+  return memoized(context, "churn", async () => {
+    if (!context.schema.has("customers")) return [];
+    const segment = context.schema.has("customers", "segment") ? "coalesce(segment, '(none)')" : "'(none)'";
+    const configured = context.config?.churn.flagColumn?.trim().toLowerCase();
+    const flag = configured ?? CHURN_FLAG_COLUMNS.find((c) => context.schema.has("customers", c));
+    if (configured && !context.schema.has("customers", configured)) {
+      throw new Error(`churn: cva.config.json names the churn flag column ${configured}, which the customers export does not have`);
+    }
+    const inactiveDays = context.config?.churn.inactiveDays ?? DEFAULT_INACTIVE_DAYS;
+    if (!flag) {
+      await prepareCustomerOrders(context);
+      await prepareQuarterlySales(context);
+    }
+    const rows = flag
+      ? await context.db.rows<{ quarter: null; segment: string | null; customers: number; churned: number }>(`
+          SELECT NULL AS quarter, ${segment} AS segment, count(*) AS customers,
+                 count(*) FILTER (WHERE lower(trim(${identifier(flag)})) IN ${TRUE_FLAGS}) AS churned
+          FROM customers GROUP BY GROUPING SETS ((2), ()) ORDER BY 2 NULLS FIRST`)
+      : await context.db.rows<{ quarter: string; segment: string | null; customers: number; churned: number }>(`
+          WITH bounds AS (SELECT max(last_purchase)::DATE AS as_of FROM customer_orders),
+          lives AS (SELECT c.customer_id, ${segment} AS segment, o.first_purchase::DATE AS first_day, o.last_purchase::DATE AS last_day
+                    FROM customers c JOIN customer_orders o USING (customer_id) WHERE o.purchases > 0),
+          quarters AS (SELECT start AS q FROM quarterly_sales)
+          SELECT ${quarterLabel("q.q")} AS quarter, l.segment,
+                 count(*) AS customers,
+                 count(*) FILTER (WHERE l.last_day + ${inactiveDays} >= q.q AND l.last_day + ${inactiveDays} < q.q + INTERVAL 3 MONTH) AS churned
+          FROM quarters q CROSS JOIN bounds b JOIN lives l ON l.first_day < q.q AND l.last_day + ${inactiveDays} >= q.q
+          WHERE q.q + INTERVAL 3 MONTH <= b.as_of + 1
+          GROUP BY GROUPING SETS ((1, 2), (1)) ORDER BY 1, 2 NULLS FIRST`);
+    return rows.map((r) => {
+      const interval = wilsonInterval(r.churned, r.customers);
+      return {
+        quarter: r.quarter, segment: r.segment ?? "All", customers: r.customers, churned: r.churned,
+        churn_rate: round(r.customers ? r.churned / r.customers : null, 4), ci_low: round(interval?.low, 4), ci_high: round(interval?.high, 4),
+        definition: flag ? `flag: ${flag}` : `no order for ${inactiveDays} days`
+      };
+    });
+  });
+}

@@ -1,0 +1,42 @@
+import { memoized, type TableContext } from "../../warehouse/context.js";
+import { prepareNameTokens, redactionSql } from "../privacy/redact.js";
+
+/** Comments published per wave and loyalty group: the most recent, enough to read, never all. */
+export const COMMENTS_PER_GROUP = 100;
+
+export interface CommentRow {
+  wave: string;
+  segment: string | null;
+  /** promoter (9-10), passive (7-8), detractor (0-6) on likelihood to recommend, or no answer. */
+  group: "promoter" | "passive" | "detractor" | "no answer";
+  overall_satisfaction: number | null;
+  /** Emails, phone numbers and known names masked. */
+  comment: string;
+}
+
+/**
+ * What respondents wrote about us, redacted, by wave and loyalty group: the verbatims behind
+ * the scores. None when the config says privacy.comments: "none".
+ */
+export function comments(context: TableContext): Promise<CommentRow[]> {
+  return memoized(context, "comments", async () => {
+    const { schema } = context;
+    if (!schema.has("responses", "comment") || context.config?.privacy.comments === "none") return [];
+    await prepareNameTokens(context);
+    const hasRecommend = schema.has("responses", "likelihood_to_recommend");
+    const recommend = hasRecommend ? "likelihood_to_recommend" : "NULL::INTEGER";
+    const segment = schema.has("responses", "segment") ? "r.segment" : "NULL::VARCHAR";
+    const recency = schema.has("responses", "responded_at") ? "responded_at DESC NULLS LAST, " : "";
+    const source = `
+      SELECT wave, respondent_id, comment AS text FROM responses
+      WHERE nullif(trim(comment), '') IS NOT NULL
+      QUALIFY row_number() OVER (PARTITION BY wave, ${groupSql(recommend)} ORDER BY ${recency}respondent_id) <= ${COMMENTS_PER_GROUP}`;
+    return context.db.rows<CommentRow>(`
+      SELECT r.wave, ${segment} AS segment, ${groupSql(hasRecommend ? "r.likelihood_to_recommend" : recommend)} AS "group", ${schema.has("responses", "overall_satisfaction") ? "r.overall_satisfaction" : "NULL::INTEGER AS overall_satisfaction"}, c.text AS comment
+      FROM (${redactionSql(source, ["wave", "respondent_id"])}) c JOIN responses r USING (wave, respondent_id)
+      ORDER BY r.wave DESC, "group", ${recency ? "r.responded_at DESC NULLS LAST, " : ""}r.respondent_id`);
+  });
+}
+
+const groupSql = (recommend: string) =>
+  `CASE WHEN ${recommend} >= 9 THEN 'promoter' WHEN ${recommend} >= 7 THEN 'passive' WHEN ${recommend} IS NOT NULL THEN 'detractor' ELSE 'no answer' END`;

@@ -1,0 +1,154 @@
+import { hasSurvey, memoized, round, type TableContext } from "../../warehouse/context.js";
+import { normalInterval, welchTest, wilsonInterval } from "../../core/stats/intervals.js";
+import { ALL_WAVES } from "../survey/survey-cells.js";
+import { drivers } from "./drivers.js";
+
+/** Actual behaviour is observed over the days after a response: the following two quarters. */
+export const FOLLOW_UP_DAYS = 180;
+/**
+ * Retained = still buying in the second of those quarters (days 91-180). "Any order within
+ * 180 days" would count most customers who leave in those months as retained.
+ */
+export const RETAINED_AFTER_DAYS = 90;
+
+export type LoyaltyGroup = "promoter" | "passive" | "detractor";
+
+export interface LoyaltyGroupRow {
+  group: LoyaltyGroup;
+  /** Linked respondents whose follow-up window ended before the last order in the export. */
+  n: number;
+  /** Share who ordered between RETAINED_AFTER_DAYS and FOLLOW_UP_DAYS after responding. */
+  retention: number;
+  retention_ci_low: number | null;
+  retention_ci_high: number | null;
+  /** Mean net revenue per respondent over the window (refunds deducted), currency. */
+  revenue: number;
+  revenue_ci_low: number | null;
+  revenue_ci_high: number | null;
+  /** Mean gross margin (amount − cost) per respondent over the window; null without costs. */
+  margin: number | null;
+}
+
+const GROUP_SQL = `CASE WHEN likelihood_to_recommend >= 9 THEN 'promoter' WHEN likelihood_to_recommend >= 7 THEN 'passive' ELSE 'detractor' END`;
+
+/**
+ * Stated loyalty against actual behaviour: survey respondents linked to the CRM by
+ * customer_id, grouped by their answer to likelihood to recommend, and what they bought in
+ * the FOLLOW_UP_DAYS after they answered.
+ */
+export function loyaltyGroups(context: TableContext): Promise<LoyaltyGroupRow[]> {
+  return memoized(context, "loyalty-groups", async () => {
+    if (!hasSurvey(context) || !context.schema.has("responses", "likelihood_to_recommend") || !context.schema.has("responses", "responded_at")) return [];
+    const cost = context.schema.has("orders", "cost");
+    const rows = await context.db.rows<{ group: LoyaltyGroup; n: number; retained: number; revenue: number; revenue_sd: number | null; margin: number | null }>(`
+      WITH linked AS (
+        SELECT respondent_id, wave, customer_id, responded_at, ${GROUP_SQL} AS "group"
+        FROM responses
+        WHERE customer_id IS NOT NULL AND likelihood_to_recommend IS NOT NULL AND responded_at IS NOT NULL
+          AND responded_at + ${FOLLOW_UP_DAYS} <= (SELECT max(ordered_at)::DATE FROM orders)),
+      behaviour AS (
+        SELECT l.respondent_id, l.wave, l."group",
+               count(o.order_id) FILTER (WHERE o.amount >= 0 AND o.ordered_at > l.responded_at + INTERVAL ${RETAINED_AFTER_DAYS} DAY) > 0 AS retained,
+               coalesce(sum(o.amount), 0)::DOUBLE AS revenue,
+               ${cost ? "coalesce(sum(o.amount - o.cost), 0)::DOUBLE" : "NULL::DOUBLE"} AS margin
+        FROM linked l LEFT JOIN orders o
+          ON o.customer_id = l.customer_id AND o.ordered_at > l.responded_at AND o.ordered_at <= l.responded_at + INTERVAL ${FOLLOW_UP_DAYS} DAY
+        GROUP BY ALL)
+      SELECT "group", count(*) AS n, count(*) FILTER (WHERE retained) AS retained, avg(revenue) AS revenue,
+             stddev_samp(revenue) AS revenue_sd, avg(margin) AS margin
+      FROM behaviour GROUP BY ALL`);
+    const order: LoyaltyGroup[] = ["promoter", "passive", "detractor"];
+    return rows.sort((a, b) => order.indexOf(a.group) - order.indexOf(b.group)).map((r) => {
+      const retention = wilsonInterval(r.retained, r.n);
+      const half = r.n > 1 && r.revenue_sd !== null ? normalInterval(r.revenue, r.revenue_sd / Math.sqrt(r.n)) : null;
+      return {
+        group: r.group, n: r.n, retention: round(r.retained / r.n, 4)!, retention_ci_low: round(retention?.low, 4), retention_ci_high: round(retention?.high, 4),
+        revenue: round(r.revenue, 2)!, revenue_ci_low: round(half?.low, 2), revenue_ci_high: round(half?.high, 2), margin: round(r.margin, 2)
+      };
+    });
+  });
+}
+
+export interface LinkRow {
+  link: number;
+  from_component: string;
+  to_component: string;
+  measure: string;
+  value: number | null;
+  ci_low: number | null;
+  ci_high: number | null;
+  n: number | null;
+  unit: string;
+}
+
+/**
+ * The customer loyalty model's four components, each link measured: business performance
+ * (attribute ratings) → global perceptions (satisfaction) → loyalty behaviours (stated, then
+ * actual) → financial outcomes. Link 5 is the revenue at risk from today's detractors.
+ */
+export function linkage(context: TableContext): Promise<LinkRow[]> {
+  return memoized(context, "linkage", async () => {
+    if (!hasSurvey(context)) return [];
+    const links: LinkRow[] = [];
+    const pooled = (await drivers(context)).filter((d) => d.wave === ALL_WAVES);
+    if (pooled.length) {
+      links.push({ link: 1, from_component: "business performance", to_component: "global perceptions", measure: "R² of overall satisfaction on our attribute ratings", value: pooled[0]!.r_squared, ci_low: null, ci_high: null, n: pooled[0]!.n, unit: "share of variance" });
+    }
+    // Without a satisfaction question (an NPS-only survey) there is no link from it to stated loyalty.
+    const stated = context.schema.has("responses", "overall_satisfaction") ? ["likelihood_to_recommend", "repurchase_intent"].filter((c) => context.schema.has("responses", c)) : [];
+    for (const column of stated) {
+      const [r] = await context.db.rows<{ r: number | null; n: number }>(`
+        SELECT corr(overall_satisfaction, ${column}) AS r, count(*) FILTER (WHERE overall_satisfaction IS NOT NULL AND ${column} IS NOT NULL) AS n FROM responses`);
+      // Fisher z interval of a correlation.
+      const z = r?.r != null && r.n > 3 ? normalInterval(Math.atanh(r.r), 1 / Math.sqrt(r.n - 3)) : null;
+      links.push({
+        link: 2, from_component: "global perceptions", to_component: "loyalty behaviours (stated)",
+        measure: `correlation of overall satisfaction with ${column.replaceAll("_", " ")}`, value: round(r?.r, 4),
+        ci_low: round(z ? Math.tanh(z.low) : null, 4), ci_high: round(z ? Math.tanh(z.high) : null, 4), n: r?.n ?? null, unit: "correlation"
+      });
+    }
+    const groups = await loyaltyGroups(context);
+    const promoters = groups.find((g) => g.group === "promoter");
+    const detractors = groups.find((g) => g.group === "detractor");
+    if (promoters && detractors) {
+      const difference = promoters.retention - detractors.retention;
+      const se = Math.sqrt((promoters.retention * (1 - promoters.retention)) / promoters.n + (detractors.retention * (1 - detractors.retention)) / detractors.n);
+      const interval = normalInterval(difference, se);
+      links.push({
+        link: 3, from_component: "loyalty behaviours (stated)", to_component: "loyalty behaviours (actual)",
+        measure: `still buying ${RETAINED_AFTER_DAYS + 1}-${FOLLOW_UP_DAYS} days after answering, promoters minus detractors`, value: round(100 * difference, 2),
+        ci_low: round(interval && 100 * interval.low, 2), ci_high: round(interval && 100 * interval.high, 2), n: promoters.n + detractors.n, unit: "percentage points"
+      });
+      const sd = (g: LoyaltyGroupRow) => (g.revenue_ci_high === null ? NaN : ((g.revenue_ci_high - g.revenue) / 1.959964) * Math.sqrt(g.n));
+      const test = welchTest(promoters.revenue, sd(promoters), promoters.n, detractors.revenue, sd(detractors), detractors.n);
+      const revenueInterval = test ? normalInterval(test.difference, test.difference / test.t) : null;
+      links.push({
+        link: 4, from_component: "loyalty behaviours (actual)", to_component: "financial outcomes",
+        measure: `revenue per customer over ${FOLLOW_UP_DAYS} days, promoters minus detractors`, value: round(test?.difference, 2),
+        ci_low: round(revenueInterval?.low, 2), ci_high: round(revenueInterval?.high, 2), n: promoters.n + detractors.n, unit: "currency"
+      });
+      const atRisk = await revenueAtRisk(context, difference);
+      if (atRisk) links.push(atRisk);
+    }
+    return links;
+  });
+}
+
+/**
+ * Detractors in the latest wave, linked to the CRM: their revenue in the 365 days before they
+ * answered, times how much less often detractors than promoters keep buying.
+ */
+async function revenueAtRisk(context: TableContext, retentionGap: number): Promise<LinkRow | undefined> {
+  const [row] = await context.db.rows<{ n: number; revenue: number | null }>(`
+    WITH latest AS (SELECT max(wave) AS wave FROM responses),
+    detractors AS (SELECT customer_id, responded_at FROM responses
+                   WHERE wave = (SELECT wave FROM latest) AND customer_id IS NOT NULL AND responded_at IS NOT NULL AND likelihood_to_recommend <= 6)
+    SELECT count(DISTINCT d.customer_id) AS n, sum(o.amount)::DOUBLE AS revenue
+    FROM detractors d LEFT JOIN orders o ON o.customer_id = d.customer_id AND o.ordered_at <= d.responded_at AND o.ordered_at > d.responded_at - INTERVAL 365 DAY`);
+  if (!row?.n) return undefined;
+  return {
+    link: 5, from_component: "loyalty behaviours (stated)", to_component: "financial outcomes",
+    measure: "revenue at risk from the latest wave's linked detractors (trailing 12-month revenue × retention gap to promoters)",
+    value: round((row.revenue ?? 0) * Math.max(0, retentionGap), 2), ci_low: null, ci_high: null, n: row.n, unit: "currency"
+  };
+}

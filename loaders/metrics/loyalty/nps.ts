@@ -1,0 +1,109 @@
+import { hasSurvey, memoized, round, type TableContext } from "../../warehouse/context.js";
+import { identifier, literal } from "../../core/sql.js";
+import { meanInterval, normalInterval, wilsonInterval } from "../../core/stats/intervals.js";
+import { respondentSegments } from "../survey/survey-cells.js";
+
+export interface NpsRow {
+  wave: string;
+  segment: string;
+  /** Our brand (the responses export) or a competitor (the recommendations export). */
+  brand: string;
+  is_ours: boolean;
+  /** Respondents who answered likelihood to recommend. */
+  n: number;
+  /** Shares of the answers: 9-10, 7-8, 0-6. */
+  promoters: number | null;
+  passives: number | null;
+  detractors: number | null;
+  /** 100 × (promoters − detractors). */
+  nps: number | null;
+  /** 100 × √((p + d − (p − d)²) / n). */
+  se: number | null;
+  ci_low: number | null;
+  ci_high: number | null;
+  suppressed: boolean;
+}
+
+/**
+ * Net Promoter Score (Reichheld 2003) per wave, segment and brand, from likelihood to
+ * recommend on its 0-10 scale: promoters answer 9-10, passives 7-8, detractors 0-6. Ours comes
+ * from the responses export; competitors' from the optional recommendations export. The
+ * standard error treats the answer as a multinomial: Var(p − d) = (p + d − (p − d)²) / n.
+ */
+export function nps(context: TableContext): Promise<NpsRow[]> {
+  return memoized(context, "nps", async () => {
+    if (!hasSurvey(context) || !context.schema.has("responses", "likelihood_to_recommend")) return [];
+    const { min, max } = context.config.scales.likelihood_to_recommend;
+    if (min !== 0 || max !== 10) return []; // NPS is defined on 0-10 only
+    const ours = literal(context.config.brand);
+    const competitors = context.schema.has("recommendations")
+      ? `UNION ALL SELECT respondent_id, wave, brand, likelihood_to_recommend FROM recommendations WHERE brand <> ${ours}` : "";
+    const rows = await context.db.rows<{ wave: string; segment: string; brand: string; n: number; p: number; pa: number; d: number }>(`
+      WITH answers AS (SELECT respondent_id, wave, ${ours} AS brand, likelihood_to_recommend FROM responses ${competitors})
+      SELECT r.wave, s.segment, r.brand, count(r.likelihood_to_recommend) AS n,
+             count(*) FILTER (WHERE r.likelihood_to_recommend >= 9) AS p,
+             count(*) FILTER (WHERE r.likelihood_to_recommend BETWEEN 7 AND 8) AS pa,
+             count(*) FILTER (WHERE r.likelihood_to_recommend <= 6) AS d
+      FROM answers r JOIN (${respondentSegments(context.schema)}) s USING (respondent_id, wave)
+      GROUP BY r.wave, s.segment, r.brand ORDER BY r.wave, s.segment, r.brand <> ${ours}, r.brand`);
+    return rows.map(({ wave, segment, brand, n, p, pa, d }) => {
+      const is_ours = brand === context.config!.brand;
+      const suppressed = n < context.config!.minCellSize;
+      if (suppressed) return { wave, segment, brand, is_ours, n, promoters: null, passives: null, detractors: null, nps: null, se: null, ci_low: null, ci_high: null, suppressed };
+      const [sp, sd] = [p / n, d / n];
+      const score = 100 * (sp - sd);
+      const se = 100 * Math.sqrt((sp + sd - (sp - sd) ** 2) / n);
+      const interval = normalInterval(score, se);
+      return {
+        wave, segment, brand, is_ours, n, promoters: round(sp, 4), passives: round(pa / n, 4), detractors: round(sd, 4),
+        nps: round(score, 2), se: round(se, 3), ci_low: round(interval?.low, 2), ci_high: round(interval?.high, 2), suppressed
+      };
+    });
+  });
+}
+
+export interface SatisfactionRow {
+  wave: string;
+  segment: string;
+  /** overall_satisfaction or perceived_value. */
+  measure: string;
+  n: number;
+  mean: number | null;
+  ci_low: number | null;
+  ci_high: number | null;
+  /** Share of answers in the top two points of the scale. */
+  top2: number | null;
+  top2_ci_low: number | null;
+  top2_ci_high: number | null;
+  suppressed: boolean;
+}
+
+const GLOBAL_PERCEPTIONS = ["overall_satisfaction", "perceived_value"] as const;
+
+/** Mean (Student-t interval) and top-2-box share (Wilson interval) of the global perceptions. */
+export function satisfaction(context: TableContext): Promise<SatisfactionRow[]> {
+  return memoized(context, "satisfaction", async () => {
+    if (!hasSurvey(context)) return [];
+    const config = context.config;
+    const measures = GLOBAL_PERCEPTIONS.filter((m) => context.schema.has("responses", m));
+    const out: SatisfactionRow[] = [];
+    for (const measure of measures) {
+      const { max } = config.scales[measure];
+      const v = `r.${identifier(measure)}`;
+      const rows = await context.db.rows<{ wave: string; segment: string; n: number; mean: number; sd: number | null; top2: number }>(`
+        SELECT r.wave, s.segment, count(${v}) AS n, avg(${v}) AS mean, stddev_samp(${v}) AS sd, count(*) FILTER (WHERE ${v} >= ${max - 1}) AS top2
+        FROM responses r JOIN (${respondentSegments(context.schema)}) s USING (respondent_id, wave)
+        GROUP BY ALL ORDER BY ALL`);
+      for (const { wave, segment, n, mean, sd, top2 } of rows) {
+        const suppressed = n < config.minCellSize;
+        const interval = suppressed ? null : meanInterval(mean, sd ?? NaN, n);
+        const share = suppressed ? null : wilsonInterval(top2, n);
+        out.push({
+          wave, segment, measure, n, mean: suppressed ? null : round(mean, 3), ci_low: round(interval?.low, 3), ci_high: round(interval?.high, 3),
+          top2: suppressed ? null : round(top2 / n, 4), top2_ci_low: round(share?.low, 4), top2_ci_high: round(share?.high, 4), suppressed
+        });
+      }
+    }
+    return out;
+  });
+}

@@ -1,0 +1,93 @@
+import { quarterLabel } from "./quarterly-sales.js";
+import { memoized, round, type TableContext, type WarehouseSchema } from "../../warehouse/context.js";
+import { wilsonInterval } from "../../core/stats/intervals.js";
+
+/** The competitor label of deals with no competitor named. */
+export const NO_COMPETITOR = "(none named)";
+/** The label of the rows that total every competitor. */
+export const ALL_DEALS = "All deals";
+
+export interface WonLostRow {
+  quarter: string;
+  competitor: string;
+  won: number;
+  lost: number;
+  /** won / (won + lost). */
+  win_rate: number | null;
+  /** Wilson 95% interval of the win rate. */
+  ci_low: number | null;
+  ci_high: number | null;
+  value_won: number | null;
+  value_lost: number | null;
+}
+
+/**
+ * The open pipeline: deals whose stage is neither won nor lost, per competitor named (and in
+ * all), with their value and expected close dates. Open deals are never in win rates.
+ */
+export function pipelineQuery(schema: WarehouseSchema): string {
+  if (!schema.has("opportunities")) return `SELECT NULL::VARCHAR AS competitor, NULL::BIGINT AS deals, NULL::DOUBLE AS value, NULL::VARCHAR AS earliest_close, NULL::VARCHAR AS latest_close WHERE false`;
+  const competitor = schema.has("opportunities", "competitor") ? `coalesce(competitor, '${NO_COMPETITOR}')` : `'${NO_COMPETITOR}'`;
+  return `
+    SELECT * FROM (
+      SELECT CASE WHEN grouping(competitor) = 1 THEN '${ALL_DEALS}' ELSE competitor END AS competitor, count(*) AS deals,
+             ${schema.has("opportunities", "amount") ? "round(sum(amount)::DOUBLE, 2)" : "NULL::DOUBLE"} AS value,
+             strftime(min(closed_at), '%Y-%m-%d') AS earliest_close, strftime(max(closed_at), '%Y-%m-%d') AS latest_close
+      FROM (SELECT ${competitor} AS competitor, ${schema.has("opportunities", "amount") ? "amount" : "NULL AS amount"}, closed_at FROM opportunities WHERE outcome = 'open') GROUP BY GROUPING SETS ((competitor), ()) HAVING count(*) > 0)
+    ORDER BY competitor = '${ALL_DEALS}' DESC, deals DESC, competitor`;
+}
+
+/** Deals won and lost per quarter of closing, against each competitor and in all (the opportunities export). */
+export function wonLost(context: TableContext): Promise<WonLostRow[]> {
+  return memoized(context, "won-lost", async () => {
+    if (!context.schema.has("opportunities")) return [];
+    const amount = context.schema.has("opportunities", "amount");
+    const competitor = context.schema.has("opportunities", "competitor") ? `coalesce(competitor, '${NO_COMPETITOR}')` : `'${NO_COMPETITOR}'`;
+    const rows = await context.db.rows<{ quarter: string; competitor: string | null; won: number; lost: number; value_won: number | null; value_lost: number | null }>(`
+      SELECT ${quarterLabel("closed_at")} AS quarter, ${competitor} AS competitor,
+             count(*) FILTER (WHERE outcome = 'won') AS won, count(*) FILTER (WHERE outcome = 'lost') AS lost,
+             ${amount ? "sum(amount) FILTER (WHERE outcome = 'won')::DOUBLE" : "NULL::DOUBLE"} AS value_won,
+             ${amount ? "sum(amount) FILTER (WHERE outcome = 'lost')::DOUBLE" : "NULL::DOUBLE"} AS value_lost
+      FROM opportunities WHERE outcome IN ('won', 'lost')
+      GROUP BY GROUPING SETS ((1, 2), (1)) ORDER BY 1, 2 NULLS FIRST`);
+    return rows.map((r) => {
+      const interval = wilsonInterval(r.won, r.won + r.lost);
+      return {
+        quarter: r.quarter, competitor: r.competitor ?? ALL_DEALS, won: r.won, lost: r.lost,
+        win_rate: round(r.won + r.lost ? r.won / (r.won + r.lost) : null, 4), ci_low: round(interval?.low, 4), ci_high: round(interval?.high, 4),
+        value_won: round(r.value_won ?? (amount ? 0 : null), 2), value_lost: round(r.value_lost ?? (amount ? 0 : null), 2)
+      };
+    });
+  });
+}
+
+export interface WonLostReasonRow {
+  competitor: string;
+  outcome: "won" | "lost";
+  reason: string;
+  deals: number;
+  /** Share of this competitor's deals with this outcome. */
+  share: number;
+  value: number | null;
+}
+
+/** Why deals were won and lost, per competitor (and over all deals), over the whole export. */
+export function wonLostReasons(context: TableContext): Promise<WonLostReasonRow[]> {
+  return memoized(context, "won-lost-reasons", async () => {
+    if (!context.schema.has("opportunities")) return [];
+    const has = (column: string) => context.schema.has("opportunities", column);
+    const competitor = has("competitor") ? `coalesce(competitor, '${NO_COMPETITOR}')` : `'${NO_COMPETITOR}'`;
+    const rows = await context.db.rows<Omit<WonLostReasonRow, "competitor" | "share"> & { competitor: string | null }>(`
+      WITH d AS (SELECT ${competitor} AS competitor, outcome, ${has("reason") ? "coalesce(reason, '(not given)')" : "'(not given)'"} AS reason,
+                        ${has("amount") ? "amount" : "NULL::DECIMAL(18,2)"} AS amount FROM opportunities WHERE outcome IN ('won', 'lost'))
+      SELECT competitor, outcome, reason, count(*) AS deals, sum(amount)::DOUBLE AS value FROM d GROUP BY GROUPING SETS ((competitor, outcome, reason), (outcome, reason))`);
+    const totals = new Map<string, number>();
+    for (const r of rows) totals.set(`${r.competitor}\u0000${r.outcome}`, (totals.get(`${r.competitor}\u0000${r.outcome}`) ?? 0) + r.deals);
+    return rows
+      .map((r) => ({
+        competitor: r.competitor ?? ALL_DEALS, outcome: r.outcome, reason: r.reason, deals: r.deals,
+        share: round(r.deals / totals.get(`${r.competitor}\u0000${r.outcome}`)!, 4)!, value: round(r.value, 2)
+      }))
+      .sort((a, b) => a.competitor.localeCompare(b.competitor) || a.outcome.localeCompare(b.outcome) || b.deals - a.deals || a.reason.localeCompare(b.reason));
+  });
+}

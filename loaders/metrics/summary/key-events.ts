@@ -1,0 +1,32 @@
+import { quarterLabel } from "../sales/quarterly-sales.js";
+import { memoized, type TableContext } from "../../warehouse/context.js";
+import { profiles } from "../survey/profiles.js";
+import { ALL_SEGMENTS } from "../survey/survey-cells.js";
+import { ALL_DEALS, wonLost } from "../sales/won-lost.js";
+
+export interface KeyEventRow {
+  date: string;
+  quarter: string;
+  brand: string;
+  title: string;
+  /** Our market-perceived quality score in the survey wave of the event's quarter, if any. */
+  our_quality_score: number | null;
+  /** Our win rate over all deals closed in the event's quarter, if any. */
+  win_rate: number | null;
+}
+
+/** The events export on the timeline of our quality score and win rate. */
+export function keyEvents(context: TableContext): Promise<KeyEventRow[]> {
+  return memoized(context, "key-events", async () => {
+    if (!context.schema.has("events")) return [];
+    const events = await context.db.rows<{ date: string; quarter: string; brand: string; title: string }>(`
+      SELECT date, ${quarterLabel("date")} AS quarter, brand, title FROM events ORDER BY date`);
+    const scores = (await profiles(context)).scores.filter((s) => s.group === "quality" && s.segment === ALL_SEGMENTS && s.is_ours);
+    const deals = (await wonLost(context)).filter((d) => d.competitor === ALL_DEALS);
+    return events.map((e) => ({
+      ...e,
+      our_quality_score: scores.find((s) => s.wave === e.quarter)?.score ?? null,
+      win_rate: deals.find((d) => d.quarter === e.quarter)?.win_rate ?? null
+    }));
+  });
+}

@@ -1,0 +1,150 @@
+/**
+ * The few numbers an executive reads first, per calendar quarter, each with its change from
+ * the quarter before: what the overview's cards and the quarterly review pages show.
+ */
+import { memoized, round, type TableContext } from "../../warehouse/context.js";
+import { churn } from "../customers/churn.js";
+import { customerBaseValue } from "../customers/clv.js";
+import { nps } from "../loyalty/nps.js";
+import { prepareQuarterlySales, quarterLabel } from "../sales/quarterly-sales.js";
+import normalQuantile from "@stdlib/stats-base-dists-normal-quantile";
+import { valueMap } from "../value/value-map.js";
+
+export type KpiId = "revenue" | "customers" | "retention" | "nps" | "quality" | "price" | "clv";
+
+export interface KpiRow {
+  quarter: string;
+  kpi: KpiId;
+  label: string;
+  /** currency, count, share (0-1), score (NPS points) or index (100 = market parity). */
+  unit: "currency" | "count" | "share" | "score" | "index";
+  value: number | null;
+  previous_quarter: string | null;
+  previous: number | null;
+  /** Relative change (0.08 = +8%) for currency and counts; a difference in the unit otherwise. */
+  change: number | null;
+  change_kind: "relative" | "difference" | null;
+  /** Whether the change is beyond sampling noise (two-sided 5% test); null where there is no sampling. */
+  significant: boolean | null;
+  /** Survey wave behind a survey figure. */
+  wave: string | null;
+  /** The orders export covers the quarter to within its last week (else the quarter is partial). */
+  complete: boolean;
+}
+
+/** A quarter counts as complete when the last order falls within its final week. */
+export const COMPLETE_WITHIN_DAYS = 7;
+
+interface Reading {
+  value: number | null;
+  /** Standard error, for figures estimated from a sample. */
+  se?: number | null;
+  /** Successes and trials, for a proportion (tested with a two-proportion z test). */
+  k?: number;
+  n?: number;
+  wave?: string;
+}
+
+const LABELS: Record<KpiId, [string, KpiRow["unit"]]> = {
+  revenue: ["Net revenue", "currency"],
+  customers: ["Customers buying", "count"],
+  retention: ["Customers kept", "share"],
+  nps: ["Net Promoter Score", "score"],
+  quality: ["Quality score", "index"],
+  price: ["Relative price", "index"],
+  clv: ["Customer base value (3-year CLV)", "currency"]
+};
+
+const Z = normalQuantile(0.975, 0, 1);
+/** A symmetric-enough CI's standard error. */
+const seOf = (low: number | null, high: number | null) => (low === null || high === null ? null : (high - low) / (2 * Z));
+
+/**
+ * Survey waves mapped to quarters: a wave labelled `YYYY-Qn` is that quarter; any other label
+ * takes the quarter of its median response date (none without responded_at).
+ */
+async function waveQuarters(context: TableContext): Promise<Map<string, string>> {
+  if (!context.schema.has("responses")) return new Map();
+  const date = context.schema.has("responses", "responded_at") ? "median(responded_at)" : "NULL::DATE";
+  const rows = await context.db.rows<{ wave: string; quarter: string | null }>(`
+    SELECT wave, CASE WHEN regexp_full_match(wave, '\\d{4}-Q[1-4]') THEN wave
+                      ELSE ${quarterLabel(date)} END AS quarter
+    FROM responses GROUP BY wave`);
+  return new Map(rows.filter((r) => r.quarter).map((r) => [r.quarter!, r.wave]));
+}
+
+export function kpis(context: TableContext): Promise<KpiRow[]> {
+  return memoized(context, "kpis", async () => {
+    const series = new Map<KpiId, Map<string, Reading>>();
+    const put = (kpi: KpiId, quarter: string, reading: Reading) => {
+      if (!series.has(kpi)) series.set(kpi, new Map());
+      series.get(kpi)!.set(quarter, reading);
+    };
+    // A survey without orders still has its NPS, quality and price per wave.
+    const orders = context.schema.has("orders");
+    if (orders) await prepareQuarterlySales(context);
+    const sales = !orders ? [] : await context.db.rows<{ quarter: string; revenue: number; customers: number; complete: boolean }>(`
+      SELECT quarter, revenue::DOUBLE AS revenue, customers,
+             (SELECT max(last_order) FROM quarterly_sales)::DATE >= (start + INTERVAL 3 MONTH - INTERVAL ${COMPLETE_WITHIN_DAYS} DAY)::DATE AS complete
+      FROM quarterly_sales ORDER BY quarter`);
+    const complete = new Map(sales.map((s) => [s.quarter, s.complete]));
+    const quarters = sales.map((s) => s.quarter);
+    for (const s of sales) {
+      put("revenue", s.quarter, { value: round(s.revenue, 2) });
+      put("customers", s.quarter, { value: s.customers });
+    }
+    for (const c of orders ? (await churn(context)).filter((c) => c.segment === "All" && c.quarter !== null) : []) {
+      put("retention", c.quarter!, { value: c.churn_rate === null ? null : round(1 - c.churn_rate, 4), k: c.customers - c.churned, n: c.customers });
+    }
+    const waves = await waveQuarters(context);
+    const npsRows = await nps(context);
+    const map = await valueMap(context);
+    for (const [quarter, wave] of waves) {
+      const ours = npsRows.find((r) => r.wave === wave && r.segment === "All" && r.is_ours && !r.suppressed);
+      if (ours) put("nps", quarter, { value: ours.nps, se: ours.se, wave });
+      const point = map.find((r) => r.wave === wave && r.segment === "All" && r.is_ours && !r.suppressed);
+      if (point) {
+        put("quality", quarter, { value: point.quality_score, se: seOf(point.quality_ci_low, point.quality_ci_high), wave });
+        put("price", quarter, { value: point.relative_price, se: seOf(point.price_ci_low, point.price_ci_high), wave });
+      }
+    }
+    for (const b of orders ? await customerBaseValue(context) : []) put("clv", b.quarter, { value: b.clv_3y });
+
+    const all = [...new Set([...quarters, ...waves.keys()])].sort();
+    const rows: KpiRow[] = [];
+    for (const [kpi, readings] of series) {
+      const [label, unit] = LABELS[kpi];
+      const relative = unit === "currency" || unit === "count";
+      for (const quarter of all) {
+        const current = readings.get(quarter);
+        if (!current) continue;
+        const previousQuarter = all.slice(0, all.indexOf(quarter)).reverse().find((q) => readings.has(q)) ?? null;
+        const previous = previousQuarter ? readings.get(previousQuarter)! : null;
+        const comparable = current.value !== null && previous?.value != null && (!relative || previous.value !== 0);
+        rows.push({
+          quarter, kpi, label, unit, value: current.value, previous_quarter: previousQuarter, previous: previous?.value ?? null,
+          change: comparable ? round(relative ? current.value! / previous!.value! - 1 : current.value! - previous!.value!, 4) : null,
+          change_kind: comparable ? (relative ? "relative" : "difference") : null,
+          significant: comparable ? significance(current, previous!) : null,
+          wave: current.wave ?? null,
+          complete: complete.get(quarter) ?? true
+        });
+      }
+    }
+    const order = Object.keys(LABELS);
+    return rows.sort((a, b) => a.quarter.localeCompare(b.quarter) || order.indexOf(a.kpi) - order.indexOf(b.kpi));
+  });
+}
+
+/** Two-sided 5% test of a change between independent samples; null for population figures. */
+function significance(current: Reading, previous: Reading): boolean | null {
+  if (current.n !== undefined && previous.n !== undefined && current.k !== undefined && previous.k !== undefined) {
+    const pooled = (current.k + previous.k) / (current.n + previous.n);
+    const se = Math.sqrt(pooled * (1 - pooled) * (1 / current.n + 1 / previous.n));
+    if (!(se > 0)) return false;
+    return Math.abs(current.k / current.n - previous.k / previous.n) / se > Z;
+  }
+  if (current.se == null || previous.se == null) return null;
+  const se = Math.hypot(current.se, previous.se);
+  return se > 0 ? Math.abs(current.value! - previous.value!) / se > Z : null;
+}

@@ -1,0 +1,17 @@
+import type { TableContext } from "../../warehouse/context.js";
+
+export const ALL = "All";
+
+/**
+ * Each respondent once in the whole sample and once per breakdown they have a value for:
+ * (breakdown, breakdown_value) = (All, All), (segment, ...), (region, ...).
+ */
+export function respondentBreakdowns(context: TableContext): string {
+  const parts = [`SELECT respondent_id, wave, '${ALL}' AS breakdown, '${ALL}' AS breakdown_value FROM responses`];
+  for (const column of ["segment", "region"]) {
+    if (context.schema.has("responses", column)) {
+      parts.push(`SELECT respondent_id, wave, '${column}', ${column} FROM responses WHERE ${column} IS NOT NULL`);
+    }
+  }
+  return parts.join("\nUNION ALL\n");
+}

@@ -1,0 +1,51 @@
+import { hasSurvey, memoized, round, type TableContext } from "../../warehouse/context.js";
+import { wilsonInterval } from "../../core/stats/intervals.js";
+import { respondentBreakdowns } from "../survey/breakdowns.js";
+
+export interface PreferenceRow {
+  wave: string;
+  breakdown: string;
+  breakdown_value: string;
+  brand: string;
+  is_ours: boolean;
+  /** Respondents who named a preferred brand. */
+  n: number;
+  chosen: number;
+  /** chosen / n, with a Wilson 95% interval. */
+  share: number | null;
+  ci_low: number | null;
+  ci_high: number | null;
+  suppressed: boolean;
+}
+
+/**
+ * Share of preference: of the respondents who answered "which would you choose"
+ * (responses.preferred_brand), the share choosing each brand, per wave and breakdown.
+ */
+export function shareOfPreference(context: TableContext): Promise<PreferenceRow[]> {
+  return memoized(context, "share-of-preference", async () => {
+    if (!hasSurvey(context) || !context.schema.has("responses", "preferred_brand")) return [];
+    const { config } = context;
+    const brands = [config.brand, ...config.competitors];
+    const totals = await context.db.rows<{ wave: string; breakdown: string; breakdown_value: string; brand: string | null; n: number }>(`
+      SELECT r.wave, b.breakdown, b.breakdown_value, r.preferred_brand AS brand, count(*) AS n
+      FROM responses r JOIN (${respondentBreakdowns(context)}) b USING (respondent_id, wave)
+      WHERE r.preferred_brand IS NOT NULL GROUP BY ALL`);
+    const key = (...parts: string[]) => parts.join("\u0000");
+    const counts = new Map(totals.map((t) => [key(t.wave, t.breakdown, t.breakdown_value, t.brand!), t.n]));
+    const slices = [...new Set(totals.map((t) => key(t.wave, t.breakdown, t.breakdown_value)))].sort();
+    return slices.flatMap((slice) => {
+      const [wave, breakdown, value] = slice.split("\u0000") as [string, string, string];
+      const n = brands.reduce((sum, b) => sum + (counts.get(key(slice, b)) ?? 0), 0);
+      const suppressed = n < config.minCellSize;
+      return brands.map((brand) => {
+        const chosen = counts.get(key(slice, brand)) ?? 0;
+        const interval = suppressed ? null : wilsonInterval(chosen, n);
+        return {
+          wave, breakdown, breakdown_value: value, brand, is_ours: brand === config.brand, n, chosen: suppressed ? 0 : chosen,
+          share: suppressed ? null : round(chosen / n, 4), ci_low: round(interval?.low, 4), ci_high: round(interval?.high, 4), suppressed
+        };
+      });
+    });
+  });
+}
