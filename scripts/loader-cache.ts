@@ -2,14 +2,15 @@
  * Keeps Framework's cached data-loader outputs honest. Framework reuses a loader's cached
  * output while it is newer than the loader's own source file, whatever happened to the exports
  * it reads or the library code it calls. Our loaders all read the data folder through the
- * library in loaders/, so when either changes (which folder, or any file's name, size or
- * modification time), their cached outputs are deleted and Framework runs them again.
+ * library in loaders/, so when either changes (which folder, any export's name, size or
+ * modification time, or the library's code), their cached outputs are deleted and Framework
+ * runs them again.
  */
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { LIBRARY_DIR } from "../loaders/core/environment.js";
-import { folderFingerprint } from "../loaders/core/fingerprint.js";
+import { loaderCacheKey } from "../loaders/warehouse/keys.js";
 
 /**
  * Deletes the cached outputs of the loaders in `<root>/data/` when the data folder or the
@@ -18,7 +19,7 @@ import { folderFingerprint } from "../loaders/core/fingerprint.js";
 export async function invalidateLoaderCache(root: string, dataDir: string, libraryDir = LIBRARY_DIR): Promise<boolean> {
   const cacheDir = join(root, ".observablehq", "cache");
   const stampPath = join(cacheDir, "_cva.data-folder.json");
-  const fingerprint = folderFingerprint(dataDir, libraryDir);
+  const fingerprint = loaderCacheKey(dataDir, libraryDir);
   const previous = existsSync(stampPath) ? (JSON.parse(await readFile(stampPath, "utf-8")) as { fingerprint: string }).fingerprint : undefined;
   if (previous === fingerprint) return false;
   await rm(join(cacheDir, "data"), { recursive: true, force: true });

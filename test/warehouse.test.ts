@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -8,6 +8,8 @@ import { precomputeTables } from "../loaders/publish/precompute.js";
 import { TABLES } from "../loaders/metrics/registry.js";
 import { tableRows } from "../loaders/publish/table-output.js";
 import { ensureWarehouse, openWarehouse } from "../loaders/warehouse/warehouse.js";
+import { ingestCodeKey, libraryCodeKey, warehouseKey } from "../loaders/warehouse/keys.js";
+import { LIBRARY_DIR } from "../loaders/core/environment.js";
 import { VALID_FOLDER } from "./support/fixture-folder.js";
 
 describe("ensureWarehouse({dataDir, warehouseDir})", () => {
@@ -77,3 +79,37 @@ describe("ensureWarehouse({dataDir, warehouseDir})", () => {
   });
 });
 
+
+describe("the cache keys", () => {
+  // A scratch copy of the library, so that editing it cannot disturb the other tests.
+  let library: string;
+  let dataDir: string;
+  beforeEach(() => {
+    library = join(mkdtempSync(join(tmpdir(), "cva-library-")), "loaders");
+    cpSync(LIBRARY_DIR, library, { recursive: true });
+    dataDir = mkdtempSync(join(tmpdir(), "cva-data-"));
+    for (const [name, contents] of Object.entries(VALID_FOLDER)) writeFileSync(join(dataDir, name), contents);
+  });
+  afterEach(() => [join(library, ".."), dataDir].forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  it("are the same for the same code, wherever the project lives", () => {
+    expect(ingestCodeKey(library)).toBe(ingestCodeKey(LIBRARY_DIR));
+    expect(libraryCodeKey(library)).toBe(libraryCodeKey(LIBRARY_DIR));
+  });
+
+  it.each(["contract/contract.ts", "contract/config.ts", "contract/source-config.ts", "core/sql.ts", "core/db.ts", "ingest/parse.ts"])(
+    "rebuild the warehouse when %s, which ingest imports, is edited",
+    (module) => {
+      const before = warehouseKey(dataDir, library);
+      appendFileSync(join(library, module), "\n// edited\n");
+      expect(warehouseKey(dataDir, library)).not.toBe(before);
+    }
+  );
+
+  it("keep the warehouse, and compute the tables again, when only a table's code is edited", () => {
+    const [warehouse, tables] = [warehouseKey(dataDir, library), libraryCodeKey(library)];
+    appendFileSync(join(library, "metrics", "summary", "kpis.ts"), "\n// edited\n");
+    expect(warehouseKey(dataDir, library)).toBe(warehouse);
+    expect(libraryCodeKey(library)).not.toBe(tables);
+  });
+});
