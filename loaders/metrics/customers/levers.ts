@@ -47,7 +47,7 @@ function leverSplits(context: TableContext): LeverSplit[] {
       join: "LEFT JOIN customers c USING (customer_id)"
     });
   }
-  if (schema.has("activations")) {
+  if (schema.has("activations", "activated_at")) {
     splits.push({
       lever: "activation",
       group: `CASE WHEN a.unused THEN 'first purchase unused' WHEN NOT a.unused THEN 'first purchase used' END`,
@@ -138,7 +138,7 @@ export interface ActivationRow {
  */
 export function activation(context: TableContext): Promise<ActivationRow[]> {
   return memoized(context, "activation", async () => {
-    if (!context.schema.has("activations") || !context.schema.has("orders")) return [];
+    if (!context.schema.has("activations", "activated_at") || !context.schema.has("orders")) return [];
     const { schema } = context;
     const byCategory = schema.has("activations", "product_id") && schema.has("products", "category");
     const productJoin = byCategory ? "LEFT JOIN products p ON p.product_id = x.product_id" : "";

@@ -65,6 +65,7 @@ export const CUSTOMER_TABLES: readonly TableDefinition[] = [
   }),
   defineTable({
     name: "activation",
+    needs: ["activations.activated_at", "orders"],
     description: "Purchases to activate (activations export) at least 90 days old: share activated within 90 days with 95% CI, median days, customers and value left unused; overall and per category.",
     columns: [["category", V], ["purchases", I], ["activated", I], ["activated_share", D], ["ci_low", D], ["ci_high", D], ["median_days_to_activate", D],
       ["customers_with_unused", I], ["unused_value", D]],

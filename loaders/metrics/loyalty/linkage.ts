@@ -38,7 +38,7 @@ const GROUP_SQL = `CASE WHEN likelihood_to_recommend >= 9 THEN 'promoter' WHEN l
  */
 export function loyaltyGroups(context: TableContext): Promise<LoyaltyGroupRow[]> {
   return memoized(context, "loyalty-groups", async () => {
-    if (!hasSurvey(context) || !context.schema.has("responses", "likelihood_to_recommend") || !context.schema.has("responses", "responded_at")) return [];
+    if (!hasSurvey(context) || !context.schema.has("responses", "customer_id") || !context.schema.has("responses", "likelihood_to_recommend") || !context.schema.has("responses", "responded_at")) return [];
     const cost = context.schema.has("orders", "cost");
     const rows = await context.db.rows<{ group: LoyaltyGroup; n: number; retained: number; revenue: number; revenue_sd: number | null; margin: number | null }>(`
       WITH linked AS (

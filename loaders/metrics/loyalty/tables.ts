@@ -35,7 +35,7 @@ export const LOYALTY_TABLES: readonly TableDefinition[] = [
   }),
   defineTable({
     name: "loyalty-groups",
-    needs: ["orders", "responses"],
+    needs: ["orders", "responses.customer_id", "responses.likelihood_to_recommend", "responses.responded_at"],
     description: "Promoters, passives and detractors linked to the CRM: retention and revenue per customer in the 180 days after answering, with 95% CIs.",
     columns: [["group", V], ["n", I], ["retention", D], ["retention_ci_low", D], ["retention_ci_high", D], ["revenue", D], ["revenue_ci_low", D],
       ["revenue_ci_high", D], ["margin", D]],
