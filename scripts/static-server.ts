@@ -29,14 +29,30 @@ export interface StaticServer {
 export async function startStaticServer(dir: string, { port = 0, host = "127.0.0.1" } = {}): Promise<StaticServer> {
   const root = normalize(dir + sep);
   const server: Server = createServer((request, response) => {
-    const pathname = decodeURIComponent(new URL(request.url ?? "/", "http://localhost").pathname);
+    if (request.method !== "GET" && request.method !== "HEAD") {
+      response.writeHead(405, { "content-type": "text/plain", allow: "GET, HEAD" }).end("method not allowed\n");
+      return;
+    }
+    let pathname: string;
+    try {
+      pathname = decodeURIComponent(new URL(request.url ?? "/", "http://localhost").pathname);
+    } catch {
+      // A malformed escape (`/%E0%A4%A`) is the client's mistake: say so, and keep serving.
+      response.writeHead(400, { "content-type": "text/plain" }).end("malformed URL\n");
+      return;
+    }
     const file = resolveFile(root, pathname);
     if (!file) {
       response.writeHead(404, { "content-type": "text/plain" }).end(`not found: ${pathname}`);
       return;
     }
     response.writeHead(200, { "content-type": CONTENT_TYPES[extname(file)] ?? "application/octet-stream" });
-    createReadStream(file).pipe(response);
+    if (request.method === "HEAD") {
+      response.end();
+      return;
+    }
+    // A file removed while being sent ends the response, not the server.
+    createReadStream(file).on("error", () => response.destroy()).pipe(response);
   });
   await new Promise<void>((resolve) => server.listen(port, host, resolve));
   const { port: actualPort } = server.address() as AddressInfo;

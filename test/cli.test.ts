@@ -87,6 +87,39 @@ describe("the cva command", () => {
     }
   });
 
+  it("says a config setting that cannot apply in one line: a churn flag column the customers lack stops, an NPS scale not 0-10 is a note", () => {
+    const folder = mkdtempSync(join(tmpdir(), "cva-cli-config-"));
+    try {
+      for (const [name, contents] of Object.entries(VALID_FOLDER)) writeFileSync(join(folder, name), contents);
+      const config = JSON.parse(String(VALID_FOLDER["cva.config.json"]));
+      writeFileSync(join(folder, "cva.config.json"), JSON.stringify({ ...config, churn: { flagColumn: "Churned" } }));
+      const flag = cva("validate", "--data", folder);
+      expect(flag.status).toBe(1);
+      expect(flag.stderr.trim().split("\n")).toEqual([
+        "cva.config.json: churn.flagColumn: names the column churned, which customers has not (its columns: customer_id, name, email, phone, segment, region, acquired_at, rewards_member): name one of them, or remove the setting to measure churn by inactivity [unknown-column]",
+        `cva: 1 problem in ${folder}: nothing was ingested`
+      ]);
+      writeFileSync(join(folder, "cva.config.json"), JSON.stringify({ ...config, scales: { likelihood_to_recommend: { min: 1, max: 10 } } }));
+      writeFileSync(join(folder, "responses.csv"), String(VALID_FOLDER["responses.csv"]).replace(",6,5,6,3,", ",6,5,1,3,"));
+      const scale = cva("validate", "--data", folder);
+      expect(scale.status).toBe(0);
+      expect(scale.stdout).toContain("note: cva.config.json: scales.likelihood_to_recommend is 1-10, not 0-10: NPS and the loyalty groups (promoters 9-10, detractors 0-6) are defined on 0-10 only, so they are left out");
+      expect(JSON.parse(cva("table", "nps", "--data", folder, "--format", "json").stdout)).toEqual([]);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it("says a missing data folder in one line, exit 2, for every command that reads one", () => {
+    const missing = join(tmpdir(), "cva-no-such-folder");
+    for (const args of [["validate"], ["table", "kpis"]]) {
+      const { status, stdout, stderr } = cva(...args, "--data", missing);
+      expect(status, args.join(" ")).toBe(2);
+      expect(stdout).toBe("");
+      expect(stderr).toBe(`cva: no data folder at ${missing}: give --data DIR (or CVA_DATA) naming the folder of exports\n`);
+    }
+  });
+
   it("cva tables lists every table with a description", () => {
     const { status, stdout } = cva("tables");
     expect(status).toBe(0);

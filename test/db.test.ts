@@ -41,3 +41,21 @@ describe("Database.rows(sql)", () => {
     await expect(db.rows("SELECT 9007199254740993::BIGINT AS big")).rejects.toThrow("column big: integer 9007199254740993 is too large to pass as a number");
   });
 });
+
+describe("a failing table", () => {
+  it("names the table in its error, and with CVA_DEBUG=1 the SQL that failed", async () => {
+    const { tableRows } = await import("../loaders/publish/table-output.js");
+    const db = await Database.open();
+    try {
+      // A warehouse whose rejects table lacks columns: the query of rejects-by-rule cannot bind.
+      await db.run(`CREATE TABLE rejects (file VARCHAR)`);
+      await expect(tableRows(db, "rejects-by-rule")).rejects.toThrow(/^table rejects-by-rule: Binder Error: .*"rule"/);
+      await expect(tableRows(db, "rejects-by-rule")).rejects.not.toThrow(/SQL:/);
+      process.env.CVA_DEBUG = "1";
+      await expect(tableRows(db, "rejects-by-rule")).rejects.toThrow(/SQL: SELECT file, rule, count\(DISTINCT line\)/);
+    } finally {
+      delete process.env.CVA_DEBUG;
+      db.close();
+    }
+  });
+});

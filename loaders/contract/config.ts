@@ -254,3 +254,9 @@ function lineAndColumn(text: string, position: number): { line: number; column: 
   const before = text.slice(0, position).split("\n");
   return { line: before.length, column: `character ${before.at(-1)!.length + 1}` };
 }
+
+/** The config's likelihood-to-recommend scale is the one NPS is defined on: 0-10 (promoters 9-10, detractors 0-6). */
+export function isNpsScale(config: Config): boolean {
+  const { min, max } = config.scales.likelihood_to_recommend;
+  return min === 0 && max === 10;
+}

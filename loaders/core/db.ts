@@ -1,4 +1,4 @@
-import { memoryLimitFrom } from "./environment.js";
+import { debugFrom, memoryLimitFrom } from "./environment.js";
 import { DuckDBConnection, DuckDBInstance, DuckDBTypeId, type DuckDBResultReader, type DuckDBValue } from "@duckdb/node-api";
 
 
@@ -31,12 +31,12 @@ export class Database {
 
   /** Runs statements that return nothing of interest (DDL, COPY, INSERT). */
   async run(sql: string, params?: DuckDBValue[]): Promise<void> {
-    await this.connection.run(sql, params);
+    await withSql(sql, () => this.connection.run(sql, params));
   }
 
   /** Runs a query and returns its rows (see `plainRows` for the value conversions). */
   async rows<T = Row>(sql: string, params?: DuckDBValue[]): Promise<T[]> {
-    return plainRows(await this.connection.runAndReadAll(sql, params)) as unknown as T[];
+    return plainRows(await withSql(sql, () => this.connection.runAndReadAll(sql, params))) as unknown as T[];
   }
 
   /** The columns a query returns (DuckDB's DESCRIBE), in order. */
@@ -47,6 +47,16 @@ export class Database {
   close(): void {
     this.connection.closeSync();
     this.instance.closeSync();
+  }
+}
+
+/** With `CVA_DEBUG=1`, a failed statement's error carries its SQL: the first thing to look at. */
+async function withSql<T>(sql: string, task: () => Promise<T>): Promise<T> {
+  try {
+    return await task();
+  } catch (error) {
+    if (debugFrom() && error instanceof Error) error.message += `\nSQL: ${sql.trim()}`;
+    throw error;
   }
 }
 

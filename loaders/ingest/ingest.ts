@@ -1,9 +1,10 @@
 import type { Warning } from "./warnings.js";
+import { configProblems, configWarnings } from "./config-checks.js";
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CONFIG_FILE, DEFAULT_CURRENCY, isSurveyConfig, readConfig, type Config, type SurveyConfig } from "../contract/config.js";
-import { CONTRACT, CONTRACT_VERSION, SURVEY_FILES, type ColumnSpec, type FileSpec } from "../contract/contract.js";
+import { CONTRACT, CONTRACT_VERSION, SURVEY_FILES, type ColumnSpec, type ExportName, type FileSpec } from "../contract/contract.js";
 import type { Database } from "../core/db.js";
 import { identifier, literal } from "../core/sql.js";
 import { formatProblem, IngestError, type Problem } from "../core/errors.js";
@@ -89,6 +90,7 @@ export async function ingestFolder(db: Database, dataDir: string, options: Inges
     const files: FileSummary[] = [];
     const vendorTables: VendorTables = new Map();
     const directs: DirectRead[] = [];
+    const columnsRead = new Map<ExportName, string[]>();
     for (const spec of CONTRACT) {
       const source = sources.find((s) => s.name === spec.name);
       if (!source) continue;
@@ -129,6 +131,7 @@ export async function ingestFolder(db: Database, dataDir: string, options: Inges
         problems.push(conventions);
         continue;
       }
+      columnsRead.set(spec.name, columns.map((c) => c.toLowerCase()));
       problems.push(...customerBaseProblems(spec, source, columns, config));
       problems.push(...(await duplicateKeys(db, spec, source)));
       const personal = await personalExtras(db, spec, columns);
@@ -138,6 +141,8 @@ export async function ingestFolder(db: Database, dataDir: string, options: Inges
       if (direct) directs.push({ ...direct, working: [...direct.working, ...personal.byName, ...personal.byValue] });
       warnings.push(...(await unmappedAnswers(db, spec, source)), ...personalWarnings(source, personal), ...customerBaseWarnings(spec, source, columns, config));
     }
+    problems.push(...configProblems(config, columnsRead));
+    warnings.push(...configWarnings(config, columnsRead));
     // A survey file's exports share its mapping: a problem with it is said once.
     if (problems.length) throw new IngestError(problems.filter((p, i) => problems.findIndex((q) => formatProblem(q) === formatProblem(p)) === i));
     await finishDirectTables(db, directs, files);

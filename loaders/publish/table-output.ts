@@ -8,14 +8,28 @@ import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { Writable } from "node:stream";
 import type { Database, Row } from "../core/db.js";
-import { noFilterColumn } from "../core/errors.js";
+import { CvaError, noFilterColumn } from "../core/errors.js";
 import { identifier, literal } from "../core/sql.js";
 import { tableNamed } from "../metrics/registry.js";
 import { emptyQuery, missingInputs, type TableDefinition } from "../metrics/table.js";
 import { contextOf, type TableContext } from "../warehouse/context.js";
 
+/** A failure inside a table's computation, named after the table (a user's mistake passes as it is). */
+async function namedAfter<T>(name: string, task: () => Promise<T>): Promise<T> {
+  try {
+    return await task();
+  } catch (error) {
+    if (error instanceof CvaError || !(error instanceof Error)) throw error;
+    throw new Error(`table ${name}: ${error.message}`, { cause: error });
+  }
+}
+
 /** A table's rows as JSON-ready objects (for small tables: the loaders' JSON outputs). */
-export async function tableRows<T = Row>(db: Database, name: string, context?: TableContext): Promise<T[]> {
+export function tableRows<T = Row>(db: Database, name: string, context?: TableContext): Promise<T[]> {
+  return namedAfter(name, () => computeRows<T>(db, name, context));
+}
+
+async function computeRows<T>(db: Database, name: string, context?: TableContext): Promise<T[]> {
   const table = tableNamed(name);
   const ctx = context ?? (await contextOf(db));
   if (missingInputs(table, ctx.schema).length) return [];
@@ -51,7 +65,11 @@ const COPY_OPTIONS: Record<TableFormat, string> = {
  * prepared query, or a computed table's rows (small by construction) appended to a temporary
  * table. `rows` are the computed rows when there were any, so a caller needing both computes once.
  */
-export async function tableQuery(db: Database, name: string, context?: TableContext): Promise<{ query: string; rows?: readonly object[] }> {
+export function tableQuery(db: Database, name: string, context?: TableContext): Promise<{ query: string; rows?: readonly object[] }> {
+  return namedAfter(name, () => computeQuery(db, name, context));
+}
+
+async function computeQuery(db: Database, name: string, context?: TableContext): Promise<{ query: string; rows?: readonly object[] }> {
   const table = tableNamed(name);
   const ctx = context ?? (await contextOf(db));
   if (missingInputs(table, ctx.schema).length) return { query: emptyQuery(table), rows: [] };
@@ -81,7 +99,11 @@ export async function writeTable(db: Database, name: string, format: TableFormat
  * safe to open in a spreadsheet. A filter on a column the table lacks is an error, not a no-op.
  * Returns the number of rows written.
  */
-export async function copyQuery(db: Database, name: string, query: string, format: TableFormat, target: { out: string } | { stream: Writable }, filters: TableFilters = {}): Promise<number> {
+export function copyQuery(db: Database, name: string, query: string, format: TableFormat, target: { out: string } | { stream: Writable }, filters: TableFilters = {}): Promise<number> {
+  return namedAfter(name, () => copyRows(db, name, query, format, target, filters));
+}
+
+async function copyRows(db: Database, name: string, query: string, format: TableFormat, target: { out: string } | { stream: Writable }, filters: TableFilters): Promise<number> {
   const source = await filtered(db, name, query, filters);
   const scratch = mkdtempSync(join(tmpdir(), "cva-table-"));
   const file = join(scratch, `${name}.${format}`);

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { UsageError } from "../core/errors.js";
 import { basename, join, resolve } from "node:path";
 import { Database } from "../core/db.js";
 import { ingestFolder, type IngestOptions } from "../ingest/ingest.js";
@@ -23,6 +24,9 @@ export interface Warehouse {
 export async function ensureWarehouse(options: WarehouseOptions): Promise<Warehouse> {
   const { dataDir, warehouseDir = DEFAULT_WAREHOUSE_DIR, pinned } = options;
   if (pinned) return { path: pinned, ingested: false };
+  if (!existsSync(dataDir) || !statSync(dataDir).isDirectory()) {
+    throw new UsageError(`no data folder at ${resolve(dataDir)}: give --data DIR (or CVA_DATA) naming the folder of exports`);
+  }
   const path = warehousePathOf(dataDir, warehouseDir);
   const name = basename(path);
   if (existsSync(path)) return { path, ingested: false };

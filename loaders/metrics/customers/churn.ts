@@ -1,6 +1,7 @@
 import { prepareQuarterlySales, quarterLabel } from "../sales/quarterly-sales.js";
 import { prepareCustomerOrders } from "./customer-orders.js";
-import { DEFAULT_INACTIVE_DAYS } from "../../contract/config.js";
+import { CONFIG_FILE, DEFAULT_INACTIVE_DAYS } from "../../contract/config.js";
+import { IngestError } from "../../core/errors.js";
 import { memoized, round, type TableContext } from "../../warehouse/context.js";
 import { identifier } from "../../core/sql.js";
 import { wilsonInterval } from "../../core/stats/intervals.js";
@@ -37,7 +38,8 @@ export function churn(context: TableContext): Promise<ChurnRow[]> {
     const configured = context.config?.churn.flagColumn?.trim().toLowerCase();
     const flag = configured ?? CHURN_FLAG_COLUMNS.find((c) => context.schema.has("customers", c));
     if (configured && !context.schema.has("customers", configured)) {
-      throw new Error(`churn: cva.config.json names the churn flag column ${configured}, which the customers export does not have`);
+      // Stopped at ingest (config-checks.ts); never measure inactivity in place of the flag named.
+      throw new IngestError([{ file: CONFIG_FILE, column: "churn.flagColumn", rule: "unknown-column", message: `names the column ${configured}, which customers has not` }]);
     }
     const inactiveDays = context.config?.churn.inactiveDays ?? DEFAULT_INACTIVE_DAYS;
     if (!flag) {

@@ -1,3 +1,4 @@
+import { isNpsScale } from "../../contract/config.js";
 import { hasSurvey, memoized, round, type TableContext } from "../../warehouse/context.js";
 import { normalInterval, welchTest, wilsonInterval } from "../../core/stats/intervals.js";
 import { ALL_WAVES } from "../survey/survey-cells.js";
@@ -38,7 +39,7 @@ const GROUP_SQL = `CASE WHEN likelihood_to_recommend >= 9 THEN 'promoter' WHEN l
  */
 export function loyaltyGroups(context: TableContext): Promise<LoyaltyGroupRow[]> {
   return memoized(context, "loyalty-groups", async () => {
-    if (!hasSurvey(context) || !context.schema.has("responses", "customer_id") || !context.schema.has("responses", "likelihood_to_recommend") || !context.schema.has("responses", "responded_at")) return [];
+    if (!hasSurvey(context) || !isNpsScale(context.config) || !context.schema.has("responses", "customer_id") || !context.schema.has("responses", "likelihood_to_recommend") || !context.schema.has("responses", "responded_at")) return [];
     const cost = context.schema.has("orders", "cost");
     const rows = await context.db.rows<{ group: LoyaltyGroup; n: number; retained: number; revenue: number; revenue_sd: number | null; margin: number | null }>(`
       WITH linked AS (

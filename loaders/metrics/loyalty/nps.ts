@@ -1,3 +1,4 @@
+import { isNpsScale } from "../../contract/config.js";
 import { hasSurvey, memoized, round, type TableContext } from "../../warehouse/context.js";
 import { identifier, literal } from "../../core/sql.js";
 import { meanInterval, normalInterval, wilsonInterval } from "../../core/stats/intervals.js";
@@ -33,8 +34,7 @@ export interface NpsRow {
 export function nps(context: TableContext): Promise<NpsRow[]> {
   return memoized(context, "nps", async () => {
     if (!hasSurvey(context) || !context.schema.has("responses", "likelihood_to_recommend")) return [];
-    const { min, max } = context.config.scales.likelihood_to_recommend;
-    if (min !== 0 || max !== 10) return []; // NPS is defined on 0-10 only
+    if (!isNpsScale(context.config)) return []; // said at ingest (config-checks.ts)
     const ours = literal(context.config.brand);
     const competitors = context.schema.has("recommendations")
       ? `UNION ALL SELECT respondent_id, wave, brand, likelihood_to_recommend FROM recommendations WHERE brand <> ${ours}` : "";
