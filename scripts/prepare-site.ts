@@ -8,7 +8,7 @@ import { rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { dataFolderFrom } from "../loaders/core/environment.js";
-import { ensureWarehouse, formatProblem, IngestError, precomputeTables } from "../loaders/index.js";
+import { CvaError, ensureWarehouse, formatProblem, IngestError, precomputeTables } from "../loaders/index.js";
 import { invalidateLoaderCache } from "./loader-cache.js";
 import { vendorNpm } from "./vendor-npm.js";
 
@@ -25,6 +25,10 @@ try {
   const computed = await precomputeTables({ dataDir });
   if (computed) console.log(`computed ${computed} tables in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 } catch (error) {
+  if (error instanceof CvaError && !(error instanceof IngestError)) {
+    console.error(error.message);
+    process.exit(error.exitCode);
+  }
   if (!(error instanceof IngestError)) throw error;
   for (const problem of error.problems) console.error(formatProblem(problem));
   console.error(`the exports in ${dataDir} cannot be ingested (${error.problems.length} problem${error.problems.length === 1 ? "" : "s"}); run npx cva validate --data ${dataDir} after fixing them`);
