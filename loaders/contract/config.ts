@@ -70,14 +70,7 @@ export const configSchema = z
         repurchase_intent: scale.default({ min: 1, max: 5 })
       })
       .strict()
-      .default({
-        rating: { min: 1, max: 10 },
-        importance: { min: 1, max: 10 },
-        overall_satisfaction: { min: 1, max: 10 },
-        perceived_value: { min: 1, max: 10 },
-        likelihood_to_recommend: { min: 0, max: 10 },
-        repurchase_intent: { min: 1, max: 5 }
-      })
+      .prefault({})
       .describe("Answer scales; a score outside its scale is rejected."),
     dontKnowCodes: z
       .array(z.union([z.number(), z.string().min(1)]))
@@ -90,7 +83,7 @@ export const configSchema = z
         open: z.array(z.string().min(1)).default([]).describe("Deal stages of deals still open (pipeline: counted, never in win rates), besides Salesforce's and HubSpot's standard ones.")
       })
       .strict()
-      .default({ won: [], lost: [], open: [] })
+      .prefault({})
       .describe("Deal stages of the opportunities export, matched in any case and spacing, added to the standard stages of Salesforce and HubSpot (docs/formats.md)."),
     customerBase: z
       .object({
@@ -106,7 +99,7 @@ export const configSchema = z
           .describe("cva validate fails when a file has more than this share of its rows rejected (report totals, leads and unfinished responses not counted), or all of them.")
       })
       .strict()
-      .default({ maxRejectedShare: DEFAULT_MAX_REJECTED_SHARE }),
+      .prefault({}),
     minCellSize: z.number().int().min(1).default(10).describe("Survey breakdowns with fewer respondents are suppressed."),
     prices: z.record(z.string(), z.number().positive()).optional()
       .describe("Actual selling prices by brand (any common unit): the value map then uses 100 x price / mean competitor price."),
@@ -116,7 +109,7 @@ export const configSchema = z
         band: z.number().min(0).default(10).describe("Width of the fair-value zone around the line, in points measured across it.")
       })
       .strict()
-      .default({ slope: 1, band: 10 }),
+      .prefault({}),
     currency: z.string().regex(/^[A-Z]{3}$/, "use an ISO 4217 code such as USD").default(DEFAULT_CURRENCY)
       .describe("The reports' currency (ISO 4217): every amount is taken to be in it, or converted to it through currency_rates.csv."),
     dates: z
@@ -129,7 +122,7 @@ export const configSchema = z
         yearsAhead: z.number().int().min(0).max(1000).default(DEFAULT_YEARS_AHEAD).describe("Dates more than this many years after the ingest are rejected as implausible-date.")
       })
       .strict()
-      .default({ pivot: DEFAULT_PIVOT, timeZone: "UTC", earliest: DEFAULT_EARLIEST_DATE, yearsAhead: DEFAULT_YEARS_AHEAD })
+      .prefault({})
       .describe("How dates are read in every file (docs/data-contract.md)."),
     churn: z
       .object({
@@ -137,7 +130,7 @@ export const configSchema = z
         flagColumn: z.string().min(1).optional().describe("A customers column holding an explicit churn flag (yes/true/1), used instead of inactivity.")
       })
       .strict()
-      .default({ inactiveDays: DEFAULT_INACTIVE_DAYS }),
+      .prefault({}),
     privacy: z
       .object({
         comments: z.enum(["redacted", "none"]).default("redacted")
@@ -146,7 +139,7 @@ export const configSchema = z
           .describe("More names to mask in comments besides the CRM contacts' (staff, account managers): full names or single names.")
       })
       .strict()
-      .default({ comments: "redacted", names: [] }),
+      .prefault({}),
     sources: z.array(sourceSchema).default([])
       .describe("Files as survey tools and CRMs export them, mapped to the exports (docs/formats.md); a file named after its export needs no entry.")
   })

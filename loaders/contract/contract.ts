@@ -7,6 +7,10 @@ import type { Config } from "./config.js";
 
 export const CONTRACT_VERSION = 1;
 
+/** How a boolean column's text reads, compared lower-cased: everything else is rejected. */
+export const TRUE_WORDS: readonly string[] = ["true", "t", "yes", "y", "1"];
+export const FALSE_WORDS: readonly string[] = ["false", "f", "no", "n", "0"];
+
 /**
  * How a column's text is read. `score` is a survey answer on one of the config's scales (its
  * "don't know" codes read as missing); `brand` and `attribute` must be named in the config.

@@ -18,3 +18,8 @@ export function literal(value: string | number | boolean | null): string {
   }
   return `'${value.replaceAll("'", "''")}'`;
 }
+
+/** A parenthesized list of literals, for `IN`: `('yes', 'y')`. */
+export function literalList(values: readonly (string | number | boolean | null)[]): string {
+  return `(${values.map(literal).join(", ")})`;
+}

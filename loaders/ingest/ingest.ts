@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CONFIG_FILE, DEFAULT_CURRENCY, isSurveyConfig, readConfig, type Config, type SurveyConfig } from "../contract/config.js";
-import { CONTRACT, CONTRACT_VERSION, SURVEY_FILES, type ColumnSpec, type ExportName, type FileSpec } from "../contract/contract.js";
+import { CONTRACT, CONTRACT_VERSION, FALSE_WORDS, SURVEY_FILES, TRUE_WORDS, type ColumnSpec, type ExportName, type FileSpec } from "../contract/contract.js";
 import type { Database } from "../core/db.js";
 import { identifier, literal } from "../core/sql.js";
 import { formatProblem, IngestError, type Problem } from "../core/errors.js";
@@ -431,8 +431,6 @@ function dontKnowCondition(value: string, config: Config | undefined): string {
   return parts.length ? `coalesce(${parts.join(" OR ")}, false)` : "false";
 }
 
-const TRUE_WORDS = ["true", "t", "yes", "y", "1"];
-const FALSE_WORDS = ["false", "f", "no", "n", "0"];
 
 interface Violation {
   column: string;

@@ -6,7 +6,8 @@
  * Salesforce's `IsClosed` and `IsWon` columns, when a file has them, decide over the stage.
  */
 import { normalStage, type Config } from "../contract/config.js";
-import { identifier, literal } from "../core/sql.js";
+import { TRUE_WORDS, FALSE_WORDS } from "../contract/contract.js";
+import { identifier, literal, literalList } from "../core/sql.js";
 
 export type Outcome = "won" | "lost" | "open";
 
@@ -36,8 +37,8 @@ export function stageMap(config: Config | undefined): Map<string, Outcome> {
 /** The columns whose flags decide a deal's outcome, as a Salesforce export names them (lower-cased). */
 export const OUTCOME_FLAGS = { closed: "isclosed", won: "iswon" } as const;
 
-const TRUE = "('true', '1', 'yes')";
-const FALSE = "('false', '0', 'no')";
+const TRUE = literalList(TRUE_WORDS);
+const FALSE = literalList(FALSE_WORDS);
 
 /**
  * The outcome of the stage `v`, as SQL: 'won', 'lost', 'open', or NULL when the stage is not

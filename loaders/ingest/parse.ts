@@ -50,8 +50,6 @@ export interface ReadConventions {
   outcomeFlags?: boolean;
 }
 
-export const DEFAULT_CONVENTIONS: ReadConventions = { decimal: "." };
-
 // A currency code or symbol before or after the amount: `USD 1,234.50`, `-$12`, `12,50 €`.
 const CURRENCY = String.raw`^(-?)\s*(?:[A-Z]{3}|[$€£¥])\s*|\s*(?:[A-Z]{3}|[$€£¥])$`;
 

@@ -3,6 +3,7 @@
  * parameter here, so tests can check that they recover it; `docs/sample-data.md` explains
  * each one in words.
  */
+import { configSchema } from "../../loaders/contract/config.js";
 
 export const OUR_BRAND = "Northwind";
 export const COMPETITORS = ["Contoso", "Fabrikam", "Globex"] as const;
@@ -205,15 +206,8 @@ export const EVENTS: readonly { date: string; brand: Brand; title: string }[] = 
   { date: "2025-06-01", brand: "Contoso", title: "Contoso acquires a regional distributor" }
 ];
 
-/** Survey answer scales, written to the sample's cva.config.json. */
-export const SCALES = {
-  rating: { min: 1, max: 10 },
-  importance: { min: 1, max: 10 },
-  overall_satisfaction: { min: 1, max: 10 },
-  perceived_value: { min: 1, max: 10 },
-  likelihood_to_recommend: { min: 0, max: 10 },
-  repurchase_intent: { min: 1, max: 5 }
-} as const;
+/** Survey answer scales, written to the sample's cva.config.json: the config's defaults. */
+export const SCALES = configSchema.parse({}).scales;
 
 /**
  * Defects real exports have, at rates that leave a handful of each in the default sample, so

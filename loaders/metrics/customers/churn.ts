@@ -3,12 +3,14 @@ import { prepareCustomerOrders } from "./customer-orders.js";
 import { CONFIG_FILE, DEFAULT_INACTIVE_DAYS } from "../../contract/config.js";
 import { IngestError } from "../../core/errors.js";
 import { memoized, round, type TableContext } from "../../warehouse/context.js";
-import { identifier } from "../../core/sql.js";
+import { identifier, literalList } from "../../core/sql.js";
+import { TRUE_WORDS } from "../../contract/contract.js";
 import { wilsonInterval } from "../../core/stats/intervals.js";
 
 /** Customer columns read as an explicit churn flag when the config names none, in this order. */
 export const CHURN_FLAG_COLUMNS = ["churned", "churn"];
-const TRUE_FLAGS = "('yes', 'y', 'true', 't', '1', 'churned')";
+/** A churn flag reads as set for the true words, and for "churned" itself. */
+const TRUE_FLAGS = literalList([...TRUE_WORDS, "churned"]);
 
 export interface ChurnRow {
   /** Quarter the churn happened in; null with a flag (the CRM does not say when). */

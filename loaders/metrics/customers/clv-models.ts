@@ -256,9 +256,3 @@ export function gammaGammaObjective(buyers: readonly SpendObservation[]): (v: nu
     return { value: -ll, gradient: [-p * dp, -q * dq, -gamma * dgamma] };
   };
 }
-
-/** E[spend per transaction | x, m] = (γ + x m) p / (p x + q − 1). */
-export function expectedSpend({ p, q, gamma }: GammaGammaParams, x: number, meanSpend: number | null, population: number): number {
-  if (!x || meanSpend === null) return population;
-  return ((gamma + x * meanSpend) * p) / (p * x + q - 1);
-}

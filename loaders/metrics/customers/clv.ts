@@ -1,3 +1,4 @@
+import { literal } from "../../core/sql.js";
 import { quarterLabel } from "../sales/quarterly-sales.js";
 import { memoized, round, type TableContext } from "../../warehouse/context.js";
 import { expectedPurchases, fitBgNbd, fitGammaGamma, probabilityAlive, type BgNbdParams, type GammaGammaParams } from "./clv-models.js";
@@ -198,14 +199,14 @@ export async function prepareClvPredictions(context: TableContext): Promise<bool
 export function clvQuery(model: ClvModel): string {
   const g = model.gammaGamma;
   // Gamma-Gamma: E[spend | x, m] = p (γ + x m) / (p x + q − 1); the population mean without repeats.
-  const spend = g ? `CASE WHEN s.x > 0 AND s.mean_spend > 0 THEN ${g.p} * (${g.gamma} + s.x * s.mean_spend) / (${g.p} * s.x + ${g.q} - 1) ELSE ${model.populationSpend} END` : "s.mean_spend";
+  const spend = g ? `CASE WHEN s.x > 0 AND s.mean_spend > 0 THEN ${literal(g.p)} * (${literal(g.gamma)} + s.x * s.mean_spend) / (${literal(g.p)} * s.x + ${literal(g.q)} - 1) ELSE ${literal(model.populationSpend)} END` : "s.mean_spend";
   const d = ANNUAL_DISCOUNT;
   return `
     SELECT s.customer_id, s.x AS repeat_purchases, round(s.t_x, 3) AS recency_weeks, round(s."T", 3) AS age_weeks,
            round(p.p_alive, 4) AS p_alive, round(p.purchases_1y, 4) AS expected_purchases_1y,
            round(${spend}, 2) AS expected_spend,
            round(p.purchases_1y * (${spend}), 2) AS expected_revenue_1y,
-           round((p.purchases_1y / ${1 + d} + (p.purchases_2y - p.purchases_1y) / ${(1 + d) ** 2} + (p.purchases_3y - p.purchases_2y) / ${(1 + d) ** 3}) * (${spend}), 2) AS clv_3y
+           round((p.purchases_1y / ${literal(1 + d)} + (p.purchases_2y - p.purchases_1y) / ${literal((1 + d) ** 2)} + (p.purchases_3y - p.purchases_2y) / ${literal((1 + d) ** 3)}) * (${spend}), 2) AS clv_3y
     FROM clv_statistics_full s JOIN temp.clv_predictions p ON p.x = s.x AND p.t_x = s.t_x AND p."T" = s."T"
     ORDER BY clv_3y DESC, s.customer_id`;
 }
@@ -268,7 +269,7 @@ export function customerBaseValue(context: TableContext): Promise<BaseValueRow[]
     // Gamma-Gamma is linear in a customer's mean spend m, so a group's spend sums exactly.
     const gg = model.gammaGamma;
     const spend = gg
-      ? `CASE WHEN g.spenders > 0 THEN ${gg.p} * (g.spenders * ${gg.gamma} + g.x * g.spend) / (${gg.p} * g.x + ${gg.q} - 1) ELSE 0 END + (g.count - g.spenders) * ${model.populationSpend}`
+      ? `CASE WHEN g.spenders > 0 THEN ${literal(gg.p)} * (g.spenders * ${literal(gg.gamma)} + g.x * g.spend) / (${literal(gg.p)} * g.x + ${literal(gg.q)} - 1) ELSE 0 END + (g.count - g.spenders) * ${literal(model.populationSpend)}`
       : "coalesce(g.spend, 0)";
     const rows = await db.rows<{ quarter: string; customers: number; clv: number }>(`
       SELECT g.quarter, sum(g.count)::BIGINT AS customers, sum(p.purchases * (${spend})) AS clv

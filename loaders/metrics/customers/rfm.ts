@@ -1,3 +1,4 @@
+import { literal } from "../../core/sql.js";
 import { quarterLabel } from "../sales/quarterly-sales.js";
 import { memoized, type TableContext } from "../../warehouse/context.js";
 import { prepareCustomerOrders } from "./customer-orders.js";
@@ -39,7 +40,7 @@ export function prepareRfm(context: TableContext): Promise<void> {
                   ntile(5) OVER (ORDER BY monetary, customer_id) AS m
         FROM customers_rfm)
       SELECT customer_id, recency_days, frequency, monetary, margin, r AS r_score, f AS f_score, m AS m_score,
-             CASE ${RFM_SEGMENTS.map(([name, rule]) => `WHEN ${rule} THEN '${name.replaceAll("'", "''")}'`).join(" ")} END AS segment
+             CASE ${RFM_SEGMENTS.map(([name, rule]) => `WHEN ${rule} THEN ${literal(name)}`).join(" ")} END AS segment
       FROM scored`);
   });
 }

@@ -1,3 +1,4 @@
+import { literal } from "../../core/sql.js";
 import { quarterLabel } from "./quarterly-sales.js";
 import { memoized, round, type TableContext, type WarehouseSchema } from "../../warehouse/context.js";
 import { wilsonInterval } from "../../core/stats/intervals.js";
@@ -27,14 +28,14 @@ export interface WonLostRow {
  */
 export function pipelineQuery(schema: WarehouseSchema): string {
   if (!schema.has("opportunities")) return `SELECT NULL::VARCHAR AS competitor, NULL::BIGINT AS deals, NULL::DOUBLE AS value, NULL::VARCHAR AS earliest_close, NULL::VARCHAR AS latest_close WHERE false`;
-  const competitor = schema.has("opportunities", "competitor") ? `coalesce(competitor, '${NO_COMPETITOR}')` : `'${NO_COMPETITOR}'`;
+  const competitor = schema.has("opportunities", "competitor") ? `coalesce(competitor, ${literal(NO_COMPETITOR)})` : literal(NO_COMPETITOR);
   return `
     SELECT * FROM (
-      SELECT CASE WHEN grouping(competitor) = 1 THEN '${ALL_DEALS}' ELSE competitor END AS competitor, count(*) AS deals,
+      SELECT CASE WHEN grouping(competitor) = 1 THEN ${literal(ALL_DEALS)} ELSE competitor END AS competitor, count(*) AS deals,
              ${schema.has("opportunities", "amount") ? "round(sum(amount)::DOUBLE, 2)" : "NULL::DOUBLE"} AS value,
              strftime(min(closed_at), '%Y-%m-%d') AS earliest_close, strftime(max(closed_at), '%Y-%m-%d') AS latest_close
       FROM (SELECT ${competitor} AS competitor, ${schema.has("opportunities", "amount") ? "amount" : "NULL AS amount"}, closed_at FROM opportunities WHERE outcome = 'open') GROUP BY GROUPING SETS ((competitor), ()) HAVING count(*) > 0)
-    ORDER BY competitor = '${ALL_DEALS}' DESC, deals DESC, competitor`;
+    ORDER BY competitor = ${literal(ALL_DEALS)} DESC, deals DESC, competitor`;
 }
 
 /** Deals won and lost per quarter of closing, against each competitor and in all (the opportunities export). */
@@ -42,7 +43,7 @@ export function wonLost(context: TableContext): Promise<WonLostRow[]> {
   return memoized(context, "won-lost", async () => {
     if (!context.schema.has("opportunities")) return [];
     const amount = context.schema.has("opportunities", "amount");
-    const competitor = context.schema.has("opportunities", "competitor") ? `coalesce(competitor, '${NO_COMPETITOR}')` : `'${NO_COMPETITOR}'`;
+    const competitor = context.schema.has("opportunities", "competitor") ? `coalesce(competitor, ${literal(NO_COMPETITOR)})` : literal(NO_COMPETITOR);
     const rows = await context.db.rows<{ quarter: string; competitor: string | null; won: number; lost: number; value_won: number | null; value_lost: number | null }>(`
       SELECT ${quarterLabel("closed_at")} AS quarter, ${competitor} AS competitor,
              count(*) FILTER (WHERE outcome = 'won') AS won, count(*) FILTER (WHERE outcome = 'lost') AS lost,
@@ -76,7 +77,7 @@ export function wonLostReasons(context: TableContext): Promise<WonLostReasonRow[
   return memoized(context, "won-lost-reasons", async () => {
     if (!context.schema.has("opportunities")) return [];
     const has = (column: string) => context.schema.has("opportunities", column);
-    const competitor = has("competitor") ? `coalesce(competitor, '${NO_COMPETITOR}')` : `'${NO_COMPETITOR}'`;
+    const competitor = has("competitor") ? `coalesce(competitor, ${literal(NO_COMPETITOR)})` : literal(NO_COMPETITOR);
     const rows = await context.db.rows<Omit<WonLostReasonRow, "competitor" | "share"> & { competitor: string | null }>(`
       WITH d AS (SELECT ${competitor} AS competitor, outcome, ${has("reason") ? "coalesce(reason, '(not given)')" : "'(not given)'"} AS reason,
                         ${has("amount") ? "amount" : "NULL::DECIMAL(18,2)"} AS amount FROM opportunities WHERE outcome IN ('won', 'lost'))

@@ -1,3 +1,4 @@
+import { identifier, literal } from "../../core/sql.js";
 import type { TableContext } from "../../warehouse/context.js";
 
 export const ALL = "All";
@@ -7,10 +8,10 @@ export const ALL = "All";
  * (breakdown, breakdown_value) = (All, All), (segment, ...), (region, ...).
  */
 export function respondentBreakdowns(context: TableContext): string {
-  const parts = [`SELECT respondent_id, wave, '${ALL}' AS breakdown, '${ALL}' AS breakdown_value FROM responses`];
+  const parts = [`SELECT respondent_id, wave, ${literal(ALL)} AS breakdown, ${literal(ALL)} AS breakdown_value FROM responses`];
   for (const column of ["segment", "region"]) {
     if (context.schema.has("responses", column)) {
-      parts.push(`SELECT respondent_id, wave, '${column}', ${column} FROM responses WHERE ${column} IS NOT NULL`);
+      parts.push(`SELECT respondent_id, wave, ${literal(column)}, ${identifier(column)} FROM responses WHERE ${identifier(column)} IS NOT NULL`);
     }
   }
   return parts.join("\nUNION ALL\n");

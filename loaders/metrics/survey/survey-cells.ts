@@ -8,7 +8,7 @@ export const ALL_SEGMENTS = "All";
 
 /** Each respondent once in `All` and once in their own segment (when they have one: a survey may have no segments). */
 export function respondentSegments(schema: TableContext["schema"]): string {
-  const all = `SELECT respondent_id, wave, '${ALL_SEGMENTS}' AS segment FROM responses`;
+  const all = `SELECT respondent_id, wave, ${literal(ALL_SEGMENTS)} AS segment FROM responses`;
   return schema.has("responses", "segment") ? `${all} UNION ALL SELECT respondent_id, wave, segment FROM responses WHERE segment IS NOT NULL` : all;
 }
 
