@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Database } from "../loaders/core/db.js";
 import { openWarehouse } from "../loaders/warehouse/warehouse.js";
-import { csvField } from "../scripts/sample/csv-writer.js";
+import { CsvWriter } from "../scripts/sample/csv-writer.js";
 import { generateSample } from "../scripts/sample/generate.js";
 import { ATTRIBUTES, OUR_BRAND, TREND, WAVES } from "../scripts/sample/model.js";
 import { Random } from "../scripts/sample/random.js";
@@ -18,15 +18,14 @@ const scratch = () => mkdtempSync(join(tmpdir(), "cva-sample-"));
 const filesOf = (dir: string) =>
   Object.fromEntries(readdirSync(dir).sort().map((f) => [f, createHash("sha256").update(readFileSync(join(dir, f))).digest("hex")]));
 
-describe("csvField(value)", () => {
+describe("CsvWriter", () => {
   it("quotes only fields that hold a delimiter, quote or line break (RFC 4180)", () => {
-    expect(csvField("plain")).toBe("plain");
-    expect(csvField("a,b")).toBe('"a,b"');
-    expect(csvField('say "hi"')).toBe('"say ""hi"""');
-    expect(csvField("two\nlines")).toBe('"two\nlines"');
-    expect(csvField(null)).toBe("");
-    expect(csvField(-12.5)).toBe("-12.5");
-    expect(csvField(true)).toBe("true");
+    const file = join(scratch(), "out.csv");
+    const writer = new CsvWriter(file, ["a", "b", "c", "d", "e", "f", "g"]);
+    writer.write(["plain", "a,b", 'say "hi"', "two\nlines", null, -12.5, true]);
+    writer.close();
+    expect(readFileSync(file, "utf-8")).toBe('a,b,c,d,e,f,g\nplain,"a,b","say ""hi""","two\nlines",,-12.5,true\n');
+    expect(writer.rows).toBe(1);
   });
 });
 

@@ -1,3 +1,4 @@
+import { dsvFormat } from "d3-dsv";
 import { closeSync, openSync, readSync } from "node:fs";
 import type { SourceFormat } from "../contract/source-config.js";
 
@@ -57,22 +58,9 @@ export function headerOf(format: SourceFormat, records: (string | null)[][]): { 
 /** The delimiters a CSV file may use; its header line says which. */
 export const DELIMITERS = [",", ";", "\t"];
 
+/** One CSV line's fields (RFC 4180 quoting, by d3-dsv); an empty line is one empty field. */
 export function splitCsvLine(line: string, delimiter: string): string[] {
-  const fields: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; ++i) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') (field += '"'), ++i;
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === delimiter) fields.push(field), (field = "");
-    else field += ch;
-  }
-  fields.push(field);
-  return fields;
+  return dsvFormat(delimiter).parseRows(line)[0] ?? [""];
 }
 
 /**

@@ -1,3 +1,4 @@
+import { csvFormatRow } from "d3-dsv";
 import { closeSync, openSync, writeSync } from "node:fs";
 
 /** The size at which buffered rows are written out; bounds memory whatever the row count. */
@@ -5,12 +6,6 @@ const FLUSH_BYTES = 1 << 20;
 
 export type CsvValue = string | number | boolean | null | undefined;
 
-/** Formats one CSV field (RFC 4180): quoted when it holds a delimiter, quote or line break. */
-export function csvField(value: CsvValue): string {
-  if (value === null || value === undefined) return "";
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
 
 /**
  * Writes a CSV file row by row through a small buffer, so that generating ten million rows
@@ -28,9 +23,8 @@ export class CsvWriter {
   }
 
   write(values: readonly CsvValue[]): void {
-    let line = "";
-    for (let i = 0; i < values.length; ++i) line += (i ? "," : "") + csvField(values[i]);
-    this.buffer += line + "\n";
+    // d3-dsv quotes a field (RFC 4180) when it holds a comma, quote or line break.
+    this.buffer += csvFormatRow(values.map((v) => (v === undefined || v === null ? "" : String(v)))) + "\n";
     ++this.rows;
     if (this.buffer.length >= FLUSH_BYTES) this.flush();
   }

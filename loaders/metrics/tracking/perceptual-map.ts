@@ -1,4 +1,4 @@
-import { EigenvalueDecomposition, Matrix } from "ml-matrix";
+import { PCA } from "ml-pca";
 import { hasSurvey, memoized, round, type TableContext } from "../../warehouse/context.js";
 import { ALL } from "../survey/breakdowns.js";
 import { competitorRatings } from "../survey/competitor-ratings.js";
@@ -26,31 +26,26 @@ export interface Pca {
 
 /**
  * Principal components of a matrix whose columns are standardized (mean 0, sample sd 1), as
- * R's prcomp(x, scale = TRUE): eigenvectors of the columns' correlation matrix. Signs are
- * fixed so that each component's loadings sum to a non-negative number.
+ * R's prcomp(x, scale = TRUE), by ml-pca. A column that does not vary has nothing to say: it
+ * is left out of the fit and loads 0 on every component. Signs are fixed so that each
+ * component's loadings sum to a non-negative number.
  */
 export function principalComponents(matrix: number[][]): Pca {
-  const x = new Matrix(matrix);
-  const n = x.rows;
-  const standardized = x.clone();
-  for (let j = 0; j < x.columns; ++j) {
-    const column = x.getColumn(j);
-    const mean = column.reduce((a, b) => a + b, 0) / n;
-    const sd = Math.sqrt(column.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1));
-    standardized.setColumn(j, column.map((v) => (sd > 0 ? (v - mean) / sd : 0)));
-  }
-  const correlation = standardized.transpose().mmul(standardized).div(n - 1);
-  const { realEigenvalues, eigenvectorMatrix } = new EigenvalueDecomposition(correlation, { assumeSymmetric: true });
-  const order = realEigenvalues.map((v, i) => [v, i] as const).sort((a, b) => b[0] - a[0]).map(([, i]) => i);
-  const vectors = order.slice(0, 2).map((i) => {
-    const v = eigenvectorMatrix.getColumn(i);
-    return v.reduce((a, b) => a + b, 0) < 0 ? v.map((e) => -e) : v;
-  });
-  const basis = new Matrix(vectors).transpose();
+  const columns = matrix[0]?.length ?? 0;
+  const varying = [...Array(columns).keys()].filter((j) => matrix.some((row) => row[j] !== matrix[0]![j]));
+  const data = matrix.map((row) => varying.map((j) => row[j]!));
+  const pca = new PCA(data, { center: true, scale: true });
+  const variances = pca.getEigenvalues().map((v) => Math.max(0, v));
+  const components = pca.getLoadings().to2DArray().slice(0, 2);
+  const signs = components.map((v) => (v.reduce((a, b) => a + b, 0) < 0 ? -1 : 1));
+  const projected = pca.predict(data, { nComponents: 2 }).to2DArray();
   return {
-    variances: order.map((i) => Math.max(0, realEigenvalues[i]!)),
-    scores: standardized.mmul(basis).to2DArray(),
-    loadings: basis.to2DArray()
+    variances,
+    scores: projected.map((row) => row.map((v, k) => v * signs[k]!)),
+    loadings: [...Array(columns).keys()].map((j) => {
+      const k = varying.indexOf(j);
+      return components.map((v, c) => (k < 0 ? 0 : v[k]! * signs[c]!));
+    })
   };
 }
 
