@@ -151,7 +151,7 @@ for (const customers of sizes) {
 }
 
 // CLV on the full CDNOW purchase log (23,570 customers), converted once into the cache.
-const cdnow = join(projectDir, "..", "shared", "datasets", "cdnow", "CDNOW_master.txt");
+const cdnow = join(projectDir, "test", "fixtures", "public", "cdnow", "CDNOW_master.txt");
 if (existsSync(cdnow)) {
   const dataDir = join(values.cache, "cdnow-master");
   if (!existsSync(join(dataDir, "orders.csv"))) {

@@ -4,9 +4,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bgNbdLogLikelihood, bgNbdObjective, fitBgNbd, fitGammaGamma, gammaGammaLogLikelihood, gammaGammaObjective, hypergeometric2F1 } from "../loaders/metrics/customers/clv-models.js";
 import { tableOfFolder } from "../loaders/index.js";
-import { PROJECT_DIR } from "./support/project.js";
+import { publicDataset } from "./support/datasets.js";
 
-const DATASETS = join(PROJECT_DIR, "..", "shared", "datasets");
 
 describe("CLV on the CDNOW sample (Fader, Hardie & Lee 2005)", () => {
   let dataDir: string;
@@ -18,7 +17,7 @@ describe("CLV on the CDNOW sample (Fader, Hardie & Lee 2005)", () => {
     // yyyymmdd, CDs, dollars). Same-day orders are merged by the model, not here.
     dataDir = mkdtempSync(join(tmpdir(), "cva-cdnow-"));
     warehouseDir = mkdtempSync(join(tmpdir(), "cva-cdnow-wh-"));
-    const lines = readFileSync(join(DATASETS, "cdnow", "CDNOW_sample.txt"), "utf-8").split(/\r?\n/).filter((l) => l.trim());
+    const lines = readFileSync(publicDataset("cdnow", "CDNOW_sample.txt"), "utf-8").split(/\r?\n/).filter((l) => l.trim());
     const orders = lines.map((line, i) => {
       const [, id, date, cds, dollars] = line.trim().split(/\s+/) as [string, string, string, string, string];
       return `S${i + 1},${id},${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6)},${dollars},${cds}`;
@@ -67,7 +66,7 @@ describe("CLV on the CDNOW sample (Fader, Hardie & Lee 2005)", () => {
 describe("the fitted likelihoods", () => {
   it("equal the plain per-customer sums (bgNbdLogLikelihood, gammaGammaLogLikelihood) at the optimum", async () => {
     const { csvParse } = await import("d3-dsv");
-    const rows = csvParse(readFileSync(join(DATASETS, "cdnow", "cdnow_customers_summary_with_transactions.csv"), "utf-8"));
+    const rows = csvParse(readFileSync(publicDataset("cdnow", "cdnow_customers_summary_with_transactions.csv"), "utf-8"));
     const customers = rows.map((r) => ({ x: +r.x!, t_x: +r.t_x!, T: +r.T!, count: 1, meanSpend: +r.zbar! }));
     const bg = fitBgNbd(customers);
     expect(customers.reduce((s, c) => s + bgNbdLogLikelihood(bg.params, c.x, c.t_x, c.T), 0)).toBeCloseTo(bg.logLikelihood, 6);
@@ -91,7 +90,7 @@ describe("the likelihoods' gradients", () => {
 
   it("match numerical derivatives of the per-customer log-likelihoods on CDNOW", async () => {
     const { csvParse } = await import("d3-dsv");
-    const rows = csvParse(readFileSync(join(DATASETS, "cdnow", "cdnow_customers_summary_with_transactions.csv"), "utf-8"));
+    const rows = csvParse(readFileSync(publicDataset("cdnow", "cdnow_customers_summary_with_transactions.csv"), "utf-8"));
     const customers = rows.map((r) => ({ x: +r.x!, t_x: +r.t_x!, T: +r.T!, count: 1, meanSpend: +r.zbar! }));
     const bgAt = [Math.log(0.3), Math.log(4), Math.log(0.7), Math.log(2.5)];
     const bgSum = ([lr, la, laa, lb]: number[]) => {

@@ -12,7 +12,7 @@ import { TABLES } from "../loaders/metrics/registry.js";
 import { tableRows } from "../loaders/publish/table-output.js";
 import { leastSquares } from "./support/least-squares.js";
 import { FORMATS, vendorFolder as vendorFolderOf, vendorSpec } from "./support/format-folders.js";
-import { PROJECT_DIR } from "./support/project.js";
+import { publicDataset } from "./support/datasets.js";
 
 
 const scratch: string[] = [];
@@ -383,8 +383,8 @@ describe("encodings and shapes: the contract's orders and customers, written as 
   });
 });
 
-describe("airlinesat (../shared/datasets/mkt4320: wide, 23 satisfaction items, nps coded 1-11) through a config-only mapping", () => {
-  const path = join(PROJECT_DIR, "..", "shared", "datasets", "mkt4320", "airlinesat.csv");
+describe("airlinesat (mkt4320: wide, 23 satisfaction items, nps coded 1-11) through a config-only mapping", () => {
+  const path = publicDataset("mkt4320", "airlinesat.csv");
   const items = Array.from({ length: 23 }, (_, i) => i + 1);
 
   /** A data folder holding only a link to the dataset (never a copy) and the mapping. */

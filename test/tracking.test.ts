@@ -1,15 +1,14 @@
 import { csvParse } from "d3-dsv";
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { Matrix, SingularValueDecomposition } from "ml-matrix";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ATTRIBUTES, TREND, WAVES } from "../scripts/sample/model.js";
 import { yearEarlier } from "../loaders/metrics/tracking/wave-changes.js";
-import { PROJECT_DIR } from "./support/project.js";
 import { useSampleWarehouse } from "./support/sample-warehouse.js";
 import { surveyTables } from "./support/survey-folder.js";
+import { publicDataset, sharedDataset } from "./support/datasets.js";
 
-const DATASETS = join(PROJECT_DIR, "..", "shared", "datasets");
+const BRAND_RATINGS = sharedDataset("chapman-feit", "rintro-chapter8.csv");
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const sd = (xs: number[]) => Math.sqrt(xs.reduce((s, x) => s + (x - mean(xs)) ** 2, 0) / (xs.length - 1));
 
@@ -34,8 +33,8 @@ function tTwoSided(t: number, df: number): number {
   return 1 - 2 * ((sum * h) / 3);
 }
 
-describe("competitor ratings of 10 brands on 9 adjectives (Chapman & Feit ch. 8)", () => {
-  const rows = csvParse(readFileSync(join(DATASETS, "chapman-feit", "rintro-chapter8.csv"), "utf-8"));
+describe.skipIf(!BRAND_RATINGS)("competitor ratings of 10 brands on 9 adjectives (Chapman & Feit ch. 8)", () => {
+  const rows = BRAND_RATINGS ? csvParse(readFileSync(BRAND_RATINGS, "utf-8")) : [];
   const adjectives = ["perform", "leader", "latest", "fun", "serious", "bargain", "value", "trendy", "rebuy"];
   const brands = [...new Set(rows.map((r) => r.brand!))].sort();
   // Each row is one respondent rating one brand: independent samples.
@@ -89,7 +88,7 @@ describe("competitor ratings of 10 brands on 9 adjectives (Chapman & Feit ch. 8)
 });
 
 describe("paired tests on the fast-food survey (mkt4320/ffattrib.csv: every respondent rates every brand)", () => {
-  const rows = csvParse(readFileSync(join(DATASETS, "mkt4320", "ffattrib.csv"), "utf-8"));
+  const rows = csvParse(readFileSync(publicDataset("mkt4320", "ffattrib.csv"), "utf-8"));
   const attributes = ["taste", "speed", "value", "variety", "clean", "conv", "healthy"];
   const brands = [...new Set(rows.map((r) => r.rest!))];
   const ours = "Subway";
