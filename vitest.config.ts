@@ -1,14 +1,46 @@
 import { defineConfig } from "vitest/config";
 
+/** Tests that build the site or drive Chromium: minutes each. */
+const SITE = ["site", "preview", "partial-folders", "analyst-pages"];
+/** Tests on the sample company's data, the large public datasets, generated folders, or the real CLI. */
+const DATA = [
+  "cli",
+  "customers",
+  "data-loader",
+  "formats",
+  "fuzz",
+  "golden",
+  "ingest",
+  "kpis",
+  "loyalty",
+  "optional-inputs",
+  "parse",
+  "partial-exports",
+  "privacy",
+  "real-exports",
+  "sample",
+  "tracking",
+  "value-sample"
+];
+const files = (names: readonly string[]) => names.map((name) => `test/${name}.test.ts`);
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     // A test without an assertion is a test that cannot fail.
     expect: { requireAssertions: true },
     testTimeout: 60_000,
     hookTimeout: 300_000,
     // The site build and Chromium each want a core; run files one at a time on 2-core machines.
     fileParallelism: false,
-    reporters: ["default", "./test/support/summary-reporter.ts"]
+    reporters: ["default", "./test/support/summary-reporter.ts"],
+    // `npm test` runs all three; `npm run test:unit` the first, in under a minute.
+    projects: [
+      {
+        extends: true,
+        test: { name: "unit", include: ["test/**/*.test.ts"], exclude: [...files(SITE), ...files(DATA)] }
+      },
+      { extends: true, test: { name: "data", include: files(DATA) } },
+      { extends: true, test: { name: "site", include: files(SITE) } }
+    ]
   }
 });

@@ -1,7 +1,8 @@
 // The folder tree is the pipeline: each stage of loaders/ imports only the stages before it,
 // nothing imports in a cycle (static or dynamic), and the site's loaders reach the library only
 // through loaders/site/. The rule is drawn in docs/architecture.md.
-import { readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { importsOf, type ImportEdge } from "../loaders/core/import-graph.js";
@@ -41,9 +42,13 @@ function sourceFiles(dir: string): string[] {
     .map((name) => join(PROJECT_DIR, dir, name));
 }
 
-const FILES = [...["loaders", "cli", "scripts", "src", "test"].flatMap(sourceFiles), join(PROJECT_DIR, "observablehq.config.ts")];
+const FILES = [
+  ...["loaders", "cli", "scripts", "src", "test"].flatMap(sourceFiles),
+  join(PROJECT_DIR, "observablehq.config.ts")
+];
 const EDGES: ImportEdge[] = FILES.flatMap(importsOf);
-const show = (edge: ImportEdge) => `${relative(PROJECT_DIR, edge.from)} -> ${relative(PROJECT_DIR, edge.to)}${edge.dynamic ? " (dynamic)" : ""}`;
+const show = (edge: ImportEdge) =>
+  `${relative(PROJECT_DIR, edge.from)} -> ${relative(PROJECT_DIR, edge.to)}${edge.dynamic ? " (dynamic)" : ""}`;
 
 describe("the import graph", () => {
   it("is read from the sources: static, type-only and dynamic imports", () => {
@@ -55,7 +60,9 @@ describe("the import graph", () => {
   });
 
   it("puts every module of loaders/ in a stage", () => {
-    const unplaced = sourceFiles("loaders").filter((file) => !unitOf(file)).map((file) => relative(PROJECT_DIR, file));
+    const unplaced = sourceFiles("loaders")
+      .filter((file) => !unitOf(file))
+      .map((file) => relative(PROJECT_DIR, file));
     expect(unplaced).toEqual([]);
   });
 
@@ -89,13 +96,55 @@ describe("the import graph", () => {
   });
 
   it("lets the site's data loaders and observablehq.config.ts reach the library only through loaders/site/", () => {
-    const site = EDGES.filter((e) => /^(src\/|observablehq\.config\.ts)/.test(relative(PROJECT_DIR, e.from)) && relative(PROJECT_DIR, e.to).startsWith("loaders/"));
+    const site = EDGES.filter(
+      (e) =>
+        /^(src\/|observablehq\.config\.ts)/.test(relative(PROJECT_DIR, e.from)) &&
+        relative(PROJECT_DIR, e.to).startsWith("loaders/")
+    );
     expect(site.length).toBeGreaterThan(5);
     expect(site.filter((e) => !relative(PROJECT_DIR, e.to).startsWith("loaders/site/")).map(show)).toEqual([]);
   });
 
   it("keeps the library free of the scripts, the CLI and the tests", () => {
-    const outward = EDGES.filter((e) => relative(PROJECT_DIR, e.from).startsWith("loaders/") && !relative(PROJECT_DIR, e.to).startsWith("loaders/"));
+    const outward = EDGES.filter(
+      (e) => relative(PROJECT_DIR, e.from).startsWith("loaders/") && !relative(PROJECT_DIR, e.to).startsWith("loaders/")
+    );
     expect(outward.map(show)).toEqual([]);
+  });
+});
+
+describe("the ESLint rule cva/no-import-cycle", () => {
+  it("reports a cycle at the import that closes it, a dynamic import included, and nothing without one", async () => {
+    const { ESLint } = await import("eslint");
+    const { default: rule } = await import("../scripts/eslint/no-import-cycle.js");
+    const dir = mkdtempSync(join(tmpdir(), "cva-cycle-"));
+    try {
+      writeFileSync(join(dir, "a.ts"), 'import { b } from "./b.js";\nexport const a = () => b;\n');
+      writeFileSync(join(dir, "b.ts"), 'export const b = async () => (await import("./a.js")).a;\n');
+      writeFileSync(join(dir, "c.ts"), 'import { b } from "./b.js";\nexport const c = b;\n');
+      const eslint = new ESLint({
+        cwd: dir,
+        overrideConfigFile: true,
+        overrideConfig: [
+          {
+            files: ["**/*.ts"],
+            languageOptions: { parser: (await import("typescript-eslint")).parser },
+            plugins: { cva: { rules: { "no-import-cycle": rule } } },
+            rules: { "cva/no-import-cycle": "error" }
+          }
+        ]
+      });
+      const results = await eslint.lintFiles(["a.ts", "b.ts", "c.ts"]);
+      const messages = Object.fromEntries(
+        results.map((r) => [relative(dir, r.filePath), r.messages.map((m) => `${m.line}: ${m.message}`)])
+      );
+      expect(messages).toEqual({
+        "a.ts": ["1: import cycle: a.ts -> b.ts -> a.ts"],
+        "b.ts": ["1: import cycle: b.ts -> a.ts -> b.ts"],
+        "c.ts": []
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

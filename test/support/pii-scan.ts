@@ -8,7 +8,7 @@ export interface PiiScan {
 }
 
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
-const PHONE = /\+?[\d(][\d\s().\-]{5,}\d/g;
+const PHONE = /\+?[\d(][\d\s().-]{5,}\d/g;
 const CAPITALISED_RUN = /\p{Lu}[\p{Ll}'’-]+(?:[ \u00a0]+\p{Lu}[\p{Ll}'’-]+)+/gu;
 const digits = (text: string) => text.replace(/\D/g, "");
 
@@ -30,11 +30,13 @@ export function findPii(dir: string, names: string[], emails: string[], phones: 
     ++filesScanned;
     const text = readFileSync(path, "utf-8");
     const file = relative(dir, path);
-    for (const [email] of text.matchAll(EMAIL)) if (emailSet.has(email.toLowerCase())) hits.push(`${file}: email ${email}`);
+    for (const [email] of text.matchAll(EMAIL))
+      if (emailSet.has(email.toLowerCase())) hits.push(`${file}: email ${email}`);
     for (const [run] of text.matchAll(PHONE)) {
       const d = digits(run);
       for (const length of phoneLengths) {
-        for (let i = 0; i + length <= d.length; ++i) if (phoneDigits.has(d.slice(i, i + length))) hits.push(`${file}: phone ${run.trim()}`);
+        for (let i = 0; i + length <= d.length; ++i)
+          if (phoneDigits.has(d.slice(i, i + length))) hits.push(`${file}: phone ${run.trim()}`);
       }
     }
     for (const [run] of text.matchAll(CAPITALISED_RUN)) {
