@@ -1,5 +1,5 @@
 // Observable Framework configuration. See docs/architecture.md for how the build stays offline.
-import {analysisPages, provenanceFooter, reviewQuarters} from "./loaders/site/site-config.js";
+import { analysisPages, provenanceFooter, reviewQuarters } from "./loaders/site/site-config.js";
 
 const quarters = reviewQuarters();
 const analyses = analysisPages();
@@ -20,7 +20,7 @@ export default {
   // The explore page's SQL runs in DuckDB-Wasm, vendored from node_modules. Framework would
   // download its json and parquet extensions from extensions.duckdb.org at build time and name
   // that host in the page; both are built into DuckDB-Wasm's bundles, so neither is listed.
-  duckdb: {extensions: {json: null, parquet: null}},
+  duckdb: { extensions: { json: null, parquet: null } },
   pager: false,
   // Framework 1.13 writes <html> without a language, and its sidebar's close control as a
   // <label> directly inside a list: both fixed as the page loads, for assistive technology.
@@ -36,46 +36,46 @@ document.addEventListener("DOMContentLoaded", () => {
   // One frozen review page per quarter of data; a quarter's URL never changes.
   dynamicPaths: quarters.map((quarter) => `/quarters/${quarter}`),
   pages: [
-    {name: "Overview", path: "/"},
+    { name: "Overview", path: "/" },
     {
       name: "Customer value",
       pages: [
-        {name: "Value map", path: "/value-map"},
-        {name: "Quality profile", path: "/quality-profile"},
-        {name: "Won and lost", path: "/won-lost"}
+        { name: "Value map", path: "/value-map" },
+        { name: "Quality profile", path: "/quality-profile" },
+        { name: "Won and lost", path: "/won-lost" }
       ]
     },
     {
       name: "Competitors",
       pages: [
-        {name: "Competitor ratings", path: "/competitors"},
-        {name: "Trends", path: "/trends"}
+        { name: "Competitor ratings", path: "/competitors" },
+        { name: "Trends", path: "/trends" }
       ]
     },
     {
       name: "Loyalty",
       pages: [
-        {name: "Loyalty model", path: "/loyalty"},
-        {name: "Key drivers", path: "/drivers"}
+        { name: "Loyalty model", path: "/loyalty" },
+        { name: "Key drivers", path: "/drivers" }
       ]
     },
     {
       name: "Customers",
       pages: [
-        {name: "Customer value", path: "/customers"},
-        {name: "Retention", path: "/retention"},
-        {name: "Retention levers", path: "/levers"}
+        { name: "Customer value", path: "/customers" },
+        { name: "Retention", path: "/retention" },
+        { name: "Retention levers", path: "/levers" }
       ]
     },
     {
       name: "Quarterly reviews",
       open: false,
-      pages: quarters.toReversed().map((quarter) => ({name: quarter, path: `/quarters/${quarter}`}))
+      pages: quarters.toReversed().map((quarter) => ({ name: quarter, path: `/quarters/${quarter}` }))
     },
     // Analysts' own pages (npx cva new-page "Title"), listed from src/analyses/. The explore
     // page (/explore) is for analysts and is deliberately linked from nowhere.
-    ...(analyses.length ? [{name: "Analyses", pages: analyses}] : []),
-    {name: "Methodology", path: "/methodology"},
-    {name: "Data quality", path: "/data-quality"}
+    ...(analyses.length ? [{ name: "Analyses", pages: analyses }] : []),
+    { name: "Methodology", path: "/methodology" },
+    { name: "Data quality", path: "/data-quality" }
   ]
 };

@@ -7,8 +7,17 @@
  */
 import { parseArgs } from "node:util";
 import {
-  dataFolderFrom, ensureWarehouse, formatProblem, IngestError, TABLE_FORMATS, TABLES, tableNamed, withWarehouse, writeTableOfFolder,
-  tableRows, type TableFormat
+  dataFolderFrom,
+  ensureWarehouse,
+  formatProblem,
+  IngestError,
+  TABLE_FORMATS,
+  TABLES,
+  tableNamed,
+  withWarehouse,
+  writeTableOfFolder,
+  tableRows,
+  type TableFormat
 } from "../loaders/index.js";
 import { relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -40,7 +49,11 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
       args: argv,
       allowPositionals: true,
       options: {
-        data: { type: "string" }, format: { type: "string", default: "csv" }, out: { type: "string" }, wave: { type: "string" }, segment: { type: "string" },
+        data: { type: "string" },
+        format: { type: "string", default: "csv" },
+        out: { type: "string" },
+        wave: { type: "string" },
+        segment: { type: "string" },
         help: { type: "boolean", short: "h" }
       }
     });
@@ -64,15 +77,21 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
         const { summary, warnings, alarms, maxShare } = await withWarehouse({ dataDir }, async (db) => {
           const maxShare = (await contextOf(db)).config?.validate.maxRejectedShare ?? DEFAULT_MAX_REJECTED_SHARE;
           return {
-            summary: await tableRows(db, "ingest-summary"), warnings: await tableRows<{ file: string; message: string }>(db, "ingest-warnings"),
-            alarms: await rejectionAlarms(db, maxShare), maxShare
+            summary: await tableRows(db, "ingest-summary"),
+            warnings: await tableRows<{ file: string; message: string }>(db, "ingest-warnings"),
+            alarms: await rejectionAlarms(db, maxShare),
+            maxShare
           };
         });
-        io.stdout.write(`${dataDir}${ingested ? "" : " (unchanged since the last ingest)"}\n${formatSummary(summary)}\n`);
+        io.stdout.write(
+          `${dataDir}${ingested ? "" : " (unchanged since the last ingest)"}\n${formatSummary(summary)}\n`
+        );
         for (const w of warnings) io.stdout.write(`note: ${w.file}: ${w.message}\n`);
         if (!alarms.length) return 0;
         for (const alarm of alarms) for (const line of formatAlarm(alarm, maxShare)) say(line);
-        say(`cva: ${alarms.length} file${alarms.length === 1 ? "" : "s"} mostly rejected in ${dataDir}: the reports would rest on the rows left (validate.maxRejectedShare in cva.config.json)`);
+        say(
+          `cva: ${alarms.length} file${alarms.length === 1 ? "" : "s"} mostly rejected in ${dataDir}: the reports would rest on the rows left (validate.maxRejectedShare in cva.config.json)`
+        );
         return 1;
       }
       case "tables": {
@@ -81,23 +100,37 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
         return 0;
       }
       case "table": {
-        if (rest.length !== 1) throw new CommandLineError(`table takes one table name (the tables are ${TABLES.map((t) => t.name).join(", ")})`);
+        if (rest.length !== 1)
+          throw new CommandLineError(
+            `table takes one table name (the tables are ${TABLES.map((t) => t.name).join(", ")})`
+          );
         const format = values.format as TableFormat;
-        if (!TABLE_FORMATS.includes(format)) throw new CommandLineError(`--format must be one of ${TABLE_FORMATS.join(", ")} (got ${format})`);
+        if (!TABLE_FORMATS.includes(format))
+          throw new CommandLineError(`--format must be one of ${TABLE_FORMATS.join(", ")} (got ${format})`);
         try {
           tableNamed(rest[0]!);
         } catch (error) {
           throw new CommandLineError((error as Error).message);
         }
-        if (format === "parquet" && !values.out && io.stdout.isTTY) throw new CommandLineError("Parquet is binary: give --out FILE or redirect stdout");
-        await writeTableOfFolder(dataDir, rest[0]!, format, values.out ? { out: resolve(values.out) } : { stream: io.stdout }, { onStage: progress, wave: values.wave, segment: values.segment });
+        if (format === "parquet" && !values.out && io.stdout.isTTY)
+          throw new CommandLineError("Parquet is binary: give --out FILE or redirect stdout");
+        await writeTableOfFolder(
+          dataDir,
+          rest[0]!,
+          format,
+          values.out ? { out: resolve(values.out) } : { stream: io.stdout },
+          { onStage: progress, wave: values.wave, segment: values.segment }
+        );
         return 0;
       }
       case "new-page": {
-        if (rest.length !== 1) throw new CommandLineError(`new-page takes one title, in quotes (got ${rest.length} arguments)`);
+        if (rest.length !== 1)
+          throw new CommandLineError(`new-page takes one title, in quotes (got ${rest.length} arguments)`);
         try {
           const { page, loader } = newPage(PROJECT_DIR, rest[0]!);
-          io.stdout.write(`wrote ${relative(PROJECT_DIR, page)}\nwrote ${relative(PROJECT_DIR, loader)}\nnext: npm run dev, then edit both files (docs/analyst-guide.md)\n`);
+          io.stdout.write(
+            `wrote ${relative(PROJECT_DIR, page)}\nwrote ${relative(PROJECT_DIR, loader)}\nnext: npm run dev, then edit both files (docs/analyst-guide.md)\n`
+          );
         } catch (error) {
           if (error instanceof NewPageError) throw new CommandLineError(error.message);
           throw error;
@@ -110,7 +143,9 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
   } catch (error) {
     if (error instanceof IngestError) {
       for (const problem of error.problems) say(formatProblem(problem));
-      say(`cva: ${error.problems.length} problem${error.problems.length === 1 ? "" : "s"} in ${dataDir}: nothing was ingested`);
+      say(
+        `cva: ${error.problems.length} problem${error.problems.length === 1 ? "" : "s"} in ${dataDir}: nothing was ingested`
+      );
       return 1;
     }
     if (error instanceof CommandLineError) {
@@ -134,9 +169,23 @@ function formatSummary(rows: Record<string, unknown>[]): string {
   const number = (v: unknown) => (v === null || v === undefined ? "" : Number(v).toLocaleString("en-US"));
   const lines = rows.map((r) =>
     r.status === "ingested"
-      ? [r.export && !String(r.file).toLowerCase().startsWith(`${r.export}.`) ? `${r.file} (${r.export})` : String(r.file), number(r.rows_read), number(r.rows_accepted), number(r.rows_rejected), number(r.dont_know), String(r.rejected_by_rule)]
-      : [String(r.file), "", "", "", "", String(r.status)]);
+      ? [
+          r.export && !String(r.file).toLowerCase().startsWith(`${r.export}.`)
+            ? `${r.file} (${r.export})`
+            : String(r.file),
+          number(r.rows_read),
+          number(r.rows_accepted),
+          number(r.rows_rejected),
+          number(r.dont_know),
+          String(r.rejected_by_rule)
+        ]
+      : [String(r.file), "", "", "", "", String(r.status)]
+  );
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const format = (cells: string[]) => cells.map((c, i) => (i === 0 || i === 5 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ").trimEnd();
+  const format = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === 0 || i === 5 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join("  ")
+      .trimEnd();
   return [format(header), ...lines.map(format)].join("\n");
 }

@@ -34,7 +34,8 @@ export function newPage(projectDir: string, title: string): NewPage {
   const page = join(projectDir, "src", "analyses", `${slug}.md`);
   const loader = join(projectDir, "src", "data", "analyses", `${slug}.parquet.ts`);
   for (const file of [page, loader]) {
-    if (existsSync(file)) throw new NewPageError(`${relative(projectDir, file)} already exists: choose another title or edit that file`);
+    if (existsSync(file))
+      throw new NewPageError(`${relative(projectDir, file)} already exists: choose another title or edit that file`);
   }
   mkdirSync(join(projectDir, "src", "analyses"), { recursive: true });
   mkdirSync(join(projectDir, "src", "data", "analyses"), { recursive: true });

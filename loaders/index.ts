@@ -9,8 +9,28 @@ export { contextOf, type TableContext } from "./warehouse/context.js";
 export { DEFAULT_WAREHOUSE_DIR, ensureWarehouse, openWarehouse, type WarehouseOptions } from "./warehouse/warehouse.js";
 export { EXPLORE_TABLES, TABLE_FAMILIES, TABLES, tableNamed } from "./metrics/registry.js";
 export { missingInputs, type TableDefinition } from "./metrics/table.js";
-export { copyQuery, TABLE_FORMATS, tableQuery, tableRows, writeTable, type TableFilters, type TableFormat } from "./publish/table-output.js";
-export { tableColumnsOfFolder, tableOfFolder, withWarehouse, writeTableOfFolder, type FolderOptions } from "./publish/folder.js";
+export {
+  copyQuery,
+  TABLE_FORMATS,
+  tableQuery,
+  tableRows,
+  writeTable,
+  type TableFilters,
+  type TableFormat
+} from "./publish/table-output.js";
+export {
+  tableColumnsOfFolder,
+  tableOfFolder,
+  withWarehouse,
+  writeTableOfFolder,
+  type FolderOptions
+} from "./publish/folder.js";
 export { precomputeTables } from "./publish/precompute.js";
-export { overviewFrom, overviewOfFolder, type Overview, type QuarterRevenue, type WaveResponses } from "./site/overview.js";
+export {
+  overviewFrom,
+  overviewOfFolder,
+  type Overview,
+  type QuarterRevenue,
+  type WaveResponses
+} from "./site/overview.js";
 export { exploreTableList, reportConfigOfFolder, sqlTableName, surveyConfigOfFolder } from "./site/page-config.js";

@@ -54,11 +54,15 @@ function generatorHash(): string {
 }
 
 function runStage(stage: "ours" | "baseline" | "clv", dataDir: string, workDir: string): StageTimes {
-  const child = spawnSync(process.execPath, ["--import", "tsx", join(projectDir, "scripts", "bench-stage.ts"), stage, dataDir, workDir], {
-    cwd: projectDir,
-    encoding: "utf-8",
-    maxBuffer: 64 << 20
-  });
+  const child = spawnSync(
+    process.execPath,
+    ["--import", "tsx", join(projectDir, "scripts", "bench-stage.ts"), stage, dataDir, workDir],
+    {
+      cwd: projectDir,
+      encoding: "utf-8",
+      maxBuffer: 64 << 20
+    }
+  );
   if (child.status !== 0) throw new Error(`stage ${stage} failed on ${dataDir}:\n${child.stderr}`);
   return JSON.parse(child.stdout.trim().split("\n").at(-1)!) as StageTimes;
 }
@@ -93,7 +97,12 @@ async function timeBuild(dataDir: string, workDir: string): Promise<{ seconds: n
   const started = performance.now();
   const child = spawn("npm", ["run", "build"], {
     cwd: projectDir,
-    env: { ...process.env, CVA_DATA: dataDir, CVA_WAREHOUSE: join(workDir, "warehouse"), CVA_OUT: join(workDir, "dist") },
+    env: {
+      ...process.env,
+      CVA_DATA: dataDir,
+      CVA_WAREHOUSE: join(workDir, "warehouse"),
+      CVA_OUT: join(workDir, "dist")
+    },
     stdio: ["ignore", "ignore", "pipe"]
   });
   let stderr = "";
@@ -114,11 +123,23 @@ for (const customers of sizes) {
   const dataDir = join(values.cache, `customers-${customers}-${generator}`);
   if (!existsSync(join(dataDir, "cva.config.json"))) {
     const started = performance.now();
-    process.stderr.write(`generating ~${customers.toLocaleString("en-US")} customers (scale ${scale.toFixed(2)}) into ${dataDir}\n`);
+    process.stderr.write(
+      `generating ~${customers.toLocaleString("en-US")} customers (scale ${scale.toFixed(2)}) into ${dataDir}\n`
+    );
     rmSync(dataDir, { recursive: true, force: true });
     const rows = generateSample({ outDir: dataDir, scale });
-    process.stderr.write(`  ${Object.entries(rows).map(([file, n]) => `${file} ${n.toLocaleString("en-US")}`).join(", ")}\n`);
-    results.push({ customers, stage: "generate the sample", seconds: (performance.now() - started) / 1000, baselineSeconds: null, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) });
+    process.stderr.write(
+      `  ${Object.entries(rows)
+        .map(([file, n]) => `${file} ${n.toLocaleString("en-US")}`)
+        .join(", ")}\n`
+    );
+    results.push({
+      customers,
+      stage: "generate the sample",
+      seconds: (performance.now() - started) / 1000,
+      baselineSeconds: null,
+      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024)
+    });
   }
   const workDir = mkdtempSync(join(tmpdir(), "cva-bench-"));
   try {
@@ -127,21 +148,57 @@ for (const customers of sizes) {
     const warm = runStage("ours", dataDir, workDir);
     const floor = runStage("baseline", dataDir, workDir);
     const total = (t: StageTimes) => Object.values(t.families).reduce((a, b) => a + b, 0);
-    results.push({ customers, stage: "ingest + validation", seconds: cold.ingest, baselineSeconds: floor.ingest, peakRssMb: cold.peakRssMb });
+    results.push({
+      customers,
+      stage: "ingest + validation",
+      seconds: cold.ingest,
+      baselineSeconds: floor.ingest,
+      peakRssMb: cold.peakRssMb
+    });
     for (const [family, seconds] of Object.entries(cold.families)) {
-      results.push({ customers, stage: `tables: ${family}`, seconds, baselineSeconds: floor.families[family] ?? null, peakRssMb: cold.peakRssMb });
+      results.push({
+        customers,
+        stage: `tables: ${family}`,
+        seconds,
+        baselineSeconds: floor.families[family] ?? null,
+        peakRssMb: cold.peakRssMb
+      });
     }
     results.push(
-      { customers, stage: "ingest + compute", seconds: cold.ingest + total(cold), baselineSeconds: floor.ingest + total(floor), peakRssMb: cold.peakRssMb },
-      { customers, stage: "ingest + compute, warm", seconds: warm.ingest + total(warm), baselineSeconds: null, peakRssMb: warm.peakRssMb }
+      {
+        customers,
+        stage: "ingest + compute",
+        seconds: cold.ingest + total(cold),
+        baselineSeconds: floor.ingest + total(floor),
+        peakRssMb: cold.peakRssMb
+      },
+      {
+        customers,
+        stage: "ingest + compute, warm",
+        seconds: warm.ingest + total(warm),
+        baselineSeconds: null,
+        peakRssMb: warm.peakRssMb
+      }
     );
     if (!values["no-build"]) {
       process.stderr.write(`~${customers.toLocaleString("en-US")} customers: npm run build, cold and warm\n`);
       const build = await timeBuild(dataDir, workDir);
       const rebuild = await timeBuild(dataDir, workDir);
       results.push(
-        { customers, stage: "npm run build", seconds: build.seconds, baselineSeconds: null, peakRssMb: build.peakRssMb },
-        { customers, stage: "npm run build, warm", seconds: rebuild.seconds, baselineSeconds: null, peakRssMb: rebuild.peakRssMb }
+        {
+          customers,
+          stage: "npm run build",
+          seconds: build.seconds,
+          baselineSeconds: null,
+          peakRssMb: build.peakRssMb
+        },
+        {
+          customers,
+          stage: "npm run build, warm",
+          seconds: rebuild.seconds,
+          baselineSeconds: null,
+          peakRssMb: rebuild.peakRssMb
+        }
       );
       weights[customers] = pageWeights(join(workDir, "dist"));
     }
@@ -156,35 +213,54 @@ if (existsSync(cdnow)) {
   const dataDir = join(values.cache, "cdnow-master");
   if (!existsSync(join(dataDir, "orders.csv"))) {
     mkdirSync(dataDir, { recursive: true });
-    const lines = readFileSync(cdnow, "utf-8").split(/\r?\n/).slice(1).filter((l) => l.trim());
+    const lines = readFileSync(cdnow, "utf-8")
+      .split(/\r?\n/)
+      .slice(1)
+      .filter((l) => l.trim());
     const orders = lines.map((l, i) => {
       const [id, day, cds, dollars] = l.trim().split(/\s+/) as [string, string, string, string];
       return `M${i + 1},${id},${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6)},${dollars},${cds}`;
     });
-    writeFileSync(join(dataDir, "orders.csv"), ["order_id,customer_id,ordered_at,amount,quantity", ...orders].join("\n") + "\n");
+    writeFileSync(
+      join(dataDir, "orders.csv"),
+      ["order_id,customer_id,ordered_at,amount,quantity", ...orders].join("\n") + "\n"
+    );
   }
   const workDir = mkdtempSync(join(tmpdir(), "cva-bench-clv-"));
   try {
     const times = runStage("clv", dataDir, workDir);
-    results.push({ customers: 23_570, stage: "CDNOW master: ingest + CLV fits", seconds: times.ingest + times.families["CLV fits"]!, baselineSeconds: null, peakRssMb: times.peakRssMb });
+    results.push({
+      customers: 23_570,
+      stage: "CDNOW master: ingest + CLV fits",
+      seconds: times.ingest + times.families["CLV fits"]!,
+      baselineSeconds: null,
+      peakRssMb: times.peakRssMb
+    });
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
 }
 
-console.table(results.map((r) => ({
-  customers: r.customers?.toLocaleString("en-US") ?? "-",
-  stage: r.stage,
-  "ours (s)": r.seconds.toFixed(2),
-  "baseline (s)": r.baselineSeconds?.toFixed(2) ?? "",
-  ratio: r.baselineSeconds ? (r.seconds / r.baselineSeconds).toFixed(2) : "",
-  "peak RSS (MB)": r.peakRssMb
-})));
+console.table(
+  results.map((r) => ({
+    customers: r.customers?.toLocaleString("en-US") ?? "-",
+    stage: r.stage,
+    "ours (s)": r.seconds.toFixed(2),
+    "baseline (s)": r.baselineSeconds?.toFixed(2) ?? "",
+    ratio: r.baselineSeconds ? (r.seconds / r.baselineSeconds).toFixed(2) : "",
+    "peak RSS (MB)": r.peakRssMb
+  }))
+);
 for (const [customers, pages] of Object.entries(weights)) {
   // Quarterly reviews all weigh alike: the latest one stands for them.
-  const latestQuarter = Object.keys(pages).filter((p) => p.startsWith("/quarters/")).sort().at(-1);
+  const latestQuarter = Object.keys(pages)
+    .filter((p) => p.startsWith("/quarters/"))
+    .sort()
+    .at(-1);
   const shown = Object.entries(pages).filter(([p]) => !p.startsWith("/quarters/") || p === latestQuarter);
-  console.log(`bytes each page fetches, ~${Number(customers).toLocaleString("en-US")} customers: ${shown.map(([p, b]) => `${p} ${(b / 1024).toFixed(0)} KB`).join(", ")}`);
+  console.log(
+    `bytes each page fetches, ~${Number(customers).toLocaleString("en-US")} customers: ${shown.map(([p, b]) => `${p} ${(b / 1024).toFixed(0)} KB`).join(", ")}`
+  );
 }
 const outDir = join(projectDir, "bench", "results");
 mkdirSync(outDir, { recursive: true });

@@ -19,7 +19,9 @@ const run = (command: string, args: string[], env: Record<string, string> = {}) 
 
 const fail = (message: string, status = 1): never => {
   rmSync(next, { recursive: true, force: true });
-  console.error(`${message}; ${existsSync(output) ? `the previous site in ${output} is unchanged` : "no site was written"}`);
+  console.error(
+    `${message}; ${existsSync(output) ? `the previous site in ${output} is unchanged` : "no site was written"}`
+  );
   process.exit(status);
 };
 

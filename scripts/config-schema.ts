@@ -6,7 +6,9 @@ import { configJsonSchema } from "../loaders/contract/config.js";
 export const SCHEMA_PATH = fileURLToPath(new URL("../docs/cva.config.schema.json", import.meta.url));
 
 export function schemaText(): string {
-  return JSON.stringify({ title: "CVA Reports configuration (cva.config.json)", ...configJsonSchema() }, null, 2) + "\n";
+  return (
+    JSON.stringify({ title: "CVA Reports configuration (cva.config.json)", ...configJsonSchema() }, null, 2) + "\n"
+  );
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -40,14 +40,27 @@ mkdirSync(DEFAULT_WAREHOUSE_DIR, { recursive: true });
  */
 async function refresh(reason: string): Promise<boolean> {
   log(`${reason}: checking ${relative(process.cwd(), dataDir) || "."}`);
-  const child = spawn(join(projectDir, "node_modules", ".bin", "tsx"), [join(projectDir, "scripts", "preview-refresh.ts"), statePath], { cwd: projectDir, stdio: "inherit" });
+  const child = spawn(
+    join(projectDir, "node_modules", ".bin", "tsx"),
+    [join(projectDir, "scripts", "preview-refresh.ts"), statePath],
+    { cwd: projectDir, stdio: "inherit" }
+  );
   const code = await new Promise<number | null>((done) => child.on("close", done));
   if (code === 0 || code === 1) return code === 0;
   // A crash of the refresh itself (not a data problem): say so on every page too.
   const previous = readPreviewState({ [PREVIEW_STATE_ENV]: statePath });
   writePreviewState(statePath, {
-    dataDir, warehouse: previous?.warehouse ?? null, checkedAt: new Date().toISOString(), goodAt: previous?.goodAt ?? null,
-    problems: [{ file: "(npm run dev)", rule: "refresh-failed", message: `ingesting the exports stopped unexpectedly (exit code ${code}); see the terminal` }]
+    dataDir,
+    warehouse: previous?.warehouse ?? null,
+    checkedAt: new Date().toISOString(),
+    goodAt: previous?.goodAt ?? null,
+    problems: [
+      {
+        file: "(npm run dev)",
+        rule: "refresh-failed",
+        message: `ingesting the exports stopped unexpectedly (exit code ${code}); see the terminal`
+      }
+    ]
   });
   return false;
 }
@@ -58,9 +71,10 @@ function touch(files: string[]): void {
   for (const file of files) if (existsSync(file)) utimesSync(file, now, now);
 }
 
-const loaderFiles = () => readdirSync(join(root, "data"), { recursive: true, encoding: "utf-8" })
-  .filter((file) => /\.(ts|js)$/.test(file))
-  .map((file) => join(root, "data", file));
+const loaderFiles = () =>
+  readdirSync(join(root, "data"), { recursive: true, encoding: "utf-8" })
+    .filter((file) => /\.(ts|js)$/.test(file))
+    .map((file) => join(root, "data", file));
 const statusLoader = join(root, "data", "preview-status.json.ts");
 const configFile = join(projectDir, "observablehq.config.ts");
 
@@ -101,11 +115,15 @@ const watchers: FSWatcher[] = [
 ];
 
 const args = process.argv.slice(2);
-const preview = spawn(join(projectDir, "node_modules", ".bin", "observable"), ["preview", "--host", "127.0.0.1", ...args], {
-  cwd: projectDir,
-  stdio: "inherit",
-  env: { ...process.env, [PREVIEW_STATE_ENV]: statePath, OBSERVABLE_TELEMETRY_DISABLE: "true" }
-});
+const preview = spawn(
+  join(projectDir, "node_modules", ".bin", "observable"),
+  ["preview", "--host", "127.0.0.1", ...args],
+  {
+    cwd: projectDir,
+    stdio: "inherit",
+    env: { ...process.env, [PREVIEW_STATE_ENV]: statePath, OBSERVABLE_TELEMETRY_DISABLE: "true" }
+  }
+);
 const stop = () => preview.kill("SIGTERM");
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);

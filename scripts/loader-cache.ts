@@ -20,7 +20,9 @@ export async function invalidateLoaderCache(root: string, dataDir: string, libra
   const cacheDir = join(root, ".observablehq", "cache");
   const stampPath = join(cacheDir, "_cva.data-folder.json");
   const fingerprint = loaderCacheKey(dataDir, libraryDir);
-  const previous = existsSync(stampPath) ? (JSON.parse(await readFile(stampPath, "utf-8")) as { fingerprint: string }).fingerprint : undefined;
+  const previous = existsSync(stampPath)
+    ? (JSON.parse(await readFile(stampPath, "utf-8")) as { fingerprint: string }).fingerprint
+    : undefined;
   if (previous === fingerprint) return false;
   await rm(join(cacheDir, "data"), { recursive: true, force: true });
   await mkdir(cacheDir, { recursive: true });

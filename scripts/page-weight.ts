@@ -10,7 +10,9 @@ import { dirname, join, relative, resolve } from "node:path";
 
 export function pageWeights(dist: string): Record<string, number> {
   const weights: Record<string, number> = {};
-  const pages = readdirSync(dist, { recursive: true, encoding: "utf-8" }).filter((f) => f.endsWith(".html") && !f.startsWith("_"));
+  const pages = readdirSync(dist, { recursive: true, encoding: "utf-8" }).filter(
+    (f) => f.endsWith(".html") && !f.startsWith("_")
+  );
   for (const page of pages.sort()) {
     const path = join(dist, page);
     const html = readFileSync(path, "utf-8");
@@ -25,7 +27,11 @@ export function pageWeights(dist: string): Record<string, number> {
     for (const [, href] of html.matchAll(/<link rel="(?:modulepreload|stylesheet)"[^>]*href="([^"]+)"/g)) add(href!);
     for (const [, href] of html.matchAll(/<script[^>]*src="([^"]+)"/g)) add(href!);
     for (const [, href] of html.matchAll(/registerFile\([^,]+, \{[^}]*"path":"([^"]+)"/g)) add(href!);
-    weights[`/${relative(dist, path).replace(/\.html$/, "").replace(/(^|\/)index$/, "")}`] = bytes;
+    weights[
+      `/${relative(dist, path)
+        .replace(/\.html$/, "")
+        .replace(/(^|\/)index$/, "")}`
+    ] = bytes;
   }
   return weights;
 }

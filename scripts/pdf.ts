@@ -19,10 +19,23 @@ if (!existsSync(join(dist, "index.html"))) {
   console.error(`no built site in ${dist}: run npm run build first`);
   process.exit(1);
 }
-const quarters = existsSync(join(dist, "quarters")) ? readdirSync(join(dist, "quarters")).filter((f) => f.endsWith(".html")).map((f) => f.slice(0, -5)).sort() : [];
+const quarters = existsSync(join(dist, "quarters"))
+  ? readdirSync(join(dist, "quarters"))
+      .filter((f) => f.endsWith(".html"))
+      .map((f) => f.slice(0, -5))
+      .sort()
+  : [];
 const pages = positionals.length
   ? positionals.map((p) => p.replace(/^\//, ""))
-  : ["", ...(quarters.length ? [`quarters/${quarters.at(-1)}`] : []), "value-map", "quality-profile", "competitors", "loyalty", "retention"];
+  : [
+      "",
+      ...(quarters.length ? [`quarters/${quarters.at(-1)}`] : []),
+      "value-map",
+      "quality-profile",
+      "competitors",
+      "loyalty",
+      "retention"
+    ];
 
 /** A file name from a page and its filters: `value-map?segment=Enterprise` -> value-map-segment-Enterprise.pdf. */
 const fileName = (page: string) => `${(page || "overview").replace(/[^A-Za-z0-9_-]+/g, "-").replace(/-+$/, "")}.pdf`;
@@ -31,7 +44,14 @@ mkdirSync(values.out, { recursive: true });
 const server = await startStaticServer(dist);
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run"
+  ]
 });
 try {
   for (const page of pages) {
@@ -41,7 +61,14 @@ try {
     if (!response?.ok()) throw new Error(`${page || "/"}: HTTP ${response?.status()}`);
     await tab.emulateMedia({ media: "print" });
     const path = join(values.out, fileName(page));
-    writeFileSync(path, await tab.pdf({ format: "A4", printBackground: true, margin: { top: "14mm", bottom: "14mm", left: "12mm", right: "12mm" } }));
+    writeFileSync(
+      path,
+      await tab.pdf({
+        format: "A4",
+        printBackground: true,
+        margin: { top: "14mm", bottom: "14mm", left: "12mm", right: "12mm" }
+      })
+    );
     console.log(`${page || "/"} -> ${path}`);
     await tab.close();
   }

@@ -15,7 +15,11 @@ import { vendorNpm } from "./vendor-npm.js";
 const projectDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const root = join(projectDir, "src");
 const { paths, rebuilt } = await vendorNpm({ root, projectDir });
-console.log(rebuilt ? `vendored ${paths.length} browser modules from node_modules` : `browser modules up to date (${paths.length})`);
+console.log(
+  rebuilt
+    ? `vendored ${paths.length} browser modules from node_modules`
+    : `browser modules up to date (${paths.length})`
+);
 
 const dataDir = dataFolderFrom();
 try {
@@ -31,9 +35,12 @@ try {
   }
   if (!(error instanceof IngestError)) throw error;
   for (const problem of error.problems) console.error(formatProblem(problem));
-  console.error(`the exports in ${dataDir} cannot be ingested (${error.problems.length} problem${error.problems.length === 1 ? "" : "s"}); run npx cva validate --data ${dataDir} after fixing them`);
+  console.error(
+    `the exports in ${dataDir} cannot be ingested (${error.problems.length} problem${error.problems.length === 1 ? "" : "s"}); run npx cva validate --data ${dataDir} after fixing them`
+  );
   process.exit(1);
 }
-if (await invalidateLoaderCache(root, dataDir)) console.log(`data folder or library changed: the reports will be recomputed`);
+if (await invalidateLoaderCache(root, dataDir))
+  console.log(`data folder or library changed: the reports will be recomputed`);
 // A build never carries what `npm run dev` last showed of broken exports (their problems quote values).
 rmSync(join(root, ".observablehq", "cache", "data", "preview-status.json"), { force: true });

@@ -26,10 +26,21 @@ try {
   await invalidateLoaderCache(fileURLToPath(new URL("../src", import.meta.url)), dataDir);
   log(`ingested and computed in ${((performance.now() - started) / 1000).toFixed(1)} s; pages update`);
 } catch (error) {
-  const problems: Problem[] = error instanceof IngestError ? [...error.problems] : [{ file: "(ingest)", rule: "ingest-failed", message: String((error as Error)?.message ?? error) }];
+  const problems: Problem[] =
+    error instanceof IngestError
+      ? [...error.problems]
+      : [{ file: "(ingest)", rule: "ingest-failed", message: String((error as Error)?.message ?? error) }];
   const same = previous?.dataDir === dataDir;
-  writePreviewState(statePath, { dataDir, warehouse: same ? previous.warehouse : null, problems, checkedAt, goodAt: same ? previous.goodAt : null });
+  writePreviewState(statePath, {
+    dataDir,
+    warehouse: same ? previous.warehouse : null,
+    problems,
+    checkedAt,
+    goodAt: same ? previous.goodAt : null
+  });
   for (const problem of problems) console.error(`cva dev: ${formatProblem(problem)}`);
-  log(`the exports cannot be ingested (${problems.length} problem${problems.length === 1 ? "" : "s"}); ${same && previous.warehouse ? "pages keep the last good reports" : "no earlier exports ingested cleanly"}`);
+  log(
+    `the exports cannot be ingested (${problems.length} problem${problems.length === 1 ? "" : "s"}); ${same && previous.warehouse ? "pages keep the last good reports" : "no earlier exports ingested cleanly"}`
+  );
   process.exitCode = 1;
 }

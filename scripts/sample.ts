@@ -17,7 +17,9 @@ const { values } = parseArgs({
 const scale = Number(values.scale);
 const seed = Number(values.seed);
 if (!(scale > 0) || !Number.isInteger(seed)) {
-  console.error(`sample: --scale must be a positive number and --seed an integer (got ${values.scale}, ${values.seed})`);
+  console.error(
+    `sample: --scale must be a positive number and --seed an integer (got ${values.scale}, ${values.seed})`
+  );
   process.exit(2);
 }
 const outDir = resolve(values.out);
@@ -30,4 +32,5 @@ if (progress) process.stderr.write("\n");
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 const peakMb = Math.round(process.resourceUsage().maxRSS / 1024);
 console.log(`wrote ${outDir} (scale ${scale}, seed ${seed}) in ${seconds} s, peak RSS ${peakMb} MB`);
-for (const [file, rows] of Object.entries(summary)) console.log(`  ${file.padEnd(14)} ${rows.toLocaleString("en-US").padStart(12)} rows`);
+for (const [file, rows] of Object.entries(summary))
+  console.log(`  ${file.padEnd(14)} ${rows.toLocaleString("en-US").padStart(12)} rows`);

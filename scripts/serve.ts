@@ -2,6 +2,8 @@
 import { parseArgs } from "node:util";
 import { startStaticServer } from "./static-server.js";
 
-const { values } = parseArgs({ options: { port: { type: "string", default: "3000" }, dir: { type: "string", default: "dist" } } });
+const { values } = parseArgs({
+  options: { port: { type: "string", default: "3000" }, dir: { type: "string", default: "dist" } }
+});
 const server = await startStaticServer(values.dir, { port: Number(values.port) });
 console.log(`serving ${values.dir}/ at ${server.url} (Ctrl-C to stop)`);

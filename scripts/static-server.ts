@@ -52,7 +52,9 @@ export async function startStaticServer(dir: string, { port = 0, host = "127.0.0
       return;
     }
     // A file removed while being sent ends the response, not the server.
-    createReadStream(file).on("error", () => response.destroy()).pipe(response);
+    createReadStream(file)
+      .on("error", () => response.destroy())
+      .pipe(response);
   });
   await new Promise<void>((resolve) => server.listen(port, host, resolve));
   const { port: actualPort } = server.address() as AddressInfo;

@@ -87,8 +87,7 @@ export function parseSpecifier(specifier: string): NpmSpecifier {
 
 /** The cache path Framework expects for a package version and subpath (see the file header). */
 export function cachePathOf(name: string, version: string, subpath: string | undefined): string {
-  const file =
-    subpath === undefined ? "_esm.js" : posix.extname(subpath) ? subpath : `${subpath}._esm.js`;
+  const file = subpath === undefined ? "_esm.js" : posix.extname(subpath) ? subpath : `${subpath}._esm.js`;
   return `/_npm/${name}@${version}/${file}`;
 }
 
@@ -110,7 +109,9 @@ export async function vendorNpm(options: VendorOptions): Promise<VendorResult> {
   const stampPath = join(cacheDir, "_npm.vendored.json");
   const stamp = vendorStamp(projectDir, specifiers);
   if (existsSync(stampPath)) {
-    const previous = JSON.parse(await readFile(stampPath, "utf-8")) as Omit<VendorResult, "rebuilt"> & { stamp: string };
+    const previous = JSON.parse(await readFile(stampPath, "utf-8")) as Omit<VendorResult, "rebuilt"> & {
+      stamp: string;
+    };
     if (previous.stamp === stamp && previous.paths.every((p) => existsSync(join(cacheDir, p)))) {
       return { paths: previous.paths, notVendored: previous.notVendored, rebuilt: false };
     }
@@ -133,7 +134,7 @@ export async function vendorNpm(options: VendorOptions): Promise<VendorResult> {
   };
   for (const specifier of specifiers) enqueue(specifier, projectDir);
 
-  for (let path; (path = pending.shift()) !== undefined; ) {
+  for (let path; (path = pending.shift()) !== undefined;) {
     const { name, subpath, packageDir } = queued.get(path)!;
     const outputPath = join(cacheDir, path);
     await mkdir(dirname(outputPath), { recursive: true });

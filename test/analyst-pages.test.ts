@@ -57,16 +57,21 @@ describe("cva new-page", () => {
   it("runs from the command line, and its scaffold typechecks in the project", () => {
     const clone = scratchClone();
     try {
-      const cva = (...args: string[]) => spawnSync(process.execPath, [join(clone, "bin", "cva.js"), ...args], { cwd: clone, encoding: "utf-8" });
+      const cva = (...args: string[]) =>
+        spawnSync(process.execPath, [join(clone, "bin", "cva.js"), ...args], { cwd: clone, encoding: "utf-8" });
       const made = cva("new-page", "Churn by region");
       expect(made.status, made.stderr).toBe(0);
-      expect(made.stdout).toBe("wrote src/analyses/churn-by-region.md\nwrote src/data/analyses/churn-by-region.parquet.ts\nnext: npm run dev, then edit both files (docs/analyst-guide.md)\n");
+      expect(made.stdout).toBe(
+        "wrote src/analyses/churn-by-region.md\nwrote src/data/analyses/churn-by-region.parquet.ts\nnext: npm run dev, then edit both files (docs/analyst-guide.md)\n"
+      );
       const again = cva("new-page", "Churn by region");
       expect(again.status).toBe(2);
       expect(again.stderr).toMatch(/^cva: src\/analyses\/churn-by-region\.md already exists/);
       expect(cva("new-page").status).toBe(2);
       expect(cva("new-page", "a", "b").stderr).toMatch(/^cva: new-page takes one title, in quotes \(got 2 arguments\)/);
-      const tsc = spawnSync(join(PROJECT_DIR, "node_modules", ".bin", "tsc"), ["--noEmit", "-p", clone], { encoding: "utf-8" });
+      const tsc = spawnSync(join(PROJECT_DIR, "node_modules", ".bin", "tsc"), ["--noEmit", "-p", clone], {
+        encoding: "utf-8"
+      });
       expect(tsc.status, tsc.stdout).toBe(0);
       expect(existsSync(join(PROJECT_DIR, "src", "analyses"))).toBe(false);
     } finally {
@@ -79,17 +84,24 @@ describe("the explore page", () => {
   const source = readFileSync(join(PROJECT_DIR, "src", "explore.md"), "utf-8");
 
   it("registers exactly the aggregated tables, by their SQL names, and none with rows of people", () => {
-    const registered = [...source.matchAll(/^ {2}(\w+): FileAttachment\("data\/tables\/([\w-]+)\.parquet"\)/gm)].map(([, sql, file]) => [sql, file]);
+    const registered = [...source.matchAll(/^ {2}(\w+): FileAttachment\("data\/tables\/([\w-]+)\.parquet"\)/gm)].map(
+      ([, sql, file]) => [sql, file]
+    );
     expect(registered).toEqual(EXPLORE_TABLES.map((t) => [t.name.replaceAll("-", "_"), t.name]));
     for (const name of ["rejects", "comments", "rfm", "clv", "best-customers"]) {
-      expect(TABLES.find((t) => t.name === name)?.rowLevel || TABLES.find((t) => t.name === name)?.large, name).toBe(true);
+      expect(TABLES.find((t) => t.name === name)?.rowLevel || TABLES.find((t) => t.name === name)?.large, name).toBe(
+        true
+      );
       expect(registered.map(([, file]) => file)).not.toContain(name);
     }
   });
 
   it("is linked from no report page, nor from the sidebar", () => {
-    const pages = readdirSync(join(PROJECT_DIR, "src"), { recursive: true, encoding: "utf-8" }).filter((f) => f.endsWith(".md") && f !== "explore.md");
-    for (const page of pages) expect(readFileSync(join(PROJECT_DIR, "src", page), "utf-8"), page).not.toMatch(/explore/);
+    const pages = readdirSync(join(PROJECT_DIR, "src"), { recursive: true, encoding: "utf-8" }).filter(
+      (f) => f.endsWith(".md") && f !== "explore.md"
+    );
+    for (const page of pages)
+      expect(readFileSync(join(PROJECT_DIR, "src", page), "utf-8"), page).not.toMatch(/explore/);
     expect(readFileSync(join(PROJECT_DIR, "observablehq.config.ts"), "utf-8")).not.toMatch(/path: "\/explore"/);
   });
 });

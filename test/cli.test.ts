@@ -13,7 +13,9 @@ import { PROJECT_DIR } from "./support/project.js";
 const warehouseDir = mkdtempSync(join(tmpdir(), "cva-cli-warehouse-"));
 function cva(...args: string[]) {
   const result = spawnSync(process.execPath, [join(PROJECT_DIR, "bin", "cva.js"), ...args], {
-    cwd: PROJECT_DIR, encoding: "utf-8", env: { ...process.env, CVA_DATA: "", CVA_WAREHOUSE: warehouseDir }
+    cwd: PROJECT_DIR,
+    encoding: "utf-8",
+    env: { ...process.env, CVA_DATA: "", CVA_WAREHOUSE: warehouseDir }
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -26,7 +28,10 @@ describe("the cva command", () => {
     scratch = mkdtempSync(join(tmpdir(), "cva-cli-out-"));
     for (const [name, contents] of Object.entries(VALID_FOLDER)) writeFileSync(join(dataDir, name), contents);
     // One rejected row (an unknown customer) and a file outside the contract.
-    writeFileSync(join(dataDir, "orders.csv"), String(VALID_FOLDER["orders.csv"]) + "O3,C9,2024-03-01,7.00,3.00,P1,1\n");
+    writeFileSync(
+      join(dataDir, "orders.csv"),
+      String(VALID_FOLDER["orders.csv"]) + "O3,C9,2024-03-01,7.00,3.00,P1,1\n"
+    );
     writeFileSync(join(dataDir, "README.txt"), "notes");
   });
   afterAll(() => [dataDir, scratch, warehouseDir].forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -37,7 +42,9 @@ describe("the cva command", () => {
     const lines = stdout.split("\n");
     expect(lines[1]).toMatch(/^file\s+read\s+accepted\s+rejected\s+don't know\s+rejected by rule$/);
     expect(lines.find((l) => l.startsWith("orders.csv"))).toMatch(/^orders\.csv\s+3\s+2\s+1\s+0\s+orphan: 1$/);
-    expect(lines.find((l) => l.startsWith("README.txt"))).toMatch(/^README\.txt\s+ignored: not part of the data contract$/);
+    expect(lines.find((l) => l.startsWith("README.txt"))).toMatch(
+      /^README\.txt\s+ignored: not part of the data contract$/
+    );
   });
 
   it("cva validate exits 1 when all of a file's rows, or more than the configured share, are rejected, with the top rules and their fix", () => {
@@ -45,7 +52,10 @@ describe("the cva command", () => {
     try {
       for (const [name, contents] of Object.entries(VALID_FOLDER)) writeFileSync(join(failing, name), contents);
       // Every order of an unknown customer, one of them with an unreadable date too.
-      writeFileSync(join(failing, "orders.csv"), "order_id,customer_id,ordered_at,amount\nO1,C8,2024-01-01,1.00\nO2,C9,2024-13-01,2.00\n");
+      writeFileSync(
+        join(failing, "orders.csv"),
+        "order_id,customer_id,ordered_at,amount\nO1,C8,2024-01-01,1.00\nO2,C9,2024-13-01,2.00\n"
+      );
       const all = cva("validate", "--data", failing);
       expect(all.status).toBe(1);
       expect(all.stderr.split("\n")).toEqual([
@@ -56,12 +66,18 @@ describe("the cva command", () => {
         ""
       ]);
       // Two of three orders rejected: above the default half, and fine with a share of 0.7.
-      writeFileSync(join(failing, "orders.csv"), "order_id,customer_id,ordered_at,amount\nO1,C8,2024-01-01,1.00\nO2,C9,2024-01-01,2.00\nO3,C1,2024-01-01,3.00\n");
+      writeFileSync(
+        join(failing, "orders.csv"),
+        "order_id,customer_id,ordered_at,amount\nO1,C8,2024-01-01,1.00\nO2,C9,2024-01-01,2.00\nO3,C1,2024-01-01,3.00\n"
+      );
       const most = cva("validate", "--data", failing);
       expect(most.status).toBe(1);
       expect(most.stderr).toMatch(/^orders\.csv \(orders\): 66\.7% of the rows \(more than 50%\) rejected, 2 of 3\n/);
       const config = JSON.parse(String(VALID_FOLDER["cva.config.json"]));
-      writeFileSync(join(failing, "cva.config.json"), JSON.stringify({ ...config, validate: { maxRejectedShare: 0.7 } }));
+      writeFileSync(
+        join(failing, "cva.config.json"),
+        JSON.stringify({ ...config, validate: { maxRejectedShare: 0.7 } })
+      );
       expect(cva("validate", "--data", failing).status).toBe(0);
     } finally {
       rmSync(failing, { recursive: true, force: true });
@@ -99,11 +115,19 @@ describe("the cva command", () => {
         "cva.config.json: churn.flagColumn: names the column churned, which customers has not (its columns: customer_id, name, email, phone, segment, region, acquired_at, rewards_member): name one of them, or remove the setting to measure churn by inactivity [unknown-column]",
         `cva: 1 problem in ${folder}: nothing was ingested`
       ]);
-      writeFileSync(join(folder, "cva.config.json"), JSON.stringify({ ...config, scales: { likelihood_to_recommend: { min: 1, max: 10 } } }));
-      writeFileSync(join(folder, "responses.csv"), String(VALID_FOLDER["responses.csv"]).replace(",6,5,6,3,", ",6,5,1,3,"));
+      writeFileSync(
+        join(folder, "cva.config.json"),
+        JSON.stringify({ ...config, scales: { likelihood_to_recommend: { min: 1, max: 10 } } })
+      );
+      writeFileSync(
+        join(folder, "responses.csv"),
+        String(VALID_FOLDER["responses.csv"]).replace(",6,5,6,3,", ",6,5,1,3,")
+      );
       const scale = cva("validate", "--data", folder);
       expect(scale.status).toBe(0);
-      expect(scale.stdout).toContain("note: cva.config.json: scales.likelihood_to_recommend is 1-10, not 0-10: NPS and the loyalty groups (promoters 9-10, detractors 0-6) are defined on 0-10 only, so they are left out");
+      expect(scale.stdout).toContain(
+        "note: cva.config.json: scales.likelihood_to_recommend is 1-10, not 0-10: NPS and the loyalty groups (promoters 9-10, detractors 0-6) are defined on 0-10 only, so they are left out"
+      );
       expect(JSON.parse(cva("table", "nps", "--data", folder, "--format", "json").stdout)).toEqual([]);
     } finally {
       rmSync(folder, { recursive: true, force: true });
@@ -116,7 +140,9 @@ describe("the cva command", () => {
       const { status, stdout, stderr } = cva(...args, "--data", missing);
       expect(status, args.join(" ")).toBe(2);
       expect(stdout).toBe("");
-      expect(stderr).toBe(`cva: no data folder at ${missing}: give --data DIR (or CVA_DATA) naming the folder of exports\n`);
+      expect(stderr).toBe(
+        `cva: no data folder at ${missing}: give --data DIR (or CVA_DATA) naming the folder of exports\n`
+      );
     }
   });
 
@@ -139,7 +165,9 @@ describe("the cva command", () => {
   it("cva table NAME writes CSV by default, and rejects name file, line, column, value and rule", () => {
     const { status, stdout } = cva("table", "rejects", "--data", dataDir);
     expect(status).toBe(0);
-    expect(stdout).toBe("file,line,column,value,rule,message\norders.csv,4,customer_id,C9,orphan,customer_id C9 is not in customers.csv\n");
+    expect(stdout).toBe(
+      "file,line,column,value,rule,message\norders.csv,4,customer_id,C9,orphan,customer_id C9 is not in customers.csv\n"
+    );
   });
 
   it("cva table NAME --format parquet --out FILE writes Parquet that DuckDB reads back", async () => {
@@ -148,7 +176,9 @@ describe("the cva command", () => {
     expect(readFileSync(out).subarray(0, 4).toString()).toBe("PAR1");
     const db = await Database.open();
     try {
-      expect(await db.rows(`SELECT file, line, rule FROM read_parquet(${literal(out)})`)).toEqual([{ file: "orders.csv", line: 4, rule: "orphan" }]);
+      expect(await db.rows(`SELECT file, line, rule FROM read_parquet(${literal(out)})`)).toEqual([
+        { file: "orders.csv", line: 4, rule: "orphan" }
+      ]);
     } finally {
       db.close();
     }
@@ -157,13 +187,26 @@ describe("the cva command", () => {
   it("cva table NAME --wave W --segment S keeps one wave's and segment's rows; a column the table lacks is an error", () => {
     const all = JSON.parse(cva("table", "responses-by-wave", "--data", dataDir, "--format", "json").stdout);
     expect(all).toEqual([{ wave: "2024-Q1", respondents: 2, linked: 1 }]);
-    const { status, stdout } = cva("table", "responses-by-wave", "--data", dataDir, "--format", "json", "--wave", "2023-Q4");
+    const { status, stdout } = cva(
+      "table",
+      "responses-by-wave",
+      "--data",
+      dataDir,
+      "--format",
+      "json",
+      "--wave",
+      "2023-Q4"
+    );
     expect(status).toBe(0);
     expect(JSON.parse(stdout)).toEqual([]);
-    expect(JSON.parse(cva("table", "responses-by-wave", "--data", dataDir, "--format", "json", "--wave", "2024-Q1").stdout)).toEqual(all);
+    expect(
+      JSON.parse(cva("table", "responses-by-wave", "--data", dataDir, "--format", "json", "--wave", "2024-Q1").stdout)
+    ).toEqual(all);
     const noSegment = cva("table", "responses-by-wave", "--data", dataDir, "--segment", "Enterprise");
     expect(noSegment.status).toBe(2);
-    expect(noSegment.stderr).toBe("cva: table responses-by-wave has no segment column, so --segment cannot apply to it\n");
+    expect(noSegment.stderr).toBe(
+      "cva: table responses-by-wave has no segment column, so --segment cannot apply to it\n"
+    );
   });
 
   it("exits 2 with the usage on a wrong command line", () => {
@@ -172,6 +215,8 @@ describe("the cva command", () => {
       expect(status, args.join(" ")).toBe(2);
       expect(stderr).toContain("usage:");
     }
-    expect(cva("table", "nope").stderr).toContain(`cva: unknown table nope: the tables are ${TABLES.map((t) => t.name).join(", ")}`);
+    expect(cva("table", "nope").stderr).toContain(
+      `cva: unknown table nope: the tables are ${TABLES.map((t) => t.name).join(", ")}`
+    );
   });
 });

@@ -15,19 +15,24 @@ describe("url-state", () => {
   });
 
   it("withParams(href, params) sets and removes parameters, keeping the others and the hash", () => {
-    expect(withParams("http://127.0.0.1:3000/value-map?segment=All#the-numbers", { wave: "2025-Q3" }))
-      .toBe("http://127.0.0.1:3000/value-map?segment=All&wave=2025-Q3#the-numbers");
-    expect(withParams("http://h/p?wave=2025-Q3&segment=All", { wave: "2025-Q4", segment: null })).toBe("http://h/p?wave=2025-Q4");
-    expect(withParams("http://h/p", { change: 0.5, segment: "Small business" })).toBe("http://h/p?change=0.5&segment=Small+business");
+    expect(withParams("http://127.0.0.1:3000/value-map?segment=All#the-numbers", { wave: "2025-Q3" })).toBe(
+      "http://127.0.0.1:3000/value-map?segment=All&wave=2025-Q3#the-numbers"
+    );
+    expect(withParams("http://h/p?wave=2025-Q3&segment=All", { wave: "2025-Q4", segment: null })).toBe(
+      "http://h/p?wave=2025-Q4"
+    );
+    expect(withParams("http://h/p", { change: 0.5, segment: "Small business" })).toBe(
+      "http://h/p?change=0.5&segment=Small+business"
+    );
     // Round trip through the two.
-    const href = withParams("http://h/p", { segment: "R&D / \"Labs\"" });
-    expect(readParam(new URL(href).search, "segment")).toBe("R&D / \"Labs\"");
+    const href = withParams("http://h/p", { segment: 'R&D / "Labs"' });
+    expect(readParam(new URL(href).search, "segment")).toBe('R&D / "Labs"');
   });
 });
 
 describe("CSV downloads", () => {
   it("csvCell neutralizes formulas in text, keeps numbers numeric and quotes per RFC 4180", () => {
-    expect(csvCell("=HYPERLINK(\"http://x\")")).toBe("\"'=HYPERLINK(\"\"http://x\"\")\"");
+    expect(csvCell('=HYPERLINK("http://x")')).toBe('"\'=HYPERLINK(""http://x"")"');
     expect(csvCell("+1 202-555-0101")).toBe("'+1 202-555-0101");
     expect(csvCell("-cmd")).toBe("'-cmd");
     expect(csvCell("@SUM(A1)")).toBe("'@SUM(A1)");
@@ -36,8 +41,8 @@ describe("CSV downloads", () => {
     expect(csvCell(0)).toBe("0");
     expect(csvCell(null)).toBe("");
     expect(csvCell(Number.NaN)).toBe("");
-    expect(csvCell("a, b")).toBe("\"a, b\"");
-    expect(csvCell("line\nbreak")).toBe("\"line\nbreak\"");
+    expect(csvCell("a, b")).toBe('"a, b"');
+    expect(csvCell("line\nbreak")).toBe('"line\nbreak"');
     expect(csvCell(true)).toBe("true");
   });
 
@@ -49,7 +54,10 @@ describe("CSV downloads", () => {
     const csv = tableCsv(rows, {
       columns: ["brand", "share", "n"],
       header: { share: "Share" },
-      format: { share: (x: number | null) => (x === null ? "suppressed" : `${Math.round(100 * x)}%`), n: (x: number, i: number) => (i === 1 ? { textContent: "<5" } : x) }
+      format: {
+        share: (x: number | null) => (x === null ? "suppressed" : `${Math.round(100 * x)}%`),
+        n: (x: number, i: number) => (i === 1 ? { textContent: "<5" } : x)
+      }
     });
     expect(csv).toBe("brand,Share,n\r\nUs,38%,357\r\n'=cmd,suppressed,<5\r\n");
   });

@@ -3,7 +3,11 @@ import { describe, expect, it } from "vitest";
 import { parseConfig } from "../loaders/contract/config.js";
 import { SCHEMA_PATH, schemaText } from "../scripts/config-schema.js";
 
-const minimal = { brand: "Us", competitors: ["Them"], attributes: [{ id: "quality", label: "Quality", group: "quality", owner: "Operations" }] };
+const minimal = {
+  brand: "Us",
+  competitors: ["Them"],
+  attributes: [{ id: "quality", label: "Quality", group: "quality", owner: "Operations" }]
+};
 
 describe("parseConfig(text)", () => {
   it("fills in the documented defaults", () => {
@@ -18,17 +22,25 @@ describe("parseConfig(text)", () => {
   it("takes the survey settings all together or not at all", () => {
     expect(parseConfig(JSON.stringify({ churn: { inactiveDays: 90 } })).churn).toEqual({ inactiveDays: 90 });
     expect(() => parseConfig(JSON.stringify({ brand: "Us" }))).toThrow(
-      "cva.config.json: competitors: competitors is needed with brand, competitors and attributes: give all three or none [config]");
+      "cva.config.json: competitors: competitors is needed with brand, competitors and attributes: give all three or none [config]"
+    );
   });
 
   it("rejects unknown settings, so a misspelt one is not silently ignored", () => {
-    expect(() => parseConfig(JSON.stringify({ ...minimal, minCelSize: 5 }))).toThrow('cva.config.json: Unrecognized key: "minCelSize" [config]');
+    expect(() => parseConfig(JSON.stringify({ ...minimal, minCelSize: 5 }))).toThrow(
+      'cva.config.json: Unrecognized key: "minCelSize" [config]'
+    );
   });
 
   it("rejects a scale whose minimum is not below its maximum, and attribute ids that are not identifiers", () => {
-    const config = { ...minimal, scales: { rating: { min: 10, max: 1 } }, attributes: [{ ...minimal.attributes[0], id: "Product Quality" }] };
+    const config = {
+      ...minimal,
+      scales: { rating: { min: 10, max: 1 } },
+      attributes: [{ ...minimal.attributes[0], id: "Product Quality" }]
+    };
     expect(() => parseConfig(JSON.stringify(config))).toThrow(
-      "cva.config.json: attributes.0.id: use lower-case letters, digits and _, starting with a letter [config]\ncva.config.json: scales.rating: min must be below max [config]");
+      "cva.config.json: attributes.0.id: use lower-case letters, digits and _, starting with a letter [config]\ncva.config.json: scales.rating: min must be below max [config]"
+    );
   });
 });
 

@@ -13,15 +13,26 @@ describe("money in the reports' currency", () => {
     expect(moneyFormat("COP")(1234.4)).toBe("COP\u00a01,234");
     expect(moneyFormat("GBP")(null)).toBe("");
     expect(formatKpi(2e6, "currency", "EUR")).toBe("€2M");
-    expect(kpiReading({ kpi: "revenue", unit: "currency", value: 2e6, quarter: "2025-Q4", change: null, complete: true }, "EUR")).toBe("Net revenue of €2M in 2025-Q4.");
-    expect(linkageReading([{ link: 4, value: -120.4 }], [], "EUR")).toBe("They spent €120 less per customer over those six months.");
+    expect(
+      kpiReading(
+        { kpi: "revenue", unit: "currency", value: 2e6, quarter: "2025-Q4", change: null, complete: true },
+        "EUR"
+      )
+    ).toBe("Net revenue of €2M in 2025-Q4.");
+    expect(linkageReading([{ link: 4, value: -120.4 }], [], "EUR")).toBe(
+      "They spent €120 less per customer over those six months."
+    );
   });
 
   // Every page takes the currency from data/report-config.json: none writes one of its own.
   const pages = [
-    ...readdirSync(join(PROJECT_DIR, "src")).filter((f) => f.endsWith(".md")).map((f) => join("src", f)),
+    ...readdirSync(join(PROJECT_DIR, "src"))
+      .filter((f) => f.endsWith(".md"))
+      .map((f) => join("src", f)),
     join("src", "quarters", "[quarter].md"),
-    ...readdirSync(join(PROJECT_DIR, "src", "components")).filter((f) => f.endsWith(".js") && f !== "format.js").map((f) => join("src", "components", f))
+    ...readdirSync(join(PROJECT_DIR, "src", "components"))
+      .filter((f) => f.endsWith(".js") && f !== "format.js")
+      .map((f) => join("src", "components", f))
   ];
   it.each(pages)("%s writes no currency of its own", (page) => {
     const text = readFileSync(join(PROJECT_DIR, page), "utf-8");

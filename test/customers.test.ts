@@ -32,8 +32,24 @@ describe("customer value tables on a hand-computed fixture", () => {
     expect(await table("cohort-retention")).toEqual([
       // 2024-Q1 cohort (C1, C2): 300 in Q1; C1 alone then: 50 in Q2, 30 - 10 = 20 in Q3.
       { cohort: "2024-Q1", period: 0, cohort_size: 2, active: 2, active_share: 1, revenue: 300, revenue_retention: 1 },
-      { cohort: "2024-Q1", period: 1, cohort_size: 2, active: 1, active_share: 0.5, revenue: 50, revenue_retention: 0.1667 },
-      { cohort: "2024-Q1", period: 2, cohort_size: 2, active: 1, active_share: 0.5, revenue: 20, revenue_retention: 0.0667 },
+      {
+        cohort: "2024-Q1",
+        period: 1,
+        cohort_size: 2,
+        active: 1,
+        active_share: 0.5,
+        revenue: 50,
+        revenue_retention: 0.1667
+      },
+      {
+        cohort: "2024-Q1",
+        period: 2,
+        cohort_size: 2,
+        active: 1,
+        active_share: 0.5,
+        revenue: 20,
+        revenue_retention: 0.0667
+      },
       // 2024-Q2 cohort (C3): 80, then 40.
       { cohort: "2024-Q2", period: 0, cohort_size: 1, active: 1, active_share: 1, revenue: 80, revenue_retention: 1 },
       { cohort: "2024-Q2", period: 1, cohort_size: 1, active: 1, active_share: 1, revenue: 40, revenue_retention: 0.5 }
@@ -43,13 +59,47 @@ describe("customer value tables on a hand-computed fixture", () => {
   it("rfm: recency, frequency, monetary and margin, quintile scores and the segment rules", async () => {
     expect(await table("rfm")).toEqual([
       // recency from 2024-09-30; frequency counts orders, not refunds; monetary is net.
-      { customer_id: "C2", recency_days: 242, frequency: 1, monetary: 200, margin: 50, r_score: 1, f_score: 1, m_score: 3, segment: "hibernating" },
-      { customer_id: "C1", recency_days: 91, frequency: 3, monetary: 170, margin: 66, r_score: 2, f_score: 3, m_score: 2, segment: "at risk" },
-      { customer_id: "C3", recency_days: 0, frequency: 2, monetary: 120, margin: 60, r_score: 3, f_score: 2, m_score: 1, segment: "need attention" }
+      {
+        customer_id: "C2",
+        recency_days: 242,
+        frequency: 1,
+        monetary: 200,
+        margin: 50,
+        r_score: 1,
+        f_score: 1,
+        m_score: 3,
+        segment: "hibernating"
+      },
+      {
+        customer_id: "C1",
+        recency_days: 91,
+        frequency: 3,
+        monetary: 170,
+        margin: 66,
+        r_score: 2,
+        f_score: 3,
+        m_score: 2,
+        segment: "at risk"
+      },
+      {
+        customer_id: "C3",
+        recency_days: 0,
+        frequency: 2,
+        monetary: 120,
+        margin: 60,
+        r_score: 3,
+        f_score: 2,
+        m_score: 1,
+        segment: "need attention"
+      }
     ]);
     const segments = await table("rfm-segments");
     expect(segments.reduce((s, r) => s + (r.revenue_share as number), 0)).toBeCloseTo(1, 3);
-    expect(segments.find((s) => s.segment === "hibernating")).toMatchObject({ customers: 1, revenue: 200, revenue_share: 0.4082 });
+    expect(segments.find((s) => s.segment === "hibernating")).toMatchObject({
+      customers: 1,
+      revenue: 200,
+      revenue_share: 0.4082
+    });
   });
 
   it("churn: a customer churns the configured number of days after their last order", async () => {
@@ -63,8 +113,26 @@ describe("customer value tables on a hand-computed fixture", () => {
       // C2's last order 2024-02-01 + 60 days = 2024-04-01: churned in Q2, at risk since Q1.
       // Q3: C1 (first order Q1) is at risk; its last order 2024-07-01 + 60 = 2024-08-30: churned in Q3.
       expect(rows.filter((r) => r.segment === "All")).toEqual([
-        { quarter: "2024-Q2", segment: "All", customers: 2, churned: 1, churn_rate: 0.5, ci_low: 0.0945, ci_high: 0.9055, definition: "no order for 60 days" },
-        { quarter: "2024-Q3", segment: "All", customers: 2, churned: 1, churn_rate: 0.5, ci_low: 0.0945, ci_high: 0.9055, definition: "no order for 60 days" }
+        {
+          quarter: "2024-Q2",
+          segment: "All",
+          customers: 2,
+          churned: 1,
+          churn_rate: 0.5,
+          ci_low: 0.0945,
+          ci_high: 0.9055,
+          definition: "no order for 60 days"
+        },
+        {
+          quarter: "2024-Q3",
+          segment: "All",
+          customers: 2,
+          churned: 1,
+          churn_rate: 0.5,
+          ci_low: 0.0945,
+          ci_high: 0.9055,
+          definition: "no order for 60 days"
+        }
       ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -127,12 +195,39 @@ describe("retention levers and activation on a hand-computed fixture", () => {
     // 2/3 = [0.2077, 0.9385]; normal CIs mean ± 1.96 sd / sqrt(n).
     expect(await table("levers")).toEqual([
       // C2 (never activated, gone) and C3 (activated after 122 days, still buying).
-      { lever: "activation", group: "first purchase unused", customers: 2, retention: 0.5, ci_low: 0.0945, ci_high: 0.9055,
-        revenue_per_year: 122.14, revenue_ci_low: 74.78, revenue_ci_high: 169.51 },
-      { lever: "activation", group: "first purchase used", customers: 1, retention: 1, ci_low: 0.2065, ci_high: 1,
-        revenue_per_year: 75.46, revenue_ci_low: null, revenue_ci_high: null },
-      { lever: "cross-sell depth", group: "2 categories", customers: 3, retention: 0.6667, ci_low: 0.2077, ci_high: 0.9385,
-        revenue_per_year: 106.58, revenue_ci_low: 65.62, revenue_ci_high: 147.55 }
+      {
+        lever: "activation",
+        group: "first purchase unused",
+        customers: 2,
+        retention: 0.5,
+        ci_low: 0.0945,
+        ci_high: 0.9055,
+        revenue_per_year: 122.14,
+        revenue_ci_low: 74.78,
+        revenue_ci_high: 169.51
+      },
+      {
+        lever: "activation",
+        group: "first purchase used",
+        customers: 1,
+        retention: 1,
+        ci_low: 0.2065,
+        ci_high: 1,
+        revenue_per_year: 75.46,
+        revenue_ci_low: null,
+        revenue_ci_high: null
+      },
+      {
+        lever: "cross-sell depth",
+        group: "2 categories",
+        customers: 3,
+        retention: 0.6667,
+        ci_low: 0.2077,
+        ci_high: 0.9385,
+        revenue_per_year: 106.58,
+        revenue_ci_low: 65.62,
+        revenue_ci_high: 147.55
+      }
     ]);
   });
 
@@ -153,12 +248,39 @@ describe("retention levers and activation on a hand-computed fixture", () => {
     // Judged: A1, A2, A3, A4, A6 (A5 is too recent). Wilson 3/5 = [0.2307, 0.8824], 1/2 as above.
     expect(await table("activation")).toEqual([
       // Days to activate: 15, 2, 122, 4 -> median 9.5; unused: A2 (O3 200) and A4 (O5 120).
-      { category: "All", purchases: 5, activated: 3, activated_share: 0.6, ci_low: 0.2307, ci_high: 0.8824,
-        median_days_to_activate: 9.5, customers_with_unused: 2, unused_value: 320 },
-      { category: "Services", purchases: 2, activated: 1, activated_share: 0.5, ci_low: 0.0945, ci_high: 0.9055,
-        median_days_to_activate: 62, customers_with_unused: 1, unused_value: 120 },
-      { category: "Software", purchases: 3, activated: 2, activated_share: 0.6667, ci_low: 0.2077, ci_high: 0.9385,
-        median_days_to_activate: 9.5, customers_with_unused: 1, unused_value: 200 }
+      {
+        category: "All",
+        purchases: 5,
+        activated: 3,
+        activated_share: 0.6,
+        ci_low: 0.2307,
+        ci_high: 0.8824,
+        median_days_to_activate: 9.5,
+        customers_with_unused: 2,
+        unused_value: 320
+      },
+      {
+        category: "Services",
+        purchases: 2,
+        activated: 1,
+        activated_share: 0.5,
+        ci_low: 0.0945,
+        ci_high: 0.9055,
+        median_days_to_activate: 62,
+        customers_with_unused: 1,
+        unused_value: 120
+      },
+      {
+        category: "Software",
+        purchases: 3,
+        activated: 2,
+        activated_share: 0.6667,
+        ci_low: 0.2077,
+        ci_high: 0.9385,
+        median_days_to_activate: 9.5,
+        customers_with_unused: 1,
+        unused_value: 200
+      }
     ]);
   });
 
@@ -168,14 +290,21 @@ describe("retention levers and activation on a hand-computed fixture", () => {
     try {
       writeFileSync(join(dir, "orders.csv"), LEVER_ORDERS);
       writeFileSync(join(dir, "customers.csv"), "customer_id\nC1\nC2\nC3\nC4\n");
-      writeFileSync(join(dir, "activations.csv"), "activation_id,customer_id,purchased_at,activated_at\nA1,C1,2023-01-05,2023-01-04\nA2,C9,2023-01-05,\nA3,C2,2023-02-01,\n");
+      writeFileSync(
+        join(dir, "activations.csv"),
+        "activation_id,customer_id,purchased_at,activated_at\nA1,C1,2023-01-05,2023-01-04\nA2,C9,2023-01-05,\nA3,C2,2023-02-01,\n"
+      );
       const rejects = (await tableOfFolder(dir, "rejects", { warehouseDir: wh })) as Record<string, unknown>[];
       expect(rejects.map((r) => [r.file, r.line, r.column, r.rule])).toEqual([
         ["activations.csv", 2, "activated_at", "out-of-order"],
         ["activations.csv", 3, "customer_id", "orphan"]
       ]);
       const summary = (await tableOfFolder(dir, "ingest-summary", { warehouseDir: wh })) as Record<string, unknown>[];
-      expect(summary.find((r) => r.file === "activations.csv")).toMatchObject({ rows_read: 3, rows_accepted: 1, rows_rejected: 2 });
+      expect(summary.find((r) => r.file === "activations.csv")).toMatchObject({
+        rows_read: 3,
+        rows_accepted: 1,
+        rows_rejected: 2
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
       rmSync(wh, { recursive: true, force: true });
@@ -185,7 +314,8 @@ describe("retention levers and activation on a hand-computed fixture", () => {
 
 describe("customer value on the sample data", () => {
   let warehouseDir: string;
-  const table = (name: string) => tableOfFolder(join(PROJECT_DIR, "data"), name, { warehouseDir }) as Promise<Record<string, any>[]>;
+  const table = (name: string) =>
+    tableOfFolder(join(PROJECT_DIR, "data"), name, { warehouseDir }) as Promise<Record<string, any>[]>;
   beforeAll(() => {
     warehouseDir = mkdtempSync(join(tmpdir(), "cva-customers-sample-"));
   });
@@ -213,7 +343,10 @@ describe("customer value on the sample data", () => {
     let expected = 0;
     for (let u = -8; u < 8; u += 0.001) {
       const m = u + 0.0005;
-      expected += (0.001 * Math.exp(-m * m / 2)) / Math.sqrt(2 * Math.PI) / (1 + Math.exp(-(ACTIVATION.logit + ACTIVATION.attitude * m)));
+      expected +=
+        (0.001 * Math.exp((-m * m) / 2)) /
+        Math.sqrt(2 * Math.PI) /
+        (1 + Math.exp(-(ACTIVATION.logit + ACTIVATION.attitude * m)));
     }
     const all = (await table("activation")).find((a) => a.category === "All")!;
     expect(all.activated_share).toBeGreaterThan(expected);

@@ -11,7 +11,9 @@ describe("docs/data-contract.md", () => {
   const doc = readFileSync(join(PROJECT_DIR, "docs", "data-contract.md"), "utf-8");
 
   it("has an example of every export, and together with its config example they ingest cleanly", async () => {
-    const examples = Object.fromEntries([...doc.matchAll(/^### (\w+)\n[\s\S]*?```csv\n([\s\S]*?)```/gm)].map(([, name, csv]) => [name!, csv!]));
+    const examples = Object.fromEntries(
+      [...doc.matchAll(/^### (\w+)\n[\s\S]*?```csv\n([\s\S]*?)```/gm)].map(([, name, csv]) => [name!, csv!])
+    );
     expect(Object.keys(examples).sort()).toEqual(CONTRACT.map((spec) => spec.name).sort());
     const config = /```json\n([\s\S]*?)```/.exec(doc)![1]!;
     const dir = mkdtempSync(join(tmpdir(), "cva-doc-"));

@@ -54,7 +54,12 @@ describe("every data loader", () => {
   });
 
   it("keeps one wave and one segment when asked (--wave, --segment), in JSON, Parquet and CSV alike", async () => {
-    const all = JSON.parse(loader("tables/[table].json.ts", ["--table=nps"]).stdout.toString()) as { wave: string; segment: string; brand: string; nps: number }[];
+    const all = JSON.parse(loader("tables/[table].json.ts", ["--table=nps"]).stdout.toString()) as {
+      wave: string;
+      segment: string;
+      brand: string;
+      nps: number;
+    }[];
     const wave = [...new Set(all.map((d) => d.wave))].sort().at(-1)!;
     const expected = all.filter((d) => d.wave === wave && d.segment === "Enterprise");
     expect(expected.length).toBeGreaterThan(0);
@@ -86,7 +91,9 @@ describe("every data loader", () => {
   it("computes a table when no precomputed copy exists, saying so", () => {
     const empty = mkdtempSync(join(tmpdir(), "cva-loader-empty-"));
     try {
-      const { status, stdout, stderr } = loader("tables/[table].json.ts", ["--table=revenue-by-quarter"], { CVA_WAREHOUSE: empty });
+      const { status, stdout, stderr } = loader("tables/[table].json.ts", ["--table=revenue-by-quarter"], {
+        CVA_WAREHOUSE: empty
+      });
       expect(status, stderr).toBe(0);
       expect(JSON.parse(stdout.toString()).length).toBeGreaterThan(4);
       expect(stderr).toMatch(/^revenue-by-quarter\.json: computing from .*\(no precomputed copy\)$/m);
@@ -100,21 +107,31 @@ describe("every data loader", () => {
   it("fails naming the output and the cause: a filter the table cannot take, an unknown table or option", () => {
     const noSegment = loader("tables/[table].json.ts", ["--table=kpis", "--segment=Enterprise"]);
     expect(noSegment.status).toBe(1);
-    expect(noSegment.stderr.trim()).toBe("kpis.json failed: table kpis has no segment column, so --segment cannot apply to it");
+    expect(noSegment.stderr.trim()).toBe(
+      "kpis.json failed: table kpis has no segment column, so --segment cannot apply to it"
+    );
     const parquet = loader("tables/[table].parquet.ts", ["--table=kpis", "--segment=Enterprise"]);
     expect(parquet.status).toBe(1);
-    expect(parquet.stderr.trim()).toBe("kpis.parquet failed: table kpis has no segment column, so --segment cannot apply to it");
+    expect(parquet.stderr.trim()).toBe(
+      "kpis.parquet failed: table kpis has no segment column, so --segment cannot apply to it"
+    );
     // An empty table (the sample has no ingest warnings) still knows its columns.
     const empty = loader("tables/[table].json.ts", ["--table=ingest-warnings", "--wave=2025-Q4"]);
     expect(JSON.parse(loader("tables/[table].json.ts", ["--table=ingest-warnings"]).stdout.toString())).toEqual([]);
     expect(empty.status).toBe(1);
-    expect(empty.stderr.trim()).toBe("ingest-warnings.json failed: table ingest-warnings has no wave column, so --wave cannot apply to it");
+    expect(empty.stderr.trim()).toBe(
+      "ingest-warnings.json failed: table ingest-warnings has no wave column, so --wave cannot apply to it"
+    );
     const unknown = loader("tables/[table].json.ts", ["--table=churn-by-planet"]);
     expect(unknown.status).toBe(1);
-    expect(unknown.stderr).toMatch(/^churn-by-planet\.json failed: unknown table churn-by-planet: the tables are ingest-summary, /m);
+    expect(unknown.stderr).toMatch(
+      /^churn-by-planet\.json failed: unknown table churn-by-planet: the tables are ingest-summary, /m
+    );
     const option = loader("overview.json.ts", ["--region=EMEA"]);
     expect(option.status).toBe(1);
-    expect(option.stderr.trim()).toMatch(/^overview\.json failed: Unknown option '--region'.*the options are --data DIR .*--wave WAVE, --segment SEGMENT$/);
+    expect(option.stderr.trim()).toMatch(
+      /^overview\.json failed: Unknown option '--region'.*the options are --data DIR .*--wave WAVE, --segment SEGMENT$/
+    );
     const overview = loader("overview.json.ts", ["--wave=2025-Q4"]);
     expect(overview.status).toBe(1);
     expect(overview.stderr).toContain("overview.json failed: the overview covers every wave and segment");

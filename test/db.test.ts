@@ -12,7 +12,9 @@ describe("identifier(name) and literal(value)", () => {
     const value = "O'Brien; DROP TABLE x; --";
     expect(identifier(name)).toBe('"odd ""name""; DROP TABLE x; --"');
     expect(literal(value)).toBe("'O''Brien; DROP TABLE x; --'");
-    const [row] = await db.rows(`SELECT ${literal(value)} AS ${identifier(name)}, ${literal(null)} AS n, ${literal(true)} AS b, ${literal(-1.5)} AS x`);
+    const [row] = await db.rows(
+      `SELECT ${literal(value)} AS ${identifier(name)}, ${literal(null)} AS n, ${literal(true)} AS b, ${literal(-1.5)} AS x`
+    );
     expect(row).toEqual({ [name]: value, n: null, b: true, x: -1.5 });
   });
 
@@ -38,7 +40,9 @@ describe("Database.rows(sql)", () => {
   });
 
   it("refuses to round an integer beyond 2^53", async () => {
-    await expect(db.rows("SELECT 9007199254740993::BIGINT AS big")).rejects.toThrow("column big: integer 9007199254740993 is too large to pass as a number");
+    await expect(db.rows("SELECT 9007199254740993::BIGINT AS big")).rejects.toThrow(
+      "column big: integer 9007199254740993 is too large to pass as a number"
+    );
   });
 });
 

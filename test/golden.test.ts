@@ -15,7 +15,7 @@ import { expectGolden, rowsText } from "./support/golden.js";
 
 const SURVEY = ["responses", "ratings", "importance", "recommendations"];
 const CRM = ["customers", "orders", "products", "opportunities", "tickets", "events", "activations"];
-const FOLDERS: Record<string, readonly string[]> = { "full": [], "crm-only": SURVEY, "survey-only": CRM };
+const FOLDERS: Record<string, readonly string[]> = { full: [], "crm-only": SURVEY, "survey-only": CRM };
 
 /** Of a table with a row per customer, the first 50 rows: enough to see a change. */
 const LARGE_ROWS = 50;
@@ -49,7 +49,13 @@ for (const [folder, leftOut] of Object.entries(FOLDERS)) {
       const rows = table.large
         ? await db.rows(`SELECT * FROM (${(await tableQuery(db, name, context)).query}) LIMIT ${LARGE_ROWS}`)
         : await tableRows<Record<string, unknown>>(db, name, context);
-      expectGolden(`${folder}/${name}.jsonl`, rowsText(table.columns.map(([c]) => c), rows));
+      expectGolden(
+        `${folder}/${name}.jsonl`,
+        rowsText(
+          table.columns.map(([c]) => c),
+          rows
+        )
+      );
     });
   });
 }

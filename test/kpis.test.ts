@@ -29,7 +29,10 @@ describe("kpis on a hand-computed fixture", () => {
 
   it("revenue and customers buying per quarter, relative changes, and which quarter is partial", async () => {
     const rows = (await tableOfFolder(dataDir, "kpis", { warehouseDir })) as Record<string, unknown>[];
-    const pick = (kpi: string) => rows.filter((r) => r.kpi === kpi).map((r) => [r.quarter, r.value, r.previous, r.change, r.change_kind, r.complete]);
+    const pick = (kpi: string) =>
+      rows
+        .filter((r) => r.kpi === kpi)
+        .map((r) => [r.quarter, r.value, r.previous, r.change, r.change_kind, r.complete]);
     expect(pick("revenue")).toEqual([
       ["2024-Q1", 300, null, null, null, true],
       ["2024-Q2", 170, 300, -0.4333, "relative", true], // 170 / 300 - 1
@@ -60,9 +63,20 @@ describe("kpis on the sample agree with the tables they summarize", () => {
       expect(row.change).toBeCloseTo(source.nps - before.nps, 4);
       expect(row.significant).toBe(Math.abs(source.nps - before.nps) / Math.hypot(source.se, before.se) > z);
     }
-    for (const row of kpis.filter((r) => r.kpi === "quality")) expect(row.value).toBe(map.find((r) => r.wave === row.quarter)!.quality_score);
-    for (const row of kpis.filter((r) => r.kpi === "price")) expect(row.value).toBe(map.find((r) => r.wave === row.quarter)!.relative_price);
-    expect(kpis.filter((r) => r.kpi === "nps").map((r) => r.quarter)).toEqual(["2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4", "2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"]);
+    for (const row of kpis.filter((r) => r.kpi === "quality"))
+      expect(row.value).toBe(map.find((r) => r.wave === row.quarter)!.quality_score);
+    for (const row of kpis.filter((r) => r.kpi === "price"))
+      expect(row.value).toBe(map.find((r) => r.wave === row.quarter)!.relative_price);
+    expect(kpis.filter((r) => r.kpi === "nps").map((r) => r.quarter)).toEqual([
+      "2024-Q1",
+      "2024-Q2",
+      "2024-Q3",
+      "2024-Q4",
+      "2025-Q1",
+      "2025-Q2",
+      "2025-Q3",
+      "2025-Q4"
+    ]);
   });
 
   it("takes revenue, customers and retention from the revenue and churn tables", async () => {
@@ -80,7 +94,9 @@ describe("kpis on the sample agree with the tables they summarize", () => {
     // Two-proportion z test of 2025-Q4 against 2025-Q3, by hand.
     const [q3, q4] = ["2025-Q3", "2025-Q4"].map((q) => churn.find((c) => c.quarter === q)!);
     const pooled = (q3!.churned + q4!.churned) / (q3!.customers + q4!.customers);
-    const zScore = Math.abs(q4!.churned / q4!.customers - q3!.churned / q3!.customers) / Math.sqrt(pooled * (1 - pooled) * (1 / q3!.customers + 1 / q4!.customers));
+    const zScore =
+      Math.abs(q4!.churned / q4!.customers - q3!.churned / q3!.customers) /
+      Math.sqrt(pooled * (1 - pooled) * (1 / q3!.customers + 1 / q4!.customers));
     expect(kpis.find((k) => k.kpi === "retention" && k.quarter === "2025-Q4")!.significant).toBe(zScore > z);
     expect(kpis.filter((k) => k.kpi === "revenue").every((k) => k.complete)).toBe(true); // the sample ends on 2025-12-31
   });

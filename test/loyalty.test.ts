@@ -17,11 +17,15 @@ describe.skipIf(!PARK)("drivers on the amusement-park survey (Chapman & Feit, ch
   const attributes = ["rides", "games", "wait", "clean"];
   const spec = {
     config: {
-      brand: "Park", competitors: ["Other"],
+      brand: "Park",
+      competitors: ["Other"],
       attributes: attributes.map((id) => ({ id, label: id, group: "quality", owner: "Operations" })),
       scales: { rating: { min: 0, max: 100 }, overall_satisfaction: { min: 0, max: 100 } }
     },
-    respondents: park.map((r) => ({ satisfaction: Number(r.overall), scores: { Park: Object.fromEntries(attributes.map((a) => [a, Number(r[a])])) } }))
+    respondents: park.map((r) => ({
+      satisfaction: Number(r.overall),
+      scores: { Park: Object.fromEntries(attributes.map((a) => [a, Number(r[a])])) }
+    }))
   };
 
   it("reproduces the published OLS fit to 5 decimals, and the shares of R² sum to it", async () => {
@@ -48,24 +52,55 @@ describe("nps and its standard error, on a hand-computed fixture", () => {
   // SE = 100 √((0.5 + 0.2 - 0.3²) / 20) = 17.4642.
   const ltr = [10, 9, 9, 8, 7, 6, 5, 3, 0, 10];
   const b = [...Array(10).fill(9), ...Array(6).fill(7), ...Array(4).fill(2)];
-  const config = { brand: "Us", competitors: ["Them"], minCellSize: 5, attributes: [{ id: "q", label: "Q", group: "quality", owner: "Ops" }] };
+  const config = {
+    brand: "Us",
+    competitors: ["Them"],
+    minCellSize: 5,
+    attributes: [{ id: "q", label: "Q", group: "quality", owner: "Ops" }]
+  };
   const respondents = [...ltr.map((l) => ({ segment: "A", ltr: l })), ...b.map((l) => ({ segment: "B", ltr: l }))];
 
   it("counts promoters (9-10), passives (7-8) and detractors (0-6)", async () => {
     const { writeSurveyFolder } = await import("./support/survey-folder.js");
     const { tableOfFolder } = await import("../loaders/index.js");
     const { writeFileSync } = await import("node:fs");
-    const dir = writeSurveyFolder({ config, respondents: respondents.map((r) => ({ segment: r.segment, scores: { Us: { q: 5 } } })) });
+    const dir = writeSurveyFolder({
+      config,
+      respondents: respondents.map((r) => ({ segment: r.segment, scores: { Us: { q: 5 } } }))
+    });
     const warehouseDir = mkdtempSync(join(tmpdir(), "cva-nps-"));
     try {
-      writeFileSync(join(dir, "responses.csv"), ["respondent_id,wave,segment,overall_satisfaction,likelihood_to_recommend",
-        ...respondents.map((r, i) => `R${i + 1},2025-Q1,${r.segment},7,${r.ltr}`)].join("\n") + "\n");
+      writeFileSync(
+        join(dir, "responses.csv"),
+        [
+          "respondent_id,wave,segment,overall_satisfaction,likelihood_to_recommend",
+          ...respondents.map((r, i) => `R${i + 1},2025-Q1,${r.segment},7,${r.ltr}`)
+        ].join("\n") + "\n"
+      );
       const rows = (await tableOfFolder(dir, "nps", { warehouseDir })) as Record<string, unknown>[];
       expect(rows.find((r) => r.segment === "A")).toEqual({
-        wave: "2025-Q1", segment: "A", brand: "Us", is_ours: true, n: 10, promoters: 0.4, passives: 0.2, detractors: 0.4, nps: 0, se: 28.284,
-        ci_low: -55.44, ci_high: 55.44, suppressed: false
+        wave: "2025-Q1",
+        segment: "A",
+        brand: "Us",
+        is_ours: true,
+        n: 10,
+        promoters: 0.4,
+        passives: 0.2,
+        detractors: 0.4,
+        nps: 0,
+        se: 28.284,
+        ci_low: -55.44,
+        ci_high: 55.44,
+        suppressed: false
       });
-      expect(rows.find((r) => r.segment === "B")).toMatchObject({ n: 20, promoters: 0.5, passives: 0.3, detractors: 0.2, nps: 30, se: 17.464 });
+      expect(rows.find((r) => r.segment === "B")).toMatchObject({
+        n: 20,
+        promoters: 0.5,
+        passives: 0.3,
+        detractors: 0.2,
+        nps: 30,
+        se: 17.464
+      });
       expect(rows.find((r) => r.segment === "All")).toMatchObject({ n: 30, nps: 20 }); // (14 - 8) / 30
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -79,10 +114,20 @@ describe("the loyalty model on the sample data", () => {
 
   it("finds the attributes the generator made drive satisfaction, with their effect sizes", async () => {
     const pooled = (await rows("drivers")).filter((d) => d.wave === "All waves");
-    const drivers = ATTRIBUTES.filter((a) => a.driver >= 0.15).map((a) => a.id).sort();
-    expect(pooled.filter((d) => d.rank <= drivers.length).map((d) => d.attribute).sort()).toEqual(drivers);
+    const drivers = ATTRIBUTES.filter((a) => a.driver >= 0.15)
+      .map((a) => a.id)
+      .sort();
+    expect(
+      pooled
+        .filter((d) => d.rank <= drivers.length)
+        .map((d) => d.attribute)
+        .sort()
+    ).toEqual(drivers);
     for (const attribute of ATTRIBUTES) {
-      expect(pooled.find((d) => d.attribute === attribute.id)!.coefficient, attribute.id).toBeCloseTo(attribute.driver, 1);
+      expect(pooled.find((d) => d.attribute === attribute.id)!.coefficient, attribute.id).toBeCloseTo(
+        attribute.driver,
+        1
+      );
     }
   });
 

@@ -19,10 +19,14 @@ describe("bfgs", () => {
 
   it("solves a badly scaled quadratic exactly: minimum of Σ c_i (x_i - i)² at x_i = i", () => {
     const scales = [1e6, 1, 1e-2, 3e4];
-    const fit = bfgs((x) => ({
-      value: x.reduce((s, xi, i) => s + scales[i]! * (xi - i) ** 2, 0),
-      gradient: x.map((xi, i) => 2 * scales[i]! * (xi - i))
-    }), [5, 5, 5, 5], { maxStep: 100 });
+    const fit = bfgs(
+      (x) => ({
+        value: x.reduce((s, xi, i) => s + scales[i]! * (xi - i) ** 2, 0),
+        gradient: x.map((xi, i) => 2 * scales[i]! * (xi - i))
+      }),
+      [5, 5, 5, 5],
+      { maxStep: 100 }
+    );
     fit.x.forEach((xi, i) => expect(xi).toBeCloseTo(i, 5));
   });
 
@@ -32,7 +36,10 @@ describe("bfgs", () => {
       value: x.reduce((s, xi, i) => s + scales[i]! * (xi - i) ** 2, 0),
       gradient: x.map((xi, i) => 2 * scales[i]! * (xi - i))
     });
-    const informed = bfgs(quadratic, [0.5, 1.5, 2.5, 3.5], { maxStep: 100, inverseHessian: scales.map((c, i) => scales.map((_, j) => (i === j ? 1 / (2 * c) : 0))) });
+    const informed = bfgs(quadratic, [0.5, 1.5, 2.5, 3.5], {
+      maxStep: 100,
+      inverseHessian: scales.map((c, i) => scales.map((_, j) => (i === j ? 1 / (2 * c) : 0)))
+    });
     informed.x.forEach((xi, i) => expect(xi).toBeCloseTo(i, 9));
     expect(informed.evaluations).toBe(2);
     const blind = bfgs(quadratic, [0.5, 1.5, 2.5, 3.5], { maxStep: 100 });
@@ -43,7 +50,10 @@ describe("bfgs", () => {
   it("stops when the decrease left is below the objective's rounding, without halving the step dozens of times", () => {
     // Like a sum over a million customers: the value carries noise of about 1e-12 of itself,
     // which hides the last steps to an impossibly small gradient.
-    const noisy = ([x]: number[]) => ({ value: 1e6 + (x! - 3) ** 4 + 1e-6 * Math.sin(1e9 * x!), gradient: [4 * (x! - 3) ** 3] });
+    const noisy = ([x]: number[]) => ({
+      value: 1e6 + (x! - 3) ** 4 + 1e-6 * Math.sin(1e9 * x!),
+      gradient: [4 * (x! - 3) ** 3]
+    });
     const fit = bfgs(noisy, [3.7], { tolerance: 1e-30 });
     expect(fit.x[0]).toBeCloseTo(3, 1);
     expect(fit.evaluations).toBeLessThan(30);

@@ -34,7 +34,13 @@ function variants(dir: string): Variant[] {
         apply: (target: string) => {
           const file = join(target, `${spec.name}.csv`);
           const rows = csvParse(readFileSync(file, "utf-8"));
-          writeFileSync(file, csvFormat(rows, rows.columns.filter((c) => c !== column.name)) + "\n");
+          writeFileSync(
+            file,
+            csvFormat(
+              rows,
+              rows.columns.filter((c) => c !== column.name)
+            ) + "\n"
+          );
         }
       }));
   });
@@ -42,7 +48,8 @@ function variants(dir: string): Variant[] {
   const files: Variant[] = CONTRACT.filter((spec) => present.has(`${spec.name}.csv`)).map((spec) => ({
     name: SURVEY_FILES.includes(spec.name) ? "the survey left out" : `${spec.name} export left out`,
     apply: (target: string) => {
-      for (const name of SURVEY_FILES.includes(spec.name) ? SURVEY_EXPORTS : [spec.name]) rmSync(join(target, `${name}.csv`), { force: true });
+      for (const name of SURVEY_FILES.includes(spec.name) ? SURVEY_EXPORTS : [spec.name])
+        rmSync(join(target, `${name}.csv`), { force: true });
     }
   }));
   return [...columns, ...files.filter((v, i) => files.findIndex((w) => w.name === v.name) === i)];
@@ -66,39 +73,46 @@ describe("every table on every folder with one optional input left out", () => {
     expect(names.length).toBeGreaterThan(30);
   });
 
-  it("computes each table or leaves it empty with the input it needs; never an error", { timeout: 900_000 }, async () => {
-    const failures: string[] = [];
-    for (const variant of variants(full)) {
-      const dataDir = join(scratch, "variant");
-      rmSync(dataDir, { recursive: true, force: true });
-      cpSync(full, dataDir, { recursive: true });
-      variant.apply(dataDir);
-      let db;
-      try {
-        db = await openWarehouse({ dataDir, warehouseDir: join(scratch, "warehouses") });
-      } catch (error) {
-        failures.push(`${variant.name}: ingest: ${(error as Error).message}`);
-        continue;
-      }
-      try {
-        const context = await contextOf(db);
-        for (const table of TABLES) {
-          try {
-            const { query } = await tableQuery(db, table.name, context);
-            const columns = (await db.columns(query)).map((c) => c.name);
-            if (columns.join() !== table.columns.map(([c]) => c).join()) failures.push(`${variant.name}: ${table.name}: columns ${columns.join()}`);
-            if (missingInputs(table, context.schema).length) {
-              const [{ n }] = (await db.rows<{ n: number }>(`SELECT count(*) AS n FROM (${query})`)) as [{ n: number }];
-              if (n) failures.push(`${variant.name}: ${table.name}: rows without its inputs`);
-            }
-          } catch (error) {
-            failures.push(`${variant.name}: ${table.name}: ${(error as Error).message.split("\n")[0]}`);
-          }
+  it(
+    "computes each table or leaves it empty with the input it needs; never an error",
+    { timeout: 900_000 },
+    async () => {
+      const failures: string[] = [];
+      for (const variant of variants(full)) {
+        const dataDir = join(scratch, "variant");
+        rmSync(dataDir, { recursive: true, force: true });
+        cpSync(full, dataDir, { recursive: true });
+        variant.apply(dataDir);
+        let db;
+        try {
+          db = await openWarehouse({ dataDir, warehouseDir: join(scratch, "warehouses") });
+        } catch (error) {
+          failures.push(`${variant.name}: ingest: ${(error as Error).message}`);
+          continue;
         }
-      } finally {
-        db.close();
+        try {
+          const context = await contextOf(db);
+          for (const table of TABLES) {
+            try {
+              const { query } = await tableQuery(db, table.name, context);
+              const columns = (await db.columns(query)).map((c) => c.name);
+              if (columns.join() !== table.columns.map(([c]) => c).join())
+                failures.push(`${variant.name}: ${table.name}: columns ${columns.join()}`);
+              if (missingInputs(table, context.schema).length) {
+                const [{ n }] = (await db.rows<{ n: number }>(`SELECT count(*) AS n FROM (${query})`)) as [
+                  { n: number }
+                ];
+                if (n) failures.push(`${variant.name}: ${table.name}: rows without its inputs`);
+              }
+            } catch (error) {
+              failures.push(`${variant.name}: ${table.name}: ${(error as Error).message.split("\n")[0]}`);
+            }
+          }
+        } finally {
+          db.close();
+        }
       }
+      expect(failures).toEqual([]);
     }
-    expect(failures).toEqual([]);
-  });
+  );
 });

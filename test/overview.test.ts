@@ -26,7 +26,11 @@ R1,2024-Q2,2024-05-12,C2,Small business,South,7,7,8,4,
   "ratings.csv": `respondent_id,wave,brand,attribute,score
 R1,2024-Q1,Us,quality,8
 `,
-  "cva.config.json": JSON.stringify({ brand: "Us", competitors: ["Them"], attributes: [{ id: "quality", label: "Quality", group: "quality", owner: "Operations" }] })
+  "cva.config.json": JSON.stringify({
+    brand: "Us",
+    competitors: ["Them"],
+    attributes: [{ id: "quality", label: "Quality", group: "quality", owner: "Operations" }]
+  })
 };
 
 describe("overviewOfFolder(dataDir)", () => {

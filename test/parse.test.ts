@@ -23,7 +23,10 @@ async function read(sql: string, value: string): Promise<string | null> {
 }
 
 const US: ReadConventions = { decimal: ".", slashDates: "MM/DD/YYYY" };
-const NEW_YORK: ReadConventions = { ...US, dateRules: { pivot: 69, timeZone: "America/New_York", earliest: "1900-01-01", latest: "2100-01-01" } };
+const NEW_YORK: ReadConventions = {
+  ...US,
+  dateRules: { pivot: 69, timeZone: "America/New_York", earliest: "1900-01-01", latest: "2100-01-01" }
+};
 
 describe("dateSql(value, kind, conventions): the one date reader", () => {
   // Each expectation worked out by hand from the value and the rule documented in docs/data-contract.md.
@@ -50,13 +53,26 @@ describe("dateSql(value, kind, conventions): the one date reader", () => {
     expect(await read(dateSql("$1::VARCHAR", "TIMESTAMP", US), value)).toBe(expected);
   });
 
-  it.each(["2024-1-5", "2024-02-30", "24-01-22", "7-9-14", "13/01/2024", "epoch", "infinity", "-infinity", "10000-01-01", "2024-01-05 25:00", "1/2/345"])(
-    "rejects %s (NULL: not a date)", async (value) => {
-      expect(await read(dateSql("$1::VARCHAR", "TIMESTAMP", US), value)).toBeNull();
-    });
+  it.each([
+    "2024-1-5",
+    "2024-02-30",
+    "24-01-22",
+    "7-9-14",
+    "13/01/2024",
+    "epoch",
+    "infinity",
+    "-infinity",
+    "10000-01-01",
+    "2024-01-05 25:00",
+    "1/2/345"
+  ])("rejects %s (NULL: not a date)", async (value) => {
+    expect(await read(dateSql("$1::VARCHAR", "TIMESTAMP", US), value)).toBeNull();
+  });
 
   it("reads slash dates only in the order the file uses, and none when it is not known", async () => {
-    expect(await read(dateSql("$1::VARCHAR", "DATE", { decimal: ".", slashDates: "DD/MM/YYYY" }), "02/03/24")).toBe("2024-03-02");
+    expect(await read(dateSql("$1::VARCHAR", "DATE", { decimal: ".", slashDates: "DD/MM/YYYY" }), "02/03/24")).toBe(
+      "2024-03-02"
+    );
     expect(await read(dateSql("$1::VARCHAR", "DATE", { decimal: "." }), "02/03/24")).toBeNull();
   });
 
@@ -75,16 +91,39 @@ describe("dateSql(value, kind, conventions): the one date reader", () => {
 });
 
 describe("decimalSql and wholeNumberSql: numbers by shape", () => {
-  it.each([["1,234.50", "1234.50"], ["USD 1,234.50", "1234.50"], ["-$12", "-12.00"], [".5", "0.50"], ["1.239", "1.24"], ["1e2", null], ["1_000", null], ["+5", null], ["0x1F", null], ["12345678901234567", null]])(
-    "reads %s with decimal points as %s", async (value, expected) => {
-      expect(await read(decimalSql("$1::VARCHAR", { decimal: "." }), value)).toBe(expected);
-    });
+  it.each([
+    ["1,234.50", "1234.50"],
+    ["USD 1,234.50", "1234.50"],
+    ["-$12", "-12.00"],
+    [".5", "0.50"],
+    ["1.239", "1.24"],
+    ["1e2", null],
+    ["1_000", null],
+    ["+5", null],
+    ["0x1F", null],
+    ["12345678901234567", null]
+  ])("reads %s with decimal points as %s", async (value, expected) => {
+    expect(await read(decimalSql("$1::VARCHAR", { decimal: "." }), value)).toBe(expected);
+  });
 
-  it.each([["1.234,50", "1234.50"], ["12,5", "12.50"], ["1 234,50", "1234.50"], ["1,234.50", null]])("reads %s with decimal commas as %s", async (value, expected) => {
+  it.each([
+    ["1.234,50", "1234.50"],
+    ["12,5", "12.50"],
+    ["1 234,50", "1234.50"],
+    ["1,234.50", null]
+  ])("reads %s with decimal commas as %s", async (value, expected) => {
     expect(await read(decimalSql("$1::VARCHAR", { decimal: "," }), value)).toBe(expected);
   });
 
-  it.each([["7", "7"], ["7.0", "7"], ["-3", "-3"], ["7.5", null], ["1e2", null], ["1_000", null], ["9999999999", null]])("reads %s as the whole number %s", async (value, expected) => {
+  it.each([
+    ["7", "7"],
+    ["7.0", "7"],
+    ["-3", "-3"],
+    ["7.5", null],
+    ["1e2", null],
+    ["1_000", null],
+    ["9999999999", null]
+  ])("reads %s as the whole number %s", async (value, expected) => {
     expect(await read(wholeNumberSql("$1::VARCHAR"), value)).toBe(expected);
   });
 });
@@ -92,24 +131,38 @@ describe("decimalSql and wholeNumberSql: numbers by shape", () => {
 describe("dates in a file", () => {
   it("detects month-first two-digit years from the file, with four-digit ones beside them", async () => {
     const outcome = await ingestChanged({
-      "orders.csv": csv(ORDERS_HEADER, "O1,C1,7/9/14 19:43,100.00,60.00,P1,1", "O2,C2,02/03/24,50.50,30.00,P1,2", "O3,C2,03/31/26,10.00,,P1,1", "O4,C1,12/30/2025,5.00,,P1,1")
+      "orders.csv": csv(
+        ORDERS_HEADER,
+        "O1,C1,7/9/14 19:43,100.00,60.00,P1,1",
+        "O2,C2,02/03/24,50.50,30.00,P1,2",
+        "O3,C2,03/31/26,10.00,,P1,1",
+        "O4,C1,12/30/2025,5.00,,P1,1"
+      )
     });
     try {
       expect(outcome.problems).toEqual([]);
       expect(outcome.rejects).toEqual([]);
-      expect(await outcome.db.rows(`SELECT order_id, ordered_at::VARCHAR AS at FROM orders ORDER BY order_id`)).toEqual([
-        { order_id: "O1", at: "2014-07-09 19:43:00" }, { order_id: "O2", at: "2024-02-03 00:00:00" },
-        { order_id: "O3", at: "2026-03-31 00:00:00" }, { order_id: "O4", at: "2025-12-30 00:00:00" }
-      ]);
+      expect(await outcome.db.rows(`SELECT order_id, ordered_at::VARCHAR AS at FROM orders ORDER BY order_id`)).toEqual(
+        [
+          { order_id: "O1", at: "2014-07-09 19:43:00" },
+          { order_id: "O2", at: "2024-02-03 00:00:00" },
+          { order_id: "O3", at: "2026-03-31 00:00:00" },
+          { order_id: "O4", at: "2025-12-30 00:00:00" }
+        ]
+      );
     } finally {
       outcome.dispose();
     }
   });
 
   it("stops on two-digit slash dates that never tell day from month", async () => {
-    const outcome = await ingestChanged({ "orders.csv": csv(ORDERS_HEADER, "O1,C1,7/9/14,100.00,60.00,P1,1", "O2,C2,02/03/24,50.50,30.00,P1,2") });
+    const outcome = await ingestChanged({
+      "orders.csv": csv(ORDERS_HEADER, "O1,C1,7/9/14,100.00,60.00,P1,1", "O2,C2,02/03/24,50.50,30.00,P1,2")
+    });
     try {
-      expect(outcome.problems.map((p) => [p.file, p.line, p.column, p.rule])).toEqual([["orders.csv", 2, "ordered_at", "ambiguous-dates"]]);
+      expect(outcome.problems.map((p) => [p.file, p.line, p.column, p.rule])).toEqual([
+        ["orders.csv", 2, "ordered_at", "ambiguous-dates"]
+      ]);
     } finally {
       outcome.dispose();
     }
@@ -118,30 +171,62 @@ describe("dates in a file", () => {
   it("rejects dates before 1900 and more than a year after the ingest as implausible-date, with a configurable window", async () => {
     const { latest } = dateWindow("1900-01-01", 1);
     const tooLate = new Date(Date.parse(latest) + 86_400_000).toISOString().slice(0, 10);
-    const orders = csv(ORDERS_HEADER, "O1,C1,0001-01-01,1.00,,P1,1", "O2,C2,1899-12-31,1.00,,P1,1", "O3,C1,9999-12-31,1.00,,P1,1", `O4,C1,${tooLate},1.00,,P1,1`,
-      `O5,C1,${latest},1.00,,P1,1`, "O6,C1,1900-01-01,1.00,,P1,1", "O7,C2,2024-02-20,1.00,,P1,1");
+    const orders = csv(
+      ORDERS_HEADER,
+      "O1,C1,0001-01-01,1.00,,P1,1",
+      "O2,C2,1899-12-31,1.00,,P1,1",
+      "O3,C1,9999-12-31,1.00,,P1,1",
+      `O4,C1,${tooLate},1.00,,P1,1`,
+      `O5,C1,${latest},1.00,,P1,1`,
+      "O6,C1,1900-01-01,1.00,,P1,1",
+      "O7,C2,2024-02-20,1.00,,P1,1"
+    );
     const outcome = await ingestChanged({ "orders.csv": orders });
     try {
       expect(outcome.rejects.map((r) => [r.line, r.value, r.rule])).toEqual([
-        [2, "0001-01-01", "implausible-date"], [3, "1899-12-31", "implausible-date"], [4, "9999-12-31", "implausible-date"], [5, tooLate, "implausible-date"]
+        [2, "0001-01-01", "implausible-date"],
+        [3, "1899-12-31", "implausible-date"],
+        [4, "9999-12-31", "implausible-date"],
+        [5, tooLate, "implausible-date"]
       ]);
-      expect(outcome.rejects[0]!.message).toBe(`"0001-01-01" is outside the plausible dates 1900-01-01 to ${latest} (dates.earliest and dates.yearsAhead in cva.config.json)`);
+      expect(outcome.rejects[0]!.message).toBe(
+        `"0001-01-01" is outside the plausible dates 1900-01-01 to ${latest} (dates.earliest and dates.yearsAhead in cva.config.json)`
+      );
     } finally {
       outcome.dispose();
     }
     const config = JSON.parse(String(VALID_FOLDER["cva.config.json"]));
-    const widened = await ingestChanged({ "orders.csv": orders, "cva.config.json": JSON.stringify({ ...config, dates: { earliest: "1800-01-01", yearsAhead: 50 } }) });
+    const widened = await ingestChanged({
+      "orders.csv": orders,
+      "cva.config.json": JSON.stringify({ ...config, dates: { earliest: "1800-01-01", yearsAhead: 50 } })
+    });
     try {
-      expect(widened.rejects.map((r) => [r.line, r.rule])).toEqual([[2, "implausible-date"], [4, "implausible-date"]]);
+      expect(widened.rejects.map((r) => [r.line, r.rule])).toEqual([
+        [2, "implausible-date"],
+        [4, "implausible-date"]
+      ]);
     } finally {
       widened.dispose();
     }
   });
 
   it("rejects epoch, infinity and BC dates as not-a-date", async () => {
-    const outcome = await ingestChanged({ "orders.csv": csv(ORDERS_HEADER, "O1,C1,epoch,1.00,,P1,1", "O2,C2,infinity,1.00,,P1,1", "O3,C1,-infinity,1.00,,P1,1", "O4,C1,0044-03-15 BC,1.00,,P1,1") });
+    const outcome = await ingestChanged({
+      "orders.csv": csv(
+        ORDERS_HEADER,
+        "O1,C1,epoch,1.00,,P1,1",
+        "O2,C2,infinity,1.00,,P1,1",
+        "O3,C1,-infinity,1.00,,P1,1",
+        "O4,C1,0044-03-15 BC,1.00,,P1,1"
+      )
+    });
     try {
-      expect(outcome.rejects.map((r) => [r.line, r.rule])).toEqual([[2, "not-a-date"], [3, "not-a-date"], [4, "not-a-date"], [5, "not-a-date"]]);
+      expect(outcome.rejects.map((r) => [r.line, r.rule])).toEqual([
+        [2, "not-a-date"],
+        [3, "not-a-date"],
+        [4, "not-a-date"],
+        [5, "not-a-date"]
+      ]);
     } finally {
       outcome.dispose();
     }
@@ -156,7 +241,8 @@ describe("no user value reaches a lenient cast", () => {
     const folder = name === "the sample" ? join(PROJECT_DIR, "data") : vendorFolder(name);
     const seen: string[] = [];
     const spy = await Database.open();
-    const run = spy.run.bind(spy), rows = spy.rows.bind(spy);
+    const run = spy.run.bind(spy),
+      rows = spy.rows.bind(spy);
     spy.run = async (sql, params) => (seen.push(sql), run(sql, params));
     spy.rows = async (sql, params) => (seen.push(sql), rows(sql, params)) as never;
     try {

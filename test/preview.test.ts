@@ -87,7 +87,11 @@ describe("npm run dev follows the data", () => {
     appendFileSync(join(dataDir, "orders.csv"), "O99999999,C000001,2025-12-30,5000000.00,1.00,P028,1\n");
     const expected = q4RevenueCard(dataDir);
     expect(expected).not.toBe(await revenueCard());
-    await page.waitForFunction((text) => (globalThis as any).document.querySelector("#kpi-revenue .kpi-value")?.textContent === text, expected, { timeout: 90_000 });
+    await page.waitForFunction(
+      (text) => (globalThis as any).document.querySelector("#kpi-revenue .kpi-value")?.textContent === text,
+      expected,
+      { timeout: 90_000 }
+    );
     expect(output).toMatch(/cva dev: orders\.csv changed/);
   });
 
@@ -113,7 +117,9 @@ describe("npm run dev follows the data", () => {
     await other.close();
 
     writeFileSync(join(dataDir, "orders.csv"), orders);
-    await page.waitForFunction(() => !(globalThis as any).document.querySelector("#preview-status"), null, { timeout: 90_000 });
+    await page.waitForFunction(() => !(globalThis as any).document.querySelector("#preview-status"), null, {
+      timeout: 90_000
+    });
     expect(await revenueCard()).toBe(q4RevenueCard(dataDir));
   });
 
@@ -121,20 +127,35 @@ describe("npm run dev follows the data", () => {
     const kpis = join(clone, "loaders", "metrics", "summary", "kpis.ts");
     const source = readFileSync(kpis, "utf-8");
     expect(source).toContain('revenue: ["Net revenue", "currency"]');
-    writeFileSync(kpis, source.replace('revenue: ["Net revenue", "currency"]', 'revenue: ["Net revenue after edit", "currency"]'));
-    await page.waitForFunction(() => /Net revenue after edit/.test((globalThis as any).document.querySelector("#kpi-revenue")?.textContent ?? ""), null, { timeout: 90_000 });
+    writeFileSync(
+      kpis,
+      source.replace('revenue: ["Net revenue", "currency"]', 'revenue: ["Net revenue after edit", "currency"]')
+    );
+    await page.waitForFunction(
+      () =>
+        /Net revenue after edit/.test((globalThis as any).document.querySelector("#kpi-revenue")?.textContent ?? ""),
+      null,
+      { timeout: 90_000 }
+    );
     expect(output).toMatch(/cva dev: loaders\/kpis\.ts changed/);
   });
 
   it("never lets a build carry the preview's problems", async () => {
     // What a preview of broken exports leaves in Framework's cache, newer than its loader.
     const cached = join(clone, "src", ".observablehq", "cache", "data", "preview-status.json");
-    writeFileSync(cached, JSON.stringify({ problems: [{ file: "orders.csv", rule: "missing-column", message: "a value from the export" }] }));
+    writeFileSync(
+      cached,
+      JSON.stringify({ problems: [{ file: "orders.csv", rule: "missing-column", message: "a value from the export" }] })
+    );
     await new Promise<void>((resolve) => {
       dev.once("exit", () => resolve());
       process.kill(-dev.pid!, "SIGTERM");
     });
-    const prepared = spawnSync("npx", ["tsx", "scripts/prepare-site.ts"], { cwd: clone, env: { ...process.env, CVA_DATA: dataDir, CVA_WAREHOUSE: join(clone, ".cva") }, encoding: "utf-8" });
+    const prepared = spawnSync("npx", ["tsx", "scripts/prepare-site.ts"], {
+      cwd: clone,
+      env: { ...process.env, CVA_DATA: dataDir, CVA_WAREHOUSE: join(clone, ".cva") },
+      encoding: "utf-8"
+    });
     expect(prepared.status, prepared.stderr).toBe(0);
     expect(existsSync(cached)).toBe(false);
   });

@@ -6,8 +6,12 @@ import { tableOfFolder } from "../loaders/index.js";
 import { PROJECT_DIR } from "./support/project.js";
 
 const CONFIG = {
-  brand: "Us", competitors: ["Them"],
-  attributes: [{ id: "quality", label: "Quality", group: "quality", owner: "Product" }, { id: "price", label: "Price", group: "price", owner: "Pricing" }],
+  brand: "Us",
+  competitors: ["Them"],
+  attributes: [
+    { id: "quality", label: "Quality", group: "quality", owner: "Product" },
+    { id: "price", label: "Price", group: "price", owner: "Pricing" }
+  ],
   privacy: { names: ["Sam Okafor", "Wilhelmina"] }
 };
 const CUSTOMERS = `customer_id,name,email,phone
@@ -26,7 +30,7 @@ const CASES: [string, string][] = [
   ["Ask for Mr. Henderson or Dr Ng.", "Ask for Mr. [name] or Dr [name]."],
   ["Sam Okafor and Wilhelmina were great.", "[name] and [name] were great."],
   ["Great prices, grace period too.", "Great prices, grace period too."],
-  ["=HYPERLINK(\"http://x\") <script>alert(1)</script>", "=HYPERLINK(\"http://x\") <script>alert(1)</script>"]
+  ['=HYPERLINK("http://x") <script>alert(1)</script>', '=HYPERLINK("http://x") <script>alert(1)</script>']
 ];
 
 describe("comments are published redacted", () => {
@@ -37,9 +41,21 @@ describe("comments are published redacted", () => {
     writeFileSync(join(dataDir, "customers.csv"), CUSTOMERS);
     writeFileSync(join(dataDir, "orders.csv"), "order_id,customer_id,ordered_at,amount\nO1,C1,2025-01-01,1\n");
     const quote = (s: string) => `"${s.replaceAll('"', '""')}"`;
-    writeFileSync(join(dataDir, "responses.csv"), ["respondent_id,wave,responded_at,overall_satisfaction,likelihood_to_recommend,comment",
-      ...CASES.map(([comment], i) => `R${i + 1},2025-Q1,2025-02-${String(10 + i).padStart(2, "0")},7,${i % 11},${quote(comment)}`)].join("\n") + "\n");
-    writeFileSync(join(dataDir, "ratings.csv"), "respondent_id,wave,brand,attribute,score\n" + CASES.map((_, i) => `R${i + 1},2025-Q1,Us,quality,7`).join("\n") + "\n");
+    writeFileSync(
+      join(dataDir, "responses.csv"),
+      [
+        "respondent_id,wave,responded_at,overall_satisfaction,likelihood_to_recommend,comment",
+        ...CASES.map(
+          ([comment], i) => `R${i + 1},2025-Q1,2025-02-${String(10 + i).padStart(2, "0")},7,${i % 11},${quote(comment)}`
+        )
+      ].join("\n") + "\n"
+    );
+    writeFileSync(
+      join(dataDir, "ratings.csv"),
+      "respondent_id,wave,brand,attribute,score\n" +
+        CASES.map((_, i) => `R${i + 1},2025-Q1,Us,quality,7`).join("\n") +
+        "\n"
+    );
   };
   beforeAll(() => {
     dataDir = mkdtempSync(join(tmpdir(), "cva-privacy-"));

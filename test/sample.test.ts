@@ -16,7 +16,16 @@ const DATA_DIR = join(PROJECT_DIR, "data");
 const scratch = () => mkdtempSync(join(tmpdir(), "cva-sample-"));
 /** File name -> SHA-256 of its bytes, for every file in `dir`. */
 const filesOf = (dir: string) =>
-  Object.fromEntries(readdirSync(dir).sort().map((f) => [f, createHash("sha256").update(readFileSync(join(dir, f))).digest("hex")]));
+  Object.fromEntries(
+    readdirSync(dir)
+      .sort()
+      .map((f) => [
+        f,
+        createHash("sha256")
+          .update(readFileSync(join(dir, f)))
+          .digest("hex")
+      ])
+  );
 
 describe("CsvWriter", () => {
   it("quotes only fields that hold a delimiter, quote or line break (RFC 4180)", () => {
@@ -73,7 +82,9 @@ describe("generateSample({outDir, scale, seed})", () => {
   });
 
   it("rejects a scale that is not a positive number", () => {
-    expect(() => generateSample({ outDir: scratch(), scale: 0 })).toThrow("invalid scale: 0 (expected a positive number)");
+    expect(() => generateSample({ outDir: scratch(), scale: 0 })).toThrow(
+      "invalid scale: 0 (expected a positive number)"
+    );
   });
 });
 
@@ -91,7 +102,11 @@ describe("the sample data's built-in structure", () => {
   });
 
   it("has the documented defects, each found by text search and rejected by the rule for it", async () => {
-    const lines = (name: string) => readFileSync(join(DATA_DIR, `${name}.csv`), "utf-8").trimEnd().split("\n").slice(1);
+    const lines = (name: string) =>
+      readFileSync(join(DATA_DIR, `${name}.csv`), "utf-8")
+        .trimEnd()
+        .split("\n")
+        .slice(1);
     const customers = new Set(lines("customers").map((l) => l.split(",")[0]));
     const orders = lines("orders").map((l) => l.split(","));
     const tickets = lines("tickets").map((l) => l.split(","));
@@ -101,7 +116,9 @@ describe("the sample data's built-in structure", () => {
       "tickets.csv out-of-order": tickets.filter((t) => t[3] && t[3] < t[2]!).length,
       "ratings.csv out-of-range": lines("ratings").filter((l) => l.endsWith(",11")).length
     };
-    const found = await db.rows<{ key: string; n: number }>(`SELECT file || ' ' || rule AS key, count(*) AS n FROM rejects GROUP BY ALL`);
+    const found = await db.rows<{ key: string; n: number }>(
+      `SELECT file || ' ' || rule AS key, count(*) AS n FROM rejects GROUP BY ALL`
+    );
     expect(Object.fromEntries(found.map((r) => [r.key, r.n]))).toEqual(expected);
     for (const [key, n] of Object.entries(expected)) expect(n, key).toBeGreaterThan(0);
   });
@@ -116,7 +133,8 @@ describe("the sample data's built-in structure", () => {
     const expected = TREND.perWave * (WAVES.length - 1);
     expect(Math.abs(gain.change - expected)).toBeLessThan(3 * gain.se);
     expect(gain.change / gain.se).toBeGreaterThan(4);
-    for (const row of rows.filter((r) => r.attribute === "delivery")) expect(Math.abs(row.change)).toBeLessThan(3 * row.se);
+    for (const row of rows.filter((r) => r.attribute === "delivery"))
+      expect(Math.abs(row.change)).toBeLessThan(3 * row.se);
   });
 
   it("overall satisfaction is driven by the attributes the model says, and only by them", async () => {
@@ -124,7 +142,10 @@ describe("the sample data's built-in structure", () => {
       SELECT r.overall_satisfaction AS y, ${ATTRIBUTES.map((a) => `max(score) FILTER (attribute = '${a.id}') AS ${a.id}`).join(", ")}
       FROM responses r JOIN ratings USING (respondent_id, wave) WHERE brand = '${OUR_BRAND}' GROUP BY r.respondent_id, r.wave, y
       HAVING count(score) = ${ATTRIBUTES.length}`);
-    const [, ...coefficients] = leastSquares(rows.map((r) => ATTRIBUTES.map((a) => r[a.id]!)), rows.map((r) => r.y!));
+    const [, ...coefficients] = leastSquares(
+      rows.map((r) => ATTRIBUTES.map((a) => r[a.id]!)),
+      rows.map((r) => r.y!)
+    );
     ATTRIBUTES.forEach((attribute, i) => expect(coefficients[i], attribute.id).toBeCloseTo(attribute.driver, 1));
   });
 
@@ -165,7 +186,12 @@ describe("the sample data's built-in structure", () => {
              (SELECT dont_know FROM ingest_files WHERE export = 'ratings')::INT AS dont_know,
              (SELECT count(*) FROM responses WHERE regexp_matches(comment, '[a-z.]+@[a-z]+\\.example'))::INT AS emails,
              (SELECT count(*) FROM responses WHERE regexp_matches(comment, '555-01[0-9]{2}'))::INT AS phones`);
-    expect(row).toEqual({ refunds: expect.any(Number), dont_know: expect.any(Number), emails: expect.any(Number), phones: expect.any(Number) });
+    expect(row).toEqual({
+      refunds: expect.any(Number),
+      dont_know: expect.any(Number),
+      emails: expect.any(Number),
+      phones: expect.any(Number)
+    });
     for (const [key, count] of Object.entries(row!)) expect(count, key).toBeGreaterThan(10);
   });
 });

@@ -16,7 +16,10 @@ describe("provenance and quarterly review pages", () => {
     dataDir = mkdtempSync(join(tmpdir(), "cva-site-config-"));
     warehouseDir = mkdtempSync(join(tmpdir(), "cva-site-config-wh-"));
     // Line 3 is rejected (no amount); the third order is in a later quarter.
-    writeFileSync(join(dataDir, "orders.csv"), "order_id,customer_id,ordered_at,amount\nO1,C1,2025-01-01,10\nO2,C1,2025-02-01,\nO3,C2,2025-04-02,5\n");
+    writeFileSync(
+      join(dataDir, "orders.csv"),
+      "order_id,customer_id,ordered_at,amount\nO1,C1,2025-01-01,10\nO2,C1,2025-02-01,\nO3,C2,2025-04-02,5\n"
+    );
     writeFileSync(join(dataDir, "notes.txt"), "not an export\n");
     writeFileSync(join(dataDir, "cva.config.json"), JSON.stringify({ currency: "EUR" }));
     for (const file of ["orders.csv", "cva.config.json"]) utimesSync(join(dataDir, file), modified, modified);
@@ -27,10 +30,26 @@ describe("provenance and quarterly review pages", () => {
   it("the provenance table lists each file with rows, rejects, size and modification time", async () => {
     const rows = (await tableOfFolder(dataDir, "provenance", { warehouseDir })) as Record<string, unknown>[];
     expect(rows).toEqual([
-      { file: "orders.csv", export: "orders", rows_read: 3, rows_rejected: 1, bytes: statSync(join(dataDir, "orders.csv")).size,
-        modified_at: "2025-03-04 05:06 UTC", data_folder: basename(dataDir), config_hash: expect.stringMatching(/^[0-9a-f]{12}$/) },
-      { file: "cva.config.json", export: null, rows_read: null, rows_rejected: null, bytes: statSync(join(dataDir, "cva.config.json")).size,
-        modified_at: "2025-03-04 05:06 UTC", data_folder: basename(dataDir), config_hash: rows[0]!.config_hash }
+      {
+        file: "orders.csv",
+        export: "orders",
+        rows_read: 3,
+        rows_rejected: 1,
+        bytes: statSync(join(dataDir, "orders.csv")).size,
+        modified_at: "2025-03-04 05:06 UTC",
+        data_folder: basename(dataDir),
+        config_hash: expect.stringMatching(/^[0-9a-f]{12}$/)
+      },
+      {
+        file: "cva.config.json",
+        export: null,
+        rows_read: null,
+        rows_rejected: null,
+        bytes: statSync(join(dataDir, "cva.config.json")).size,
+        modified_at: "2025-03-04 05:06 UTC",
+        data_folder: basename(dataDir),
+        config_hash: rows[0]!.config_hash
+      }
     ]);
   });
 

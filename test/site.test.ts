@@ -25,7 +25,10 @@ beforeAll(() => {
   clone = scratchClone();
   dist = join(clone, "dist");
   // An analyst's own page, scaffolded as the analyst guide says, built with everything else.
-  scaffold = spawnSync(process.execPath, [join(clone, "bin", "cva.js"), "new-page", "Churn by region"], { cwd: clone, encoding: "utf-8" });
+  scaffold = spawnSync(process.execPath, [join(clone, "bin", "cva.js"), "new-page", "Churn by region"], {
+    cwd: clone,
+    encoding: "utf-8"
+  });
   build = npmRun(clone, "build", { offline: true });
 });
 
@@ -48,8 +51,14 @@ describe("npm run build", () => {
     expect(build.status, build.output).toBe(0);
     const status = readdirSync(join(dist, "_file", "data")).filter((f) => /^preview-status\.\w+\.json$/.test(f));
     expect(status).toHaveLength(1);
-    expect(JSON.parse(readFileSync(join(dist, "_file", "data", status[0]!), "utf-8"))).toEqual({ problems: [], checkedAt: null, goodAt: null });
-    const pages = readdirSync(dist, { recursive: true, encoding: "utf-8" }).filter((f) => f.endsWith(".html") && f !== "explore.html");
+    expect(JSON.parse(readFileSync(join(dist, "_file", "data", status[0]!), "utf-8"))).toEqual({
+      problems: [],
+      checkedAt: null,
+      goodAt: null
+    });
+    const pages = readdirSync(dist, { recursive: true, encoding: "utf-8" }).filter(
+      (f) => f.endsWith(".html") && f !== "explore.html"
+    );
     expect(pages.length).toBeGreaterThan(15);
     for (const page of pages) expect(readFileSync(join(dist, page), "utf-8"), page).not.toMatch(/href="[^"]*explore"/);
     expect(existsSync(join(dist, "explore.html"))).toBe(true);
@@ -61,9 +70,19 @@ function watchProblems(page: Page, serverUrl: string): string[] {
   const problems: string[] = [];
   page.on("console", (message) => message.type() === "error" && problems.push(`console: ${message.text()}`));
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  page.on("response", (response) => response.status() >= 400 && problems.push(`HTTP ${response.status()} ${response.url()}`));
+  page.on(
+    "response",
+    (response) => response.status() >= 400 && problems.push(`HTTP ${response.status()} ${response.url()}`)
+  );
   // A blob: URL of the site's own origin (DuckDB-Wasm starts its worker from one) is not remote.
-  page.on("request", (request) => !request.url().replace(/^blob:/, "").startsWith(serverUrl) && problems.push(`remote request: ${request.url()}`));
+  page.on(
+    "request",
+    (request) =>
+      !request
+        .url()
+        .replace(/^blob:/, "")
+        .startsWith(serverUrl) && problems.push(`remote request: ${request.url()}`)
+  );
   return problems;
 }
 
@@ -96,18 +115,38 @@ describe("the overview page in Chromium", () => {
     expect(await page.locator("#kpi-revenue .kpi-value").textContent()).toBe(q4RevenueCard());
     const buying = new Set(q4.filter((d) => Number(d.amount) >= 0).map((d) => d.customer_id)).size;
     expect(await page.locator("#kpi-customers .kpi-value").textContent()).toBe(buying.toLocaleString("en-US"));
-    const answers = responses.filter((d) => d.wave === "2025-Q4" && d.likelihood_to_recommend !== "").map((d) => Number(d.likelihood_to_recommend));
+    const answers = responses
+      .filter((d) => d.wave === "2025-Q4" && d.likelihood_to_recommend !== "")
+      .map((d) => Number(d.likelihood_to_recommend));
     const nps = (100 * (answers.filter((x) => x >= 9).length - answers.filter((x) => x <= 6).length)) / answers.length;
-    expect(await page.locator("#kpi-nps .kpi-value").textContent()).toBe(`${nps > 0 ? "+" : "−"}${Math.abs(nps).toFixed(0)}`);
+    expect(await page.locator("#kpi-nps .kpi-value").textContent()).toBe(
+      `${nps > 0 ? "+" : "−"}${Math.abs(nps).toFixed(0)}`
+    );
     expect(await page.locator(".kpi").count()).toBe(7);
-    for (const reading of await page.locator(".kpi-reading").allTextContents()) expect(reading).toMatch(/^[A-Z0-9$+−].{30,}\.$/);
+    for (const reading of await page.locator(".kpi-reading").allTextContents())
+      expect(reading).toMatch(/^[A-Z0-9$+−].{30,}\.$/);
 
-    const quarters = new Set(orders.map((d) => `${d.ordered_at!.slice(0, 4)}-Q${Math.ceil(Number(d.ordered_at!.slice(5, 7)) / 3)}`));
+    const quarters = new Set(
+      orders.map((d) => `${d.ordered_at!.slice(0, 4)}-Q${Math.ceil(Number(d.ordered_at!.slice(5, 7)) / 3)}`)
+    );
     expect(await page.locator("#revenue-by-quarter svg g[aria-label='bar'] rect").count()).toBe(quarters.size);
     expect(await page.locator("#overview-value-map svg g[aria-label='dot'] circle").count()).toBe(4);
     // Links down into every report and every quarter's review.
     const links = await page.locator("#observablehq-main a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
-    for (const report of ["value-map", "quality-profile", "won-lost", "competitors", "trends", "loyalty", "drivers", "customers", "retention", "levers", "methodology", "data-quality"]) {
+    for (const report of [
+      "value-map",
+      "quality-profile",
+      "won-lost",
+      "competitors",
+      "trends",
+      "loyalty",
+      "drivers",
+      "customers",
+      "retention",
+      "levers",
+      "methodology",
+      "data-quality"
+    ]) {
       expect(links, report).toContain(`./${report}`);
     }
     for (const quarter of quarters) expect(links).toContain(`./quarters/${quarter}`);
@@ -124,8 +163,14 @@ describe("the overview page in Chromium", () => {
     await page.goto(`${server.url}data-quality`, { waitUntil: "networkidle" });
     await page.locator("table").nth(1).waitFor();
 
-    const count = (name: string) => readFileSync(join(PROJECT_DIR, "data", `${name}.csv`), "utf-8").trimEnd().split("\n").length - 1;
-    const exports = readdirSync(join(PROJECT_DIR, "data")).filter((f) => f.endsWith(".csv")).map((f) => f.slice(0, -4)).sort();
+    const count = (name: string) =>
+      readFileSync(join(PROJECT_DIR, "data", `${name}.csv`), "utf-8")
+        .trimEnd()
+        .split("\n").length - 1;
+    const exports = readdirSync(join(PROJECT_DIR, "data"))
+      .filter((f) => f.endsWith(".csv"))
+      .map((f) => f.slice(0, -4))
+      .sort();
     const read = exports.reduce((sum, name) => sum + count(name), 0);
     expect(await page.locator("#dq-read .big").textContent()).toBe(read.toLocaleString("en-US"));
     const files = await page.locator("table").first().locator("tbody tr td:nth-child(2)").allTextContents();
@@ -141,11 +186,30 @@ describe("the overview page in Chromium", () => {
 
   const VALUE_PAGES = {
     "value-map": { charts: ["#value-map-chart"], readings: ["#value-map-reading"] },
-    "quality-profile": { charts: ["#quality-score-chart", "#head-to-head-chart", "#value-factors-chart"], readings: ["#head-to-head-reading", "#what-who-reading"] },
-    "won-lost": { charts: ["#win-rate-chart", "#lost-reasons-chart", "#won-reasons-chart"], readings: ["#won-lost-reading"] },
-    loyalty: { charts: ["#nps-chart", "#satisfaction-chart", "#competitor-nps-chart", "#retention-chart", "#revenue-chart", "#complaints-chart"], readings: ["#loyalty-reading", "#complaints-reading"] },
+    "quality-profile": {
+      charts: ["#quality-score-chart", "#head-to-head-chart", "#value-factors-chart"],
+      readings: ["#head-to-head-reading", "#what-who-reading"]
+    },
+    "won-lost": {
+      charts: ["#win-rate-chart", "#lost-reasons-chart", "#won-reasons-chart"],
+      readings: ["#won-lost-reading"]
+    },
+    loyalty: {
+      charts: [
+        "#nps-chart",
+        "#satisfaction-chart",
+        "#competitor-nps-chart",
+        "#retention-chart",
+        "#revenue-chart",
+        "#complaints-chart"
+      ],
+      readings: ["#loyalty-reading", "#complaints-reading"]
+    },
     drivers: { charts: ["#drivers-chart", "#ipa-chart"], readings: ["#driver-reading"] },
-    competitors: { charts: ["#heat-table", "#intervals-chart", "#perceptual-map-chart", "#preference-chart"], readings: ["#competitors-reading"] },
+    competitors: {
+      charts: ["#heat-table", "#intervals-chart", "#perceptual-map-chart", "#preference-chart"],
+      readings: ["#competitors-reading"]
+    },
     trends: { charts: ["#trends-chart"], readings: ["#trends-reading"] },
     customers: { charts: ["#rfm-chart", "#concentration-chart"], readings: ["#customers-reading"] },
     retention: { charts: ["#cohort-chart", "#churn-chart", "#clv-chart", "#holdout-chart"], readings: [] },
@@ -183,7 +247,9 @@ describe("the overview page in Chromium", () => {
     const problems = watchProblems(page, server.url);
     await page.goto(`${server.url}quarters/2024-Q3`, { waitUntil: "networkidle" });
     expect(await page.locator("h1").first().textContent()).toBe("2024-Q3 review");
-    const revenue = sampleExports().orders.filter((d) => d.ordered_at! >= "2024-07-01" && d.ordered_at! < "2024-10-01").reduce((sum, d) => sum + Number(d.amount), 0);
+    const revenue = sampleExports()
+      .orders.filter((d) => d.ordered_at! >= "2024-07-01" && d.ordered_at! < "2024-10-01")
+      .reduce((sum, d) => sum + Number(d.amount), 0);
     expect(await page.locator("#kpi-revenue .kpi-value").textContent()).toBe(`$${(revenue / 1e6).toFixed(1)}M`);
     expect(await page.locator("#kpi-nps .kpi-change").textContent()).toContain("vs 2024-Q2");
     await page.locator("#quarter-value-map svg g[aria-label='dot'] circle").first().waitFor();
@@ -220,7 +286,9 @@ describe("the overview page in Chromium", () => {
     // A shared link in a new tab; a select whose values are not its labels (competitors' groups);
     // a slider; and a stale value (a wave no longer in the data) falling back to the default.
     const shared = await browser.newPage();
-    await shared.goto(`${server.url}competitors?wave=2019-Q1&group=${encodeURIComponent("region\u0000West")}`, { waitUntil: "networkidle" });
+    await shared.goto(`${server.url}competitors?wave=2019-Q1&group=${encodeURIComponent("region\u0000West")}`, {
+      waitUntil: "networkidle"
+    });
     expect(await shared.locator("form select").first().locator("option:checked").textContent()).toBe("2025-Q4");
     expect(await shared.locator("form select").nth(1).locator("option:checked").textContent()).toMatch(/West/);
     expect(new URL(shared.url()).searchParams.get("wave")).toBe("2025-Q4");
@@ -236,15 +304,28 @@ describe("the overview page in Chromium", () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
     await page.goto(`${server.url}value-map?wave=2025-Q2&segment=Enterprise`, { waitUntil: "networkidle" });
     const table = page.locator(".data-table").last();
-    const shown = await table.locator("tbody tr").evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll("td")].slice(1).map((td) => td.textContent)));
+    const shown = await table
+      .locator("tbody tr")
+      .evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll("td")].slice(1).map((td) => td.textContent)));
     const [download] = await Promise.all([page.waitForEvent("download"), table.locator("button.download").click()]);
     expect(download.suggestedFilename()).toBe("value-map-2025-Q2-Enterprise.csv");
-    const lines = readFileSync((await download.path())!, "utf-8").trimEnd().split("\r\n").map((line) => line.split(","));
+    const lines = readFileSync((await download.path())!, "utf-8")
+      .trimEnd()
+      .split("\r\n")
+      .map((line) => line.split(","));
     expect(lines[0]).toEqual(["Brand", "Quality", "Low", "High", "Relative price", "Low", "High", "Distance", "Zone"]);
-    expect(lines.slice(1).map((cells) => cells.map((c) => (c === "" ? "" : String(Number.isNaN(Number(c)) ? c : Number(c)))))).toEqual(
-      shown.map((cells) => cells.map((c) => (c === "" ? "" : String(Number.isNaN(Number((c ?? "").replace(/,/g, ""))) ? c : Number((c ?? "").replace(/,/g, "")))))));
+    expect(
+      lines.slice(1).map((cells) => cells.map((c) => (c === "" ? "" : String(Number.isNaN(Number(c)) ? c : Number(c)))))
+    ).toEqual(
+      shown.map((cells) =>
+        cells.map((c) =>
+          c === ""
+            ? ""
+            : String(Number.isNaN(Number((c ?? "").replace(/,/g, ""))) ? c : Number((c ?? "").replace(/,/g, "")))
+        )
+      )
+    );
   });
-
 
   it("renders a page scaffolded by cva new-page: its chart from its Parquet loader, its filter in the URL, its sidebar link", async () => {
     expect(scaffold.status, scaffold.stderr).toBe(0);
@@ -255,25 +336,32 @@ describe("the overview page in Chromium", () => {
     expect(await page.locator("h1").first().textContent()).toBe("Churn by region");
     const svg = page.locator("#analysis-chart svg[aria-label]").first();
     await svg.waitFor();
-    expect(await svg.getAttribute("aria-label")).toBe("Line chart of the churn rate by quarter for All, with its 95% confidence band");
+    expect(await svg.getAttribute("aria-label")).toBe(
+      "Line chart of the churn rate by quarter for All, with its 95% confidence band"
+    );
     expect(new URL(page.url()).searchParams.get("segment")).toBe("All");
 
     // The rows the page shows are the loader's Parquet, read here with DuckDB.
     const parquet = readdirSync(join(dist, "_file", "data", "analyses")).find((f) => f.endsWith(".parquet"))!;
     const db = await Database.open();
     const expected = await db.rows<{ quarter: string; churn_rate: number }>(
-      `SELECT quarter, churn_rate FROM read_parquet(${literal(join(dist, "_file", "data", "analyses", parquet))}) WHERE segment = 'Enterprise' AND quarter IS NOT NULL ORDER BY quarter`);
+      `SELECT quarter, churn_rate FROM read_parquet(${literal(join(dist, "_file", "data", "analyses", parquet))}) WHERE segment = 'Enterprise' AND quarter IS NOT NULL ORDER BY quarter`
+    );
     db.close();
     expect(expected.length).toBeGreaterThan(4);
     await page.locator("form select").first().selectOption("Enterprise");
     await page.waitForFunction(() => (globalThis as any).location.search.includes("segment=Enterprise"));
     await page.locator("#analysis-chart svg[aria-label*='Enterprise']").first().waitFor();
     expect(await page.locator("#analysis-chart svg g[aria-label='dot'] circle").count()).toBe(expected.length);
-    const shown = await page.locator("#analysis-chart details.chart-table tbody tr").evaluateAll((rows) => rows.map((row) => row.querySelectorAll("td")[1]?.textContent));
+    const shown = await page
+      .locator("#analysis-chart details.chart-table tbody tr")
+      .evaluateAll((rows) => rows.map((row) => row.querySelectorAll("td")[1]?.textContent));
     expect(shown).toEqual(expected.map((d) => d.quarter));
     await page.reload({ waitUntil: "networkidle" });
     expect(await page.locator("form select").first().locator("option:checked").textContent()).toBe("Enterprise");
-    expect(await page.locator("#observablehq-sidebar a", { hasText: "Churn by region" }).evaluate((a) => (a as any).href)).toBe(`${server.url}analyses/churn-by-region`);
+    expect(
+      await page.locator("#observablehq-sidebar a", { hasText: "Churn by region" }).evaluate((a) => (a as any).href)
+    ).toBe(`${server.url}analyses/churn-by-region`);
     await page.screenshot({ path: join(ARTIFACTS_DIR, "analysis-scaffold.png"), fullPage: true });
     expect(problems).toEqual([]);
   });
@@ -290,16 +378,28 @@ describe("the overview page in Chromium", () => {
     // Each quarter's revenue against the sample's orders summed independently.
     const { orders } = sampleExports();
     const table = page.locator("#explore-result .data-table");
-    const shown = await table.locator("tbody tr").evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll("td")].slice(1).map((td) => td.textContent)));
+    const shown = await table
+      .locator("tbody tr")
+      .evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll("td")].slice(1).map((td) => td.textContent)));
     expect(shown.map(([quarter]) => quarter)).toEqual(["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"]);
     for (const [quarter, revenue] of shown) {
-      const [from, to] = { "2025-Q1": ["2025-01", "2025-04"], "2025-Q2": ["2025-04", "2025-07"], "2025-Q3": ["2025-07", "2025-10"], "2025-Q4": ["2025-10", "2026-01"] }[quarter as "2025-Q1"];
-      const sum = orders.filter((d) => d.ordered_at! >= from! && d.ordered_at! < to!).reduce((total, d) => total + Number(d.amount), 0);
+      const [from, to] = {
+        "2025-Q1": ["2025-01", "2025-04"],
+        "2025-Q2": ["2025-04", "2025-07"],
+        "2025-Q3": ["2025-07", "2025-10"],
+        "2025-Q4": ["2025-10", "2026-01"]
+      }[quarter as "2025-Q1"];
+      const sum = orders
+        .filter((d) => d.ordered_at! >= from! && d.ordered_at! < to!)
+        .reduce((total, d) => total + Number(d.amount), 0);
       expect(Number(revenue!.replace(/,/g, "")), quarter!).toBeCloseTo(sum, 1);
     }
     const [download] = await Promise.all([page.waitForEvent("download"), table.locator("button.download").click()]);
     expect(download.suggestedFilename()).toBe("query.csv");
-    const csv = readFileSync((await download.path())!, "utf-8").trimEnd().split("\r\n").map((line) => line.split(","));
+    const csv = readFileSync((await download.path())!, "utf-8")
+      .trimEnd()
+      .split("\r\n")
+      .map((line) => line.split(","));
     expect(csv).toEqual([["quarter", "revenue"], ...shown.map(([q, r]) => [q, String(Number(r!.replace(/,/g, "")))])]);
     // The quick chart: a bar per quarter by default.
     await page.locator("#explore-chart svg[aria-label]").first().waitFor();
@@ -310,27 +410,46 @@ describe("the overview page in Chromium", () => {
     await page.locator("#explore-result").waitFor();
     await page.locator("textarea").fill("SELECT count(*) AS tables FROM duckdb_tables()");
     await page.getByRole("button", { name: "Run query" }).click();
-    await page.waitForFunction(() => /^1 row in/.test((globalThis as any).document.querySelector("#explore-summary")?.textContent ?? ""));
+    await page.waitForFunction(() =>
+      /^1 row in/.test((globalThis as any).document.querySelector("#explore-summary")?.textContent ?? "")
+    );
     expect(await page.locator("#explore-result tbody td").nth(1).textContent()).toBe(String(EXPLORE_TABLES.length));
     expect(new URL(page.url()).searchParams.get("sql")).toBe("SELECT count(*) AS tables FROM duckdb_tables()");
     // A result too long to show whole: counted in full, the first 10,000 rows shown.
     await page.locator("textarea").fill("SELECT range AS n, range % 7 AS weekday FROM range(25000)");
     await page.getByRole("button", { name: "Run query" }).click();
-    await page.waitForFunction(() => /^25,000 rows in/.test((globalThis as any).document.querySelector("#explore-summary")?.textContent ?? ""));
-    expect(await page.locator("#explore-summary").textContent()).toMatch(/^25,000 rows in \d+\.\d\d s; the first 10,000 are shown, downloaded and charted/);
+    await page.waitForFunction(() =>
+      /^25,000 rows in/.test((globalThis as any).document.querySelector("#explore-summary")?.textContent ?? "")
+    );
+    expect(await page.locator("#explore-summary").textContent()).toMatch(
+      /^25,000 rows in \d+\.\d\d s; the first 10,000 are shown, downloaded and charted/
+    );
     await page.locator("textarea").fill("SELECT * FROM customers");
     await page.getByRole("button", { name: "Run query" }).click();
     await page.locator("#explore-error").waitFor();
-    expect(await page.locator("#explore-error").textContent()).toMatch(/The query failed\..*Table with name customers does not exist/);
+    expect(await page.locator("#explore-error").textContent()).toMatch(
+      /The query failed\..*Table with name customers does not exist/
+    );
     // Nothing of the previous answer lingers: no chart and no chart settings.
-    await page.locator("#explore-chart p", { hasText: "A chart needs a result with at least one numeric column." }).waitFor();
+    await page
+      .locator("#explore-chart p", { hasText: "A chart needs a result with at least one numeric column." })
+      .waitFor();
     expect(await page.locator("select").count()).toBe(0);
     expect(await page.locator("#explore-chart svg").count()).toBe(0);
     await page.screenshot({ path: join(ARTIFACTS_DIR, "explore.png"), fullPage: true });
     expect(problems).toEqual([]);
   });
 
-  const EVERY_PAGE = ["", "methodology", "data-quality", "quarters/2025-Q4", "quarters/2023-Q1", ...Object.keys(VALUE_PAGES), "analyses/churn-by-region", "explore"];
+  const EVERY_PAGE = [
+    "",
+    "methodology",
+    "data-quality",
+    "quarters/2025-Q4",
+    "quarters/2023-Q1",
+    ...Object.keys(VALUE_PAGES),
+    "analyses/churn-by-region",
+    "explore"
+  ];
 
   it("has no serious or critical accessibility violation (axe-core, WCAG 2.1 AA) on any page, light or dark", async () => {
     expect(build.status, build.output).toBe(0);
@@ -342,11 +461,25 @@ describe("the overview page in Chromium", () => {
         await page.goto(`${server.url}${path}`, { waitUntil: "networkidle" });
         // Dark-theme screenshots of every page, and the light one of pages no other test takes.
         const name = path.replaceAll("/", "-") || "index";
-        if (colorScheme === "dark" || path === "methodology") await page.screenshot({ path: join(ARTIFACTS_DIR, `${name}${colorScheme === "dark" ? "-dark" : ""}.png`), fullPage: true });
+        if (colorScheme === "dark" || path === "methodology")
+          await page.screenshot({
+            path: join(ARTIFACTS_DIR, `${name}${colorScheme === "dark" ? "-dark" : ""}.png`),
+            fullPage: true
+          });
         await page.addScriptTag({ content: axe });
-        const result = await page.evaluate(() => (globalThis as any).axe.run((globalThis as any).document, { runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] }));
+        const result = await page.evaluate(() =>
+          (globalThis as any).axe.run((globalThis as any).document, {
+            runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+          })
+        );
         for (const v of result.violations as { id: string; impact: string; nodes: { target: string[] }[] }[]) {
-          if (v.impact === "serious" || v.impact === "critical") violations.push(`${colorScheme} /${path}: ${v.id} (${v.impact}) at ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+          if (v.impact === "serious" || v.impact === "critical")
+            violations.push(
+              `${colorScheme} /${path}: ${v.id} (${v.impact}) at ${v.nodes
+                .slice(0, 3)
+                .map((n) => n.target.join(" "))
+                .join(", ")}`
+            );
         }
         await page.close();
       }
@@ -362,8 +495,18 @@ describe("the overview page in Chromium", () => {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       // Bytes as the network delivered them, workers' fetches and streamed WebAssembly included.
       const bodies: Promise<number>[] = [];
-      page.on("requestfinished", (request) => bodies.push(request.sizes().then((sizes) => sizes.responseBodySize, () => 0)));
-      page.on("request", (request) => /duckdb/i.test(request.url()) && path !== "explore" && duckdb.push(`/${path}: ${request.url()}`));
+      page.on("requestfinished", (request) =>
+        bodies.push(
+          request.sizes().then(
+            (sizes) => sizes.responseBodySize,
+            () => 0
+          )
+        )
+      );
+      page.on(
+        "request",
+        (request) => /duckdb/i.test(request.url()) && path !== "explore" && duckdb.push(`/${path}: ${request.url()}`)
+      );
       await page.goto(`${server.url}${path}`, { waitUntil: "networkidle" });
       if (path === "explore") await page.locator("#explore-summary").waitFor({ timeout: 60_000 });
       weights[`/${path}`] = (await Promise.all(bodies)).reduce((a, b) => a + b, 0);
@@ -371,7 +514,11 @@ describe("the overview page in Chromium", () => {
     }
     mkdirSync(ARTIFACTS_DIR, { recursive: true });
     writeFileSync(join(ARTIFACTS_DIR, "page-weight.json"), JSON.stringify(weights, null, 2) + "\n");
-    console.log(`bytes fetched per page (uncompressed):\n${Object.entries(weights).map(([p, b]) => `  ${p.padEnd(22)} ${(b / 1024).toFixed(0).padStart(6)} KB`).join("\n")}`);
+    console.log(
+      `bytes fetched per page (uncompressed):\n${Object.entries(weights)
+        .map(([p, b]) => `  ${p.padEnd(22)} ${(b / 1024).toFixed(0).padStart(6)} KB`)
+        .join("\n")}`
+    );
     expect(weights["/"]).toBeLessThan(1.5e6);
     // DuckDB-Wasm (35 MB) and parquet-wasm (5 MB), each fetched once, and the tables.
     expect(weights["/explore"]).toBeLessThan(50e6);
@@ -403,7 +550,11 @@ describe("the print stylesheet", () => {
       const page = await browser.newPage({ viewport: { width: 1100, height: 1400 } });
       await page.goto(`${server.url}quarters/2025-Q4`, { waitUntil: "networkidle" });
       await page.emulateMedia({ media: "print" });
-      const style = (selector: string, property: string) => page.locator(selector).first().evaluate((e, p) => (globalThis as any).getComputedStyle(e).getPropertyValue(p), property);
+      const style = (selector: string, property: string) =>
+        page
+          .locator(selector)
+          .first()
+          .evaluate((e, p) => (globalThis as any).getComputedStyle(e).getPropertyValue(p), property);
       expect(await style("#observablehq-sidebar", "display")).toBe("none");
       expect(await style("button.copy-link", "display")).toBe("none");
       expect(await style("#observablehq-footer", "display")).toBe("block");
@@ -431,7 +582,12 @@ describe("privacy of the built site", () => {
       commentPhones: [...raw.matchAll(/call me back on ([^.]+)\./g)].map((m) => m[1]!)
     };
     for (const [kind, values] of Object.entries(pii)) expect(values.length, kind).toBeGreaterThan(10);
-    const scan = findPii(dist, [...pii.names, ...pii.commentNames], [...pii.emails, ...pii.commentEmails], [...pii.phones, ...pii.commentPhones]);
+    const scan = findPii(
+      dist,
+      [...pii.names, ...pii.commentNames],
+      [...pii.emails, ...pii.commentEmails],
+      [...pii.phones, ...pii.commentPhones]
+    );
     expect(scan.filesScanned).toBeGreaterThan(50);
     expect(scan.hits).toEqual([]);
   });
@@ -439,10 +595,18 @@ describe("privacy of the built site", () => {
 
 describe("a failed build leaves the previous site as it was", () => {
   /** Every file of dist/ with its size and a hash of its bytes. */
-  const snapshot = () => Object.fromEntries(readdirSync(dist, { recursive: true, encoding: "utf-8" }).sort().map((file) => {
-    const path = join(dist, file);
-    return [file, statSync(path).isFile() ? createHash("sha256").update(readFileSync(path)).digest("hex") : "dir"];
-  }));
+  const snapshot = () =>
+    Object.fromEntries(
+      readdirSync(dist, { recursive: true, encoding: "utf-8" })
+        .sort()
+        .map((file) => {
+          const path = join(dist, file);
+          return [
+            file,
+            statSync(path).isFile() ? createHash("sha256").update(readFileSync(path)).digest("hex") : "dir"
+          ];
+        })
+    );
 
   it("when an export breaks the contract (ingest stops before Framework runs)", () => {
     expect(build.status, build.output).toBe(0);
@@ -452,7 +616,9 @@ describe("a failed build leaves the previous site as it was", () => {
     writeFileSync(join(broken, "orders.csv"), "order_id,customer_id\nO1,C1\n");
     const failed = npmRun(clone, "build", { env: { CVA_DATA: broken } });
     expect(failed.status).not.toBe(0);
-    expect(failed.output).toMatch(/required column ordered_at is missing[\s\S]*the previous site in .*dist is unchanged/);
+    expect(failed.output).toMatch(
+      /required column ordered_at is missing[\s\S]*the previous site in .*dist is unchanged/
+    );
     expect(snapshot()).toEqual(before);
   });
 
@@ -460,7 +626,10 @@ describe("a failed build leaves the previous site as it was", () => {
     expect(build.status, build.output).toBe(0);
     const before = snapshot();
     writeFileSync(join(clone, "src", "data", "broken.json.ts"), `throw new Error("this loader fails on purpose");\n`);
-    writeFileSync(join(clone, "src", "zz-broken.md"), "# Broken\n\n```js\nFileAttachment(\"data/broken.json\").json()\n```\n");
+    writeFileSync(
+      join(clone, "src", "zz-broken.md"),
+      '# Broken\n\n```js\nFileAttachment("data/broken.json").json()\n```\n'
+    );
     try {
       const failed = npmRun(clone, "build");
       expect(failed.status).not.toBe(0);

@@ -15,7 +15,10 @@ const sd = (xs: number[]) => Math.sqrt(xs.reduce((s, x) => s + (x - mean(xs)) **
 /** Two-sided p of Student's t by Simpson integration of its density: independent of stdlib. */
 function tTwoSided(t: number, df: number): number {
   const lnGamma = (z: number): number => {
-    const g = [676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+    const g = [
+      676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
+      -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7
+    ];
     if (z < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * z)) - lnGamma(1 - z);
     let x = 0.99999999999980993;
     for (let i = 0; i < 8; ++i) x += g[i]! / (z - 1 + i + 1);
@@ -40,16 +43,20 @@ describe.skipIf(!BRAND_RATINGS)("competitor ratings of 10 brands on 9 adjectives
   // Each row is one respondent rating one brand: independent samples.
   const spec = {
     config: {
-      brand: brands[0]!, competitors: brands.slice(1),
+      brand: brands[0]!,
+      competitors: brands.slice(1),
       attributes: adjectives.map((id) => ({ id, label: id, group: "quality", owner: "Marketing" }))
     },
-    respondents: rows.map((r) => ({ scores: { [r.brand!]: Object.fromEntries(adjectives.map((a) => [a, Number(r[a])])) } }))
+    respondents: rows.map((r) => ({
+      scores: { [r.brand!]: Object.fromEntries(adjectives.map((a) => [a, Number(r[a])])) }
+    }))
   };
   let tables: Record<"competitor-ratings" | "perceptual-map", Record<string, any>[]>;
   beforeAll(async () => {
     tables = await surveyTables(spec, ["competitor-ratings", "perceptual-map"]);
   });
-  const scores = (brand: string, adjective: string) => rows.filter((r) => r.brand === brand).map((r) => Number(r[adjective]));
+  const scores = (brand: string, adjective: string) =>
+    rows.filter((r) => r.brand === brand).map((r) => Number(r[adjective]));
 
   it("gives every brand's mean, 95% CI and rank as an independent computation does", () => {
     const all = tables["competitor-ratings"].filter((r) => r.breakdown === "All");
@@ -75,7 +82,10 @@ describe.skipIf(!BRAND_RATINGS)("competitor ratings of 10 brands on 9 adjectives
     const z = new Matrix(means);
     for (let j = 0; j < adjectives.length; ++j) {
       const column = z.getColumn(j);
-      z.setColumn(j, column.map((v) => (v - mean(column)) / sd(column)));
+      z.setColumn(
+        j,
+        column.map((v) => (v - mean(column)) / sd(column))
+      );
     }
     const singular = new SingularValueDecomposition(z).diagonal;
     const total = singular.reduce((s, v) => s + v * v, 0);
@@ -95,11 +105,17 @@ describe("paired tests on the fast-food survey (mkt4320/ffattrib.csv: every resp
   const ids = [...new Set(rows.map((r) => r.id!))];
   const spec = {
     config: {
-      brand: ours, competitors: brands.filter((b) => b !== ours), scales: { rating: { min: 1, max: 5 } },
+      brand: ours,
+      competitors: brands.filter((b) => b !== ours),
+      scales: { rating: { min: 1, max: 5 } },
       attributes: attributes.map((id) => ({ id, label: id, group: "quality", owner: "Ops" }))
     },
     respondents: ids.map((id) => ({
-      scores: Object.fromEntries(rows.filter((r) => r.id === id).map((r) => [r.rest!, Object.fromEntries(attributes.map((a) => [a, Number(r[a])]))]))
+      scores: Object.fromEntries(
+        rows
+          .filter((r) => r.id === id)
+          .map((r) => [r.rest!, Object.fromEntries(attributes.map((a) => [a, Number(r[a])]))])
+      )
     }))
   };
 
@@ -107,16 +123,24 @@ describe("paired tests on the fast-food survey (mkt4320/ffattrib.csv: every resp
     const { "competitor-ratings": ratings } = await surveyTables(spec, ["competitor-ratings"]);
     for (const competitor of ["Wendy's", "Chipotle"]) {
       const family = attributes.map((attribute) => {
-        const differences = ids.map((id) => Number(rows.find((r) => r.id === id && r.rest === ours)![attribute]) - Number(rows.find((r) => r.id === id && r.rest === competitor)![attribute]));
+        const differences = ids.map(
+          (id) =>
+            Number(rows.find((r) => r.id === id && r.rest === ours)![attribute]) -
+            Number(rows.find((r) => r.id === id && r.rest === competitor)![attribute])
+        );
         const t = mean(differences) / (sd(differences) / Math.sqrt(differences.length));
         return { attribute, gap: mean(differences), t, p: tTwoSided(t, differences.length - 1) };
       });
       // Holm, by hand: sort, multiply the k-th smallest by (m - k + 1), keep monotone.
       const sorted = [...family].sort((a, b) => a.p - b.p);
       let running = 0;
-      const holm = new Map(sorted.map((f, k) => [f.attribute, (running = Math.max(running, Math.min(1, (family.length - k) * f.p)))]));
+      const holm = new Map(
+        sorted.map((f, k) => [f.attribute, (running = Math.max(running, Math.min(1, (family.length - k) * f.p)))])
+      );
       for (const f of family) {
-        const row = ratings.find((r) => r.breakdown === "All" && r.brand === competitor && r.attribute === f.attribute)!;
+        const row = ratings.find(
+          (r) => r.breakdown === "All" && r.brand === competitor && r.attribute === f.attribute
+        )!;
         expect(row).toMatchObject({ test: "paired", n_pairs: 40 });
         expect(row.gap).toBeCloseTo(f.gap, 3);
         expect(row.t).toBeCloseTo(f.t, 3);
@@ -143,28 +167,41 @@ describe("competitor ratings and tracking on the sample data", () => {
     const flagged = changes.filter((r) => r.significant_year || r.significant_prev);
     expect(flagged.length).toBeGreaterThan(0);
     for (const row of flagged) expect(`${row.brand} ${row.attribute}`).toBe(`${TREND.brand} ${TREND.attribute}`);
-    const last = changes.find((r) => r.wave === WAVES.at(-1) && r.brand === TREND.brand && r.attribute === TREND.attribute)!;
+    const last = changes.find(
+      (r) => r.wave === WAVES.at(-1) && r.brand === TREND.brand && r.attribute === TREND.attribute
+    )!;
     expect(last.significant_year).toBe(true);
     expect(last.year_ci_low).toBeLessThan(4 * TREND.perWave);
     expect(last.year_ci_high).toBeGreaterThan(4 * TREND.perWave);
-    expect(changes.filter((r) => r.attribute === "delivery").every((r) => !r.significant_prev && !r.significant_year)).toBe(true);
+    expect(
+      changes.filter((r) => r.attribute === "delivery").every((r) => !r.significant_prev && !r.significant_year)
+    ).toBe(true);
   });
 
   it("breaks ratings down by segment and region, ranks brands within each, and suppresses small cells", async () => {
     const ratings = await rows("competitor-ratings");
     expect(new Set(ratings.map((r) => r.breakdown))).toEqual(new Set(["All", "segment", "region"]));
-    const pq = ratings.filter((r) => r.wave === WAVES.at(-1) && r.breakdown === "All" && r.attribute === "product_quality");
+    const pq = ratings.filter(
+      (r) => r.wave === WAVES.at(-1) && r.breakdown === "All" && r.attribute === "product_quality"
+    );
     expect(pq.find((r) => r.rank === 1)!.brand).toBe("Northwind");
-    for (const row of ratings.filter((r) => r.n < context().config!.minCellSize)) expect(row).toMatchObject({ suppressed: true, mean: null, rank: null });
+    for (const row of ratings.filter((r) => r.n < context().config!.minCellSize))
+      expect(row).toMatchObject({ suppressed: true, mean: null, rank: null });
     expect(ratings.filter((r) => r.breakdown === "All").every((r) => !r.suppressed)).toBe(true);
   });
 
   it("shares of preference sum to 1 in every wave and breakdown, and we are preferred most", async () => {
     const shares = (await rows("share-of-preference")).filter((r) => !r.suppressed);
     const sums = new Map<string, number>();
-    for (const r of shares) sums.set(`${r.wave} ${r.breakdown} ${r.breakdown_value}`, (sums.get(`${r.wave} ${r.breakdown} ${r.breakdown_value}`) ?? 0) + r.share);
+    for (const r of shares)
+      sums.set(
+        `${r.wave} ${r.breakdown} ${r.breakdown_value}`,
+        (sums.get(`${r.wave} ${r.breakdown} ${r.breakdown_value}`) ?? 0) + r.share
+      );
     for (const [slice, sum] of sums) expect(sum, slice).toBeCloseTo(1, 3);
-    const latest = shares.filter((r) => r.wave === WAVES.at(-1) && r.breakdown === "All").sort((a, b) => b.share - a.share);
+    const latest = shares
+      .filter((r) => r.wave === WAVES.at(-1) && r.breakdown === "All")
+      .sort((a, b) => b.share - a.share);
     expect(latest[0]!.brand).toBe("Northwind");
   });
 

@@ -28,7 +28,9 @@ describe("customer value analysis of the sample data", () => {
   });
 
   it(`shows ${TREND.brand} gaining on ${TREND.attribute}: behind us in the first wave, ahead in the last, both significant`, async () => {
-    const h2h = (await rows("head-to-head")).filter((r) => r.competitor === TREND.brand && r.attribute === TREND.attribute);
+    const h2h = (await rows("head-to-head")).filter(
+      (r) => r.competitor === TREND.brand && r.attribute === TREND.attribute
+    );
     const start = h2h.find((r) => r.wave === first)!;
     const end = h2h.find((r) => r.wave === last)!;
     const model = ATTRIBUTES.find((a) => a.id === TREND.attribute)!.means;
@@ -37,8 +39,12 @@ describe("customer value analysis of the sample data", () => {
     expect(start).toMatchObject({ test: "paired", significant: true });
     expect(end.gap).toBeLessThan(0);
     expect(end.significant).toBe(true);
-    const profile = (await rows("quality-profile")).filter((r) => r.brand === TREND.brand && r.attribute === TREND.attribute && r.segment === "All");
-    expect(profile.find((r) => r.wave === last)!.ratio - profile.find((r) => r.wave === first)!.ratio).toBeGreaterThan(0.1);
+    const profile = (await rows("quality-profile")).filter(
+      (r) => r.brand === TREND.brand && r.attribute === TREND.attribute && r.segment === "All"
+    );
+    expect(profile.find((r) => r.wave === last)!.ratio - profile.find((r) => r.wave === first)!.ratio).toBeGreaterThan(
+      0.1
+    );
   });
 
   it("has us leading every competitor on product quality in every wave, significantly", async () => {

@@ -16,7 +16,13 @@ describe("Gale's worked examples, through ingest and the tables", () => {
   // Yang (2005) tables 5.3 and 5.4, restating Gale (1994): quality weights 40/30/10/5/15 with
   // performance ratios 3.0/2.0/1.5/1.4/2.0 score 232; a weighted price-satisfaction sum of
   // 118.7 gives a relative price of 100 / 118.7 = 84.2.
-  const quality = [["q1", 40, 9, 3], ["q2", 30, 8, 4], ["q3", 10, 6, 4], ["q4", 5, 7, 5], ["q5", 15, 8, 4]] as const;
+  const quality = [
+    ["q1", 40, 9, 3],
+    ["q2", 30, 8, 4],
+    ["q3", 10, 6, 4],
+    ["q4", 5, 7, 5],
+    ["q5", 15, 8, 4]
+  ] as const;
   const config = {
     brand: "Us",
     competitors: ["Them"],
@@ -34,9 +40,16 @@ describe("Gale's worked examples, through ingest and the tables", () => {
   }));
 
   it("quality score: 40×3.0 + 30×2.0 + 10×1.5 + 5×1.4 + 15×2.0 = 232", async () => {
-    const { "quality-profile": profile, "quality-score": scores } = await surveyTables({ config, respondents }, ["quality-profile", "quality-score"]);
+    const { "quality-profile": profile, "quality-score": scores } = await surveyTables({ config, respondents }, [
+      "quality-profile",
+      "quality-score"
+    ]);
     for (const [id, weight, ours, theirs] of quality) {
-      expect(find(profile, { attribute: id, brand: "Us", segment: "All" })).toMatchObject({ weight, weight_source: "config", ratio: ours / theirs });
+      expect(find(profile, { attribute: id, brand: "Us", segment: "All" })).toMatchObject({
+        weight,
+        weight_source: "config",
+        ratio: ours / theirs
+      });
     }
     expect(find(scores, { brand: "Us", segment: "All" })).toMatchObject({ score: 232, se: 0, suppressed: false });
   });
@@ -65,7 +78,11 @@ describe("on the fast-food attribute survey (mkt4320/ffattrib.csv: 40 respondent
   const ids = [...new Set(rows.map((r) => r.id!))];
   const respondents = ids.map((id) => ({
     satisfaction: Number(rows.find((r) => r.id === id)!.pref),
-    scores: Object.fromEntries(rows.filter((r) => r.id === id).map((r) => [r.rest!, Object.fromEntries(attributes.map((a) => [a, Number(r[a])]))]))
+    scores: Object.fromEntries(
+      rows
+        .filter((r) => r.id === id)
+        .map((r) => [r.rest!, Object.fromEntries(attributes.map((a) => [a, Number(r[a])]))])
+    )
   }));
 
   // Independent computation, straight from the file: means, ratio to the other brands' means, score.
@@ -81,12 +98,18 @@ describe("on the fast-food attribute survey (mkt4320/ffattrib.csv: 40 respondent
     }, 0);
 
   it("every brand's ratios and quality score match an independent computation", async () => {
-    const { "quality-profile": profile, "quality-score": scores } = await surveyTables({ config, respondents }, ["quality-profile", "quality-score"]);
+    const { "quality-profile": profile, "quality-score": scores } = await surveyTables({ config, respondents }, [
+      "quality-profile",
+      "quality-score"
+    ]);
     for (const brand of brands) {
       for (const attribute of attributes) {
         const others = brands.filter((b) => b !== brand).map((b) => meanOf(rows, b, attribute));
         const ratio = meanOf(rows, brand, attribute) / (others.reduce((a, b) => a + b, 0) / others.length);
-        expect(find(profile, { brand, attribute, segment: "All" }).ratio, `${brand} ${attribute}`).toBeCloseTo(ratio, 4);
+        expect(find(profile, { brand, attribute, segment: "All" }).ratio, `${brand} ${attribute}`).toBeCloseTo(
+          ratio,
+          4
+        );
       }
       expect(find(scores, { brand, segment: "All" }).score, brand).toBeCloseTo(scoreOf(rows, brand), 2);
     }
@@ -96,7 +119,9 @@ describe("on the fast-food attribute survey (mkt4320/ffattrib.csv: 40 respondent
     const { "quality-score": scores } = await surveyTables({ config, respondents }, ["quality-score"]);
     const random = new Random(7);
     const replicates = repeat(2000, () => {
-      const sample = repeat(ids.length, () => ids[random.int(ids.length)]!).flatMap((id) => rows.filter((r) => r.id === id));
+      const sample = repeat(ids.length, () => ids[random.int(ids.length)]!).flatMap((id) =>
+        rows.filter((r) => r.id === id)
+      );
       return scoreOf(sample, ours);
     });
     const mean = replicates.reduce((a, b) => a + b, 0) / replicates.length;
@@ -109,7 +134,11 @@ describe("on the fast-food attribute survey (mkt4320/ffattrib.csv: 40 respondent
   it("head-to-head uses the paired test when the same respondents rated both brands", async () => {
     const { "head-to-head": h2h } = await surveyTables({ config, respondents }, ["head-to-head"]);
     const row = find(h2h, { competitor: "Wendy's", attribute: "taste" });
-    const differences = ids.map((id) => Number(rows.find((r) => r.id === id && r.rest === ours)!.taste) - Number(rows.find((r) => r.id === id && r.rest === "Wendy's")!.taste));
+    const differences = ids.map(
+      (id) =>
+        Number(rows.find((r) => r.id === id && r.rest === ours)!.taste) -
+        Number(rows.find((r) => r.id === id && r.rest === "Wendy's")!.taste)
+    );
     const mean = differences.reduce((a, b) => a + b, 0) / differences.length;
     const sd = Math.sqrt(differences.reduce((s, d) => s + (d - mean) ** 2, 0) / (differences.length - 1));
     expect(row).toMatchObject({ test: "paired", n_pairs: 40 });
@@ -121,15 +150,27 @@ describe("on the fast-food attribute survey (mkt4320/ffattrib.csv: 40 respondent
 describe("small cells", () => {
   it("are marked suppressed, with no numbers, and so is every score that needs them", async () => {
     const config = {
-      brand: "Us", competitors: ["Them"], minCellSize: 5,
+      brand: "Us",
+      competitors: ["Them"],
+      minCellSize: 5,
       attributes: [{ id: "q1", label: "Q1", group: "quality", owner: "Ops", weight: 1 }]
     };
     const respondents = [
       ...repeat(6, () => ({ segment: "Large", scores: { Us: { q1: 8 }, Them: { q1: 6 } } })),
       ...repeat(3, () => ({ segment: "Small", scores: { Us: { q1: 9 }, Them: { q1: 5 } } }))
     ];
-    const { "quality-profile": profile, "quality-score": scores } = await surveyTables({ config, respondents }, ["quality-profile", "quality-score"]);
-    expect(find(profile, { segment: "Small", brand: "Us" })).toMatchObject({ n: 3, mean: null, ci_low: null, ratio: null, suppressed: true, note: "fewer than 5 respondents (n = 3)" });
+    const { "quality-profile": profile, "quality-score": scores } = await surveyTables({ config, respondents }, [
+      "quality-profile",
+      "quality-score"
+    ]);
+    expect(find(profile, { segment: "Small", brand: "Us" })).toMatchObject({
+      n: 3,
+      mean: null,
+      ci_low: null,
+      ratio: null,
+      suppressed: true,
+      note: "fewer than 5 respondents (n = 3)"
+    });
     expect(find(scores, { segment: "Small", brand: "Us" })).toMatchObject({ score: null, se: null, suppressed: true });
     expect(find(profile, { segment: "Large", brand: "Us" })).toMatchObject({ n: 6, mean: 8, suppressed: false });
     expect(find(profile, { segment: "All", brand: "Us" })).toMatchObject({ n: 9, suppressed: false });
@@ -146,18 +187,33 @@ describe("attribute weights", () => {
   const respondents = repeat(60, () => {
     const q1 = 1 + random.int(10);
     const q2 = 1 + random.int(10);
-    return { satisfaction: Math.max(1, Math.min(10, Math.round(q1 + random.normal(0, 1)))), scores: { Us: { q1, q2 }, Them: { q1: 5, q2: 5 } } };
+    return {
+      satisfaction: Math.max(1, Math.min(10, Math.round(q1 + random.normal(0, 1)))),
+      scores: { Us: { q1, q2 }, Them: { q1: 5, q2: 5 } }
+    };
   });
 
   it("come from stated importance when the survey has it, normalized to 100", async () => {
     const importance = repeat(60, () => ({ q1: 9, q2: 3 }));
-    const { "quality-profile": profile } = await surveyTables({ config: { brand: "Us", competitors: ["Them"], attributes }, respondents, importance }, ["quality-profile"]);
-    expect(find(profile, { attribute: "q1", brand: "Us", segment: "All" })).toMatchObject({ weight: 75, weight_source: "stated" });
-    expect(find(profile, { attribute: "q2", brand: "Us", segment: "All" })).toMatchObject({ weight: 25, weight_source: "stated" });
+    const { "quality-profile": profile } = await surveyTables(
+      { config: { brand: "Us", competitors: ["Them"], attributes }, respondents, importance },
+      ["quality-profile"]
+    );
+    expect(find(profile, { attribute: "q1", brand: "Us", segment: "All" })).toMatchObject({
+      weight: 75,
+      weight_source: "stated"
+    });
+    expect(find(profile, { attribute: "q2", brand: "Us", segment: "All" })).toMatchObject({
+      weight: 25,
+      weight_source: "stated"
+    });
   });
 
   it("are derived from key-driver analysis (relative weights) without stated or configured ones", async () => {
-    const { "quality-profile": profile } = await surveyTables({ config: { brand: "Us", competitors: ["Them"], attributes }, respondents }, ["quality-profile"]);
+    const { "quality-profile": profile } = await surveyTables(
+      { config: { brand: "Us", competitors: ["Them"], attributes }, respondents },
+      ["quality-profile"]
+    );
     const q1 = find(profile, { attribute: "q1", brand: "Us", segment: "All" });
     const q2 = find(profile, { attribute: "q2", brand: "Us", segment: "All" });
     expect(q1.weight_source).toBe("derived");
@@ -185,7 +241,13 @@ describe("relativeWeights(rxx, rxy)", () => {
   });
 
   it("gives an uncorrelated predictor's weight as its squared correlation", () => {
-    const { weights, rSquared } = relativeWeights([[1, 0], [0, 1]], [0.6, 0.3]);
+    const { weights, rSquared } = relativeWeights(
+      [
+        [1, 0],
+        [0, 1]
+      ],
+      [0.6, 0.3]
+    );
     expect(weights[0]).toBeCloseTo(0.36, 10);
     expect(weights[1]).toBeCloseTo(0.09, 10);
     expect(rSquared).toBeCloseTo(0.45, 10);
@@ -225,14 +287,27 @@ describe("the value map with actual prices", () => {
     // Prices 120 and 100: relative price 120 (Us), 83.33 (Them). Slope 2, band 10:
     // Us: d = (2 × 60 - 20) / √5 = 44.72 -> better value; Them: (2 × -37.5 + 16.67) / √5 = -26.09 -> worse.
     const config = {
-      brand: "Us", competitors: ["Them"], prices: { Us: 120, Them: 100 }, fairValue: { slope: 2, band: 10 },
+      brand: "Us",
+      competitors: ["Them"],
+      prices: { Us: 120, Them: 100 },
+      fairValue: { slope: 2, band: 10 },
       attributes: [{ id: "q", label: "Q", group: "quality", owner: "Ops", weight: 1 }]
     };
     const respondents = repeat(12, () => ({ scores: { Us: { q: 8 }, Them: { q: 5 } } }));
     const { "value-map": map } = await surveyTables({ config, respondents }, ["value-map"]);
     expect(find(map, { brand: "Us", segment: "All" })).toMatchObject({
-      quality_score: 160, relative_price: 120, price_basis: "actual", value_distance: 44.72, zone: "better value", suppressed: false
+      quality_score: 160,
+      relative_price: 120,
+      price_basis: "actual",
+      value_distance: 44.72,
+      zone: "better value",
+      suppressed: false
     });
-    expect(find(map, { brand: "Them", segment: "All" })).toMatchObject({ quality_score: 62.5, relative_price: 83.33, value_distance: -26.09, zone: "worse value" });
+    expect(find(map, { brand: "Them", segment: "All" })).toMatchObject({
+      quality_score: 62.5,
+      relative_price: 83.33,
+      value_distance: -26.09,
+      zone: "worse value"
+    });
   });
 });

@@ -2,17 +2,30 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, posix } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BROWSER_MODULES, NOT_VENDORED_VERSION, cachePathOf, parseSpecifier, selfHosted, vendorNpm, type VendorResult } from "../scripts/vendor-npm.js";
+import {
+  BROWSER_MODULES,
+  NOT_VENDORED_VERSION,
+  cachePathOf,
+  parseSpecifier,
+  selfHosted,
+  vendorNpm,
+  type VendorResult
+} from "../scripts/vendor-npm.js";
 import { PROJECT_DIR } from "./support/project.js";
 
 describe("parseSpecifier(specifier) and cachePathOf(name, version, subpath)", () => {
   it("follows Framework's layout of jsDelivr paths", () => {
     expect(parseSpecifier("d3")).toEqual({ name: "d3", subpath: undefined });
     expect(parseSpecifier("@observablehq/plot")).toEqual({ name: "@observablehq/plot", subpath: undefined });
-    expect(parseSpecifier("parquet-wasm/esm/parquet_wasm_bg.wasm")).toEqual({ name: "parquet-wasm", subpath: "esm/parquet_wasm_bg.wasm" });
+    expect(parseSpecifier("parquet-wasm/esm/parquet_wasm_bg.wasm")).toEqual({
+      name: "parquet-wasm",
+      subpath: "esm/parquet_wasm_bg.wasm"
+    });
     expect(cachePathOf("d3", "7.9.0", undefined)).toBe("/_npm/d3@7.9.0/_esm.js");
     expect(cachePathOf("@scope/pkg", "1.0.0", "sub/path")).toBe("/_npm/@scope/pkg@1.0.0/sub/path._esm.js");
-    expect(cachePathOf("parquet-wasm", "0.6.1", "esm/parquet_wasm_bg.wasm")).toBe("/_npm/parquet-wasm@0.6.1/esm/parquet_wasm_bg.wasm");
+    expect(cachePathOf("parquet-wasm", "0.6.1", "esm/parquet_wasm_bg.wasm")).toBe(
+      "/_npm/parquet-wasm@0.6.1/esm/parquet_wasm_bg.wasm"
+    );
   });
 });
 
@@ -70,7 +83,10 @@ describe("vendorNpm({root, projectDir})", () => {
 
 describe("selfHosted(code)", () => {
   it("points a library's jsDelivr asset URLs at the vendored folder, and leaves other text alone", () => {
-    const code = 'let e="https://cdn.jsdelivr.net/npm/".concat(V,"@").concat(z,"/dist/");const doc="see https://duckdb.org/";';
-    expect(selfHosted(code)).toBe('let e="/_npm/".concat(V,"@").concat(z,"/dist/");const doc="see https://duckdb.org/";');
+    const code =
+      'let e="https://cdn.jsdelivr.net/npm/".concat(V,"@").concat(z,"/dist/");const doc="see https://duckdb.org/";';
+    expect(selfHosted(code)).toBe(
+      'let e="/_npm/".concat(V,"@").concat(z,"/dist/");const doc="see https://duckdb.org/";'
+    );
   });
 });

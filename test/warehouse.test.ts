@@ -1,4 +1,13 @@
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  utimesSync,
+  writeFileSync
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -31,7 +40,10 @@ describe("ensureWarehouse({dataDir, warehouseDir})", () => {
 
   it("re-ingests when an export or the config changes, and removes the stale warehouse", async () => {
     const first = await ensureWarehouse({ dataDir, warehouseDir });
-    writeFileSync(join(dataDir, "orders.csv"), String(VALID_FOLDER["orders.csv"]) + "O3,C1,2024-03-01,7.00,3.00,P1,1\n");
+    writeFileSync(
+      join(dataDir, "orders.csv"),
+      String(VALID_FOLDER["orders.csv"]) + "O3,C1,2024-03-01,7.00,3.00,P1,1\n"
+    );
     const second = await ensureWarehouse({ dataDir, warehouseDir });
     expect(second.ingested).toBe(true);
     expect(second.path).not.toBe(first.path);
@@ -69,16 +81,20 @@ describe("ensureWarehouse({dataDir, warehouseDir})", () => {
       // Query tables' JSON is read back from the Parquet they were written to: the same rows
       // as computed directly (compared as JSON, which writes -0 as 0).
       for (const table of TABLES.filter((t) => !t.large)) {
-        expect(readCachedTable({ dataDir, warehouseDir }, table.name), table.name).toEqual(JSON.parse(JSON.stringify(await tableRows(db, table.name))));
+        expect(readCachedTable({ dataDir, warehouseDir }, table.name), table.name).toEqual(
+          JSON.parse(JSON.stringify(await tableRows(db, table.name)))
+        );
       }
     } finally {
       db.close();
     }
-    writeFileSync(join(dataDir, "orders.csv"), String(VALID_FOLDER["orders.csv"]) + "O3,C1,2024-03-01,7.00,3.00,P1,1\n");
+    writeFileSync(
+      join(dataDir, "orders.csv"),
+      String(VALID_FOLDER["orders.csv"]) + "O3,C1,2024-03-01,7.00,3.00,P1,1\n"
+    );
     expect(readCachedTable({ dataDir, warehouseDir }, "revenue-by-quarter")).toBeUndefined();
   });
 });
-
 
 describe("the cache keys", () => {
   // A scratch copy of the library, so that editing it cannot disturb the other tests.
@@ -97,14 +113,18 @@ describe("the cache keys", () => {
     expect(libraryCodeKey(library)).toBe(libraryCodeKey(LIBRARY_DIR));
   });
 
-  it.each(["contract/contract.ts", "contract/config.ts", "contract/source-config.ts", "core/sql.ts", "core/db.ts", "ingest/parse.ts"])(
-    "rebuild the warehouse when %s, which ingest imports, is edited",
-    (module) => {
-      const before = warehouseKey(dataDir, library);
-      appendFileSync(join(library, module), "\n// edited\n");
-      expect(warehouseKey(dataDir, library)).not.toBe(before);
-    }
-  );
+  it.each([
+    "contract/contract.ts",
+    "contract/config.ts",
+    "contract/source-config.ts",
+    "core/sql.ts",
+    "core/db.ts",
+    "ingest/parse.ts"
+  ])("rebuild the warehouse when %s, which ingest imports, is edited", (module) => {
+    const before = warehouseKey(dataDir, library);
+    appendFileSync(join(library, module), "\n// edited\n");
+    expect(warehouseKey(dataDir, library)).not.toBe(before);
+  });
 
   it("keep the warehouse, and compute the tables again, when only a table's code is edited", () => {
     const [warehouse, tables] = [warehouseKey(dataDir, library), libraryCodeKey(library)];

@@ -15,7 +15,19 @@ export const FALSE_WORDS: readonly string[] = ["false", "f", "no", "n", "0"];
  * How a column's text is read. `score` is a survey answer on one of the config's scales (its
  * "don't know" codes read as missing); `brand` and `attribute` must be named in the config.
  */
-export type ColumnType = "text" | "date" | "timestamp" | "decimal" | "rate" | "integer" | "boolean" | "outcome" | "score" | "brand" | "attribute" | "currency";
+export type ColumnType =
+  | "text"
+  | "date"
+  | "timestamp"
+  | "decimal"
+  | "rate"
+  | "integer"
+  | "boolean"
+  | "outcome"
+  | "score"
+  | "brand"
+  | "attribute"
+  | "currency";
 
 export interface ColumnSpec {
   name: string;
@@ -57,21 +69,48 @@ export interface FileSpec {
 }
 
 export type ExportName =
-  | "currency_rates" | "customers" | "contacts" | "orders" | "products" | "opportunities" | "tickets" | "events" | "responses" | "ratings" | "importance" | "recommendations" | "activations";
+  | "currency_rates"
+  | "customers"
+  | "contacts"
+  | "orders"
+  | "products"
+  | "opportunities"
+  | "tickets"
+  | "events"
+  | "responses"
+  | "ratings"
+  | "importance"
+  | "recommendations"
+  | "activations";
 
-const id = (name: string): ColumnSpec => ({ name, type: "text", inHeader: true, required: true, ...(PERSONAL_KEYS.has(name) ? { pseudonymized: true } : {}) });
-const optional = (name: string, type: ColumnType = "text", more: Partial<ColumnSpec> = {}): ColumnSpec =>
-  ({ name, type, ...(PERSONAL_KEYS.has(name) ? { pseudonymized: true } : {}), ...more });
+const id = (name: string): ColumnSpec => ({
+  name,
+  type: "text",
+  inHeader: true,
+  required: true,
+  ...(PERSONAL_KEYS.has(name) ? { pseudonymized: true } : {})
+});
+const optional = (name: string, type: ColumnType = "text", more: Partial<ColumnSpec> = {}): ColumnSpec => ({
+  name,
+  type,
+  ...(PERSONAL_KEYS.has(name) ? { pseudonymized: true } : {}),
+  ...more
+});
 /** Keys that tools fill with e-mail addresses: Shopify's customers, surveys sent by e-mail. */
 const PERSONAL_KEYS = new Set(["customer_id", "respondent_id"]);
 const toCustomers: Reference = { columns: ["customer_id"], file: "customers", target: ["customer_id"] };
-const toResponses: Reference = { columns: ["respondent_id", "wave"], file: "responses", target: ["respondent_id", "wave"] };
+const toResponses: Reference = {
+  columns: ["respondent_id", "wave"],
+  file: "responses",
+  target: ["respondent_id", "wave"]
+};
 
 /** In dependency order: a file's references point to files before it. */
 export const CONTRACT: readonly FileSpec[] = [
   {
     name: "currency_rates",
-    description: "Optional: what one unit of a currency is worth in the report's currency, from a date on (blank: always), for exports that mix currencies.",
+    description:
+      "Optional: what one unit of a currency is worth in the report's currency, from a date on (blank: always), for exports that mix currencies.",
     columns: [
       { name: "currency", type: "currency", inHeader: true, required: true },
       { name: "rate", type: "rate", inHeader: true, required: true },
@@ -98,7 +137,8 @@ export const CONTRACT: readonly FileSpec[] = [
   },
   {
     name: "contacts",
-    description: "Optional: which customer (account) each contact belongs to, to link tickets filed by a contact. Only these two columns are read.",
+    description:
+      "Optional: which customer (account) each contact belongs to, to link tickets filed by a contact. Only these two columns are read.",
     columns: [id("contact_id"), id("customer_id")],
     key: ["contact_id"],
     references: [toCustomers],
@@ -129,7 +169,8 @@ export const CONTRACT: readonly FileSpec[] = [
   },
   {
     name: "activations",
-    description: "Optional: purchased services, licences or products that must be activated to be used; blank activated_at = not (yet) activated.",
+    description:
+      "Optional: purchased services, licences or products that must be activated to be used; blank activated_at = not (yet) activated.",
     columns: [
       id("activation_id"),
       id("customer_id"),
@@ -165,7 +206,8 @@ export const CONTRACT: readonly FileSpec[] = [
   },
   {
     name: "tickets",
-    description: "Complaints and requests; a blank resolved_at means never resolved; a blank customer_id is taken from contact_id through the contacts export, else the ticket is unlinked (in totals, not per customer).",
+    description:
+      "Complaints and requests; a blank resolved_at means never resolved; a blank customer_id is taken from contact_id through the contacts export, else the ticket is unlinked (in totals, not per customer).",
     columns: [
       id("ticket_id"),
       { name: "customer_id", type: "text", inHeader: true, pseudonymized: true },

@@ -1,6 +1,11 @@
 import { debugFrom, memoryLimitFrom } from "./environment.js";
-import { DuckDBConnection, DuckDBInstance, DuckDBTypeId, type DuckDBResultReader, type DuckDBValue } from "@duckdb/node-api";
-
+import {
+  DuckDBConnection,
+  DuckDBInstance,
+  DuckDBTypeId,
+  type DuckDBResultReader,
+  type DuckDBValue
+} from "@duckdb/node-api";
 
 /** A JSON-ready value: what our tables hold once read out of DuckDB. */
 export type Scalar = string | number | boolean | null;
@@ -41,7 +46,9 @@ export class Database {
 
   /** The columns a query returns (DuckDB's DESCRIBE), in order. */
   async columns(query: string): Promise<{ name: string; type: string }[]> {
-    return this.rows<{ name: string; type: string }>(`SELECT column_name AS name, column_type AS type FROM (DESCRIBE ${query})`);
+    return this.rows<{ name: string; type: string }>(
+      `SELECT column_name AS name, column_type AS type FROM (DESCRIBE ${query})`
+    );
   }
 
   close(): void {

@@ -17,11 +17,14 @@ export interface ImportEdge {
   typeOnly: boolean;
 }
 
-const IMPORT = /(?:^|[^.\w$])(?:(import|export)\s+(type\s+)?(?:[\w$*{}\s,]+?\s+from\s+)?["']([^"']+)["']|import\s*\(\s*["']([^"']+)["']\s*\))/g;
+const IMPORT =
+  /(?:^|[^.\w$])(?:(import|export)\s+(type\s+)?(?:[\w$*{}\s,]+?\s+from\s+)?["']([^"']+)["']|import\s*\(\s*["']([^"']+)["']\s*\))/g;
 
 /** The source without its comments, string contents kept (an import's specifier is a string). */
 function withoutComments(source: string): string {
-  return source.replace(/\/\*[\s\S]*?\*\/|(^|[^:"'`\\])\/\/[^\n]*/g, (_match, before: string | undefined) => (before === undefined ? "" : before));
+  return source.replace(/\/\*[\s\S]*?\*\/|(^|[^:"'`\\])\/\/[^\n]*/g, (_match, before: string | undefined) =>
+    before === undefined ? "" : before
+  );
 }
 
 /** The local file a relative specifier names (`./db.js` is `db.ts` in the sources), if any. */
@@ -41,7 +44,8 @@ export function importsOf(file: string): ImportEdge[] {
   for (const match of source.matchAll(IMPORT)) {
     const specifier = match[3] ?? match[4]!;
     const to = resolveSpecifier(file, specifier);
-    if (to) edges.push({ from: file, to, specifier, dynamic: match[4] !== undefined, typeOnly: match[2] !== undefined });
+    if (to)
+      edges.push({ from: file, to, specifier, dynamic: match[4] !== undefined, typeOnly: match[2] !== undefined });
   }
   return edges;
 }

@@ -18,7 +18,9 @@ export function configProblems(config: Config | undefined, columns: ColumnsRead)
   const customers = columns.get("customers");
   if (flag && customers && !customers.includes(flag)) {
     problems.push({
-      file: CONFIG_FILE, column: "churn.flagColumn", rule: "unknown-column",
+      file: CONFIG_FILE,
+      column: "churn.flagColumn",
+      rule: "unknown-column",
       message: `names the column ${flag}, which customers has not (its columns: ${customers.join(", ")}): name one of them, or remove the setting to measure churn by inactivity`
     });
   }
@@ -31,8 +33,10 @@ export function configWarnings(config: Config | undefined, columns: ColumnsRead)
   const asked = columns.get("responses")?.includes("likelihood_to_recommend") || columns.has("recommendations");
   if (!asked) return [];
   const { min, max } = config.scales.likelihood_to_recommend;
-  return [{
-    file: CONFIG_FILE,
-    message: `scales.likelihood_to_recommend is ${min}-${max}, not 0-10: NPS and the loyalty groups (promoters 9-10, detractors 0-6) are defined on 0-10 only, so they are left out`
-  }];
+  return [
+    {
+      file: CONFIG_FILE,
+      message: `scales.likelihood_to_recommend is ${min}-${max}, not 0-10: NPS and the loyalty groups (promoters 9-10, detractors 0-6) are defined on 0-10 only, so they are left out`
+    }
+  ];
 }

@@ -25,10 +25,17 @@ const RATES = `(SELECT currency, rate, coalesce(valid_from, DATE '0001-01-01') A
  * place (a blank currency is the reports'). Returns the problems that stop ingest: currencies
  * without rates, or without one on or before a row's date.
  */
-export async function convertCurrencies(db: Database, config: Config | undefined, sources: SourceFile[]): Promise<Problem[]> {
+export async function convertCurrencies(
+  db: Database,
+  config: Config | undefined,
+  sources: SourceFile[]
+): Promise<Problem[]> {
   const report = config?.currency ?? DEFAULT_CURRENCY;
-  const tables = new Set((await db.rows<{ name: string }>(`SELECT table_name AS name FROM duckdb_tables()`)).map((t) => t.name));
-  const columnsOf = async (table: string) => new Set((await db.columns(`SELECT * FROM ${identifier(table)}`)).map((c) => c.name));
+  const tables = new Set(
+    (await db.rows<{ name: string }>(`SELECT table_name AS name FROM duckdb_tables()`)).map((t) => t.name)
+  );
+  const columnsOf = async (table: string) =>
+    new Set((await db.columns(`SELECT * FROM ${identifier(table)}`)).map((c) => c.name));
   const problems: Problem[] = [];
   for (const { name, amounts, date } of CURRENCY_EXPORTS) {
     if (!tables.has(name)) continue;
@@ -39,11 +46,16 @@ export async function convertCurrencies(db: Database, config: Config | undefined
     const found = await db.rows<{ currency: string; n: number }>(`
       SELECT coalesce(currency, ${literal(report)}) AS currency, count(*)::BIGINT AS n FROM ${table} GROUP BY 1 ORDER BY n DESC, currency`);
     if (found.every((c) => c.currency === report)) continue;
-    const listed = found.map((c, i) => `${c.currency} (${c.n.toLocaleString("en-US")}${i === 0 ? ` row${c.n === 1 ? "" : "s"}` : ""})`).join(", ");
+    const listed = found
+      .map((c, i) => `${c.currency} (${c.n.toLocaleString("en-US")}${i === 0 ? ` row${c.n === 1 ? "" : "s"}` : ""})`)
+      .join(", ");
     if (!tables.has("currency_rates")) {
       problems.push({
-        file, column: "currency", rule: "mixed-currencies",
-        message: `amounts in ${found.length} currencies, which summed would mislead: ${listed}; the reports are in ${report} (currency in cva.config.json): ` +
+        file,
+        column: "currency",
+        rule: "mixed-currencies",
+        message:
+          `amounts in ${found.length} currencies, which summed would mislead: ${listed}; the reports are in ${report} (currency in cva.config.json): ` +
           "give what one unit of each is worth in currency_rates.csv (currency,rate,valid_from), or set currency if every amount is in one (docs/data-contract.md)"
       });
       continue;
@@ -55,13 +67,19 @@ export async function convertCurrencies(db: Database, config: Config | undefined
       WHERE ${foreign} AND r.rate IS NULL GROUP BY 1 ORDER BY n DESC, 1`);
     if (missing.length) {
       problems.push({
-        file, column: "currency", rule: "no-rate",
+        file,
+        column: "currency",
+        rule: "no-rate",
         message: `no rate to ${report} in currency_rates.csv for ${missing.map((m) => `${m.currency} (${m.n.toLocaleString("en-US")} row${m.n === 1 ? "" : "s"}, the first on ${m.first})`).join(", ")}: add a rate valid from that date or earlier`
       });
       continue;
     }
-    const converted = amounts.filter((a) => columns.has(a)).map((a) =>
-      `CASE WHEN ${foreign} THEN round(o.${identifier(a)} * r.rate, 2)::DECIMAL(18,2) ELSE o.${identifier(a)} END AS ${identifier(a)}`);
+    const converted = amounts
+      .filter((a) => columns.has(a))
+      .map(
+        (a) =>
+          `CASE WHEN ${foreign} THEN round(o.${identifier(a)} * r.rate, 2)::DECIMAL(18,2) ELSE o.${identifier(a)} END AS ${identifier(a)}`
+      );
     await db.run(`CREATE OR REPLACE TABLE ${table} AS SELECT o.* REPLACE (${converted.join(", ")}) FROM ${joined}`);
   }
   return problems;

@@ -34,7 +34,9 @@ function decodesAsUtf8(bytes: Buffer): boolean {
 
 /** Writes `path` decoded from `encoding` to `target` as UTF-8 without a BOM, streaming. */
 export async function convertToUtf8(path: string, encoding: Exclude<Encoding, "utf-8">, target: string): Promise<void> {
-  const decoder = new TextDecoder(encoding === "utf-16be" ? "utf-16be" : encoding === "utf-16le" ? "utf-16le" : "windows-1252");
+  const decoder = new TextDecoder(
+    encoding === "utf-16be" ? "utf-16be" : encoding === "utf-16le" ? "utf-16le" : "windows-1252"
+  );
   const output = createWriteStream(target);
   for await (const chunk of createReadStream(path, { highWaterMark: 4 << 20 })) {
     if (!output.write(decoder.decode(chunk as Buffer, { stream: true }))) await once(output, "drain");
@@ -43,4 +45,9 @@ export async function convertToUtf8(path: string, encoding: Exclude<Encoding, "u
   await once(output, "finish");
 }
 
-export const ENCODING_NAMES: Record<Encoding, string> = { "utf-8": "UTF-8", "utf-16le": "UTF-16", "utf-16be": "UTF-16 (big-endian)", "windows-1252": "Windows-1252" };
+export const ENCODING_NAMES: Record<Encoding, string> = {
+  "utf-8": "UTF-8",
+  "utf-16le": "UTF-16",
+  "utf-16be": "UTF-16 (big-endian)",
+  "windows-1252": "Windows-1252"
+};

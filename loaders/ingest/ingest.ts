@@ -3,19 +3,63 @@ import { configProblems, configWarnings } from "./config-checks.js";
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CONFIG_FILE, DEFAULT_CURRENCY, isSurveyConfig, readConfig, type Config, type SurveyConfig } from "../contract/config.js";
-import { CONTRACT, CONTRACT_VERSION, FALSE_WORDS, SURVEY_FILES, TRUE_WORDS, type ColumnSpec, type ExportName, type FileSpec } from "../contract/contract.js";
+import {
+  CONFIG_FILE,
+  DEFAULT_CURRENCY,
+  isSurveyConfig,
+  readConfig,
+  type Config,
+  type SurveyConfig
+} from "../contract/config.js";
+import {
+  CONTRACT,
+  CONTRACT_VERSION,
+  FALSE_WORDS,
+  SURVEY_FILES,
+  TRUE_WORDS,
+  type ColumnSpec,
+  type ExportName,
+  type FileSpec
+} from "../contract/contract.js";
 import type { Database } from "../core/db.js";
 import { identifier, literal } from "../core/sql.js";
 import { formatProblem, IngestError, type Problem } from "../core/errors.js";
-import { amountCurrencySql, currencySql, RATE_TYPE, dateFormatsShown, dateSql, decimalSql, dateWindow, defaultDateRules, numberFormatShown, numberInSql, SLASH_DATE_PATTERN, wholeNumberSql, type DateRules, type ReadConventions } from "./parse.js";
+import {
+  amountCurrencySql,
+  currencySql,
+  RATE_TYPE,
+  dateFormatsShown,
+  dateSql,
+  decimalSql,
+  dateWindow,
+  defaultDateRules,
+  numberFormatShown,
+  numberInSql,
+  SLASH_DATE_PATTERN,
+  wholeNumberSql,
+  type DateRules,
+  type ReadConventions
+} from "./parse.js";
 import { outcomeSql, outcomesHint, OUTCOME_FLAGS } from "./outcomes.js";
 import { PROCESS_SECRET, pseudonymSql } from "./pseudonyms.js";
 import { convertCurrencies } from "./currencies.js";
 import { linkTickets } from "./ticket-links.js";
 import { columnsHoldingContacts, isPersonalName } from "./personal-columns.js";
 import { convertToUtf8, detectEncoding, ENCODING_NAMES, type Encoding } from "./encoding.js";
-import { emptyFile, findSources, headerNameProblems, lineFeedsOf, loadRaw, loadSample, readCsvHeader, storingRejects, textCsv, trimmedColumns, type CsvHeader, type SourceFile } from "./read-source.js";
+import {
+  emptyFile,
+  findSources,
+  headerNameProblems,
+  lineFeedsOf,
+  loadRaw,
+  loadSample,
+  readCsvHeader,
+  storingRejects,
+  textCsv,
+  trimmedColumns,
+  type CsvHeader,
+  type SourceFile
+} from "./read-source.js";
 import { loadConfiguredExport, type ConfiguredSource, type VendorTables } from "./sources.js";
 
 /** Shown instead of the value in rejects of personal-data columns and lines. */
@@ -85,8 +129,12 @@ export async function ingestFolder(db: Database, dataDir: string, options: Inges
     }
     if (problems.length) throw new IngestError(problems);
 
-    await db.run(`CREATE TABLE rejects (file VARCHAR, line BIGINT, "column" VARCHAR, value VARCHAR, rule VARCHAR, message VARCHAR)`);
-    await db.run(`CREATE TEMP TABLE structural_rejects (file VARCHAR, line BIGINT, error_type VARCHAR, csv_line VARCHAR, error_message VARCHAR)`);
+    await db.run(
+      `CREATE TABLE rejects (file VARCHAR, line BIGINT, "column" VARCHAR, value VARCHAR, rule VARCHAR, message VARCHAR)`
+    );
+    await db.run(
+      `CREATE TEMP TABLE structural_rejects (file VARCHAR, line BIGINT, error_type VARCHAR, csv_line VARCHAR, error_message VARCHAR)`
+    );
     const files: FileSummary[] = [];
     const vendorTables: VendorTables = new Map();
     const directs: DirectRead[] = [];
@@ -115,7 +163,9 @@ export async function ingestFolder(db: Database, dataDir: string, options: Inges
           const view = await loadConfiguredExport(db, source as ConfiguredSource, config, vendorTables);
           problems.push(...view.problems);
           // A survey file's exports share its header: each warning is said once.
-          for (const message of view.warnings) if (!warnings.some((w) => w.file === source.fileName && w.message === message)) warnings.push({ file: source.fileName, message });
+          for (const message of view.warnings)
+            if (!warnings.some((w) => w.file === source.fileName && w.message === message))
+              warnings.push({ file: source.fileName, message });
           if (view.problems.length) continue;
           columns = view.columns;
           const missing = missingColumns(source, spec, columns);
@@ -131,29 +181,54 @@ export async function ingestFolder(db: Database, dataDir: string, options: Inges
         problems.push(conventions);
         continue;
       }
-      columnsRead.set(spec.name, columns.map((c) => c.toLowerCase()));
+      columnsRead.set(
+        spec.name,
+        columns.map((c) => c.toLowerCase())
+      );
       problems.push(...customerBaseProblems(spec, source, columns, config));
       problems.push(...(await duplicateKeys(db, spec, source)));
       const personal = await personalExtras(db, spec, columns);
       await recordRejects(db, spec, source, columns, sources, config, conventions, Boolean(direct));
       problems.push(...(await unmappedStages(db, spec, source)));
-      files.push(direct ? await directSummary(db, spec, source, direct) : await acceptRows(db, spec, source, columns, config, conventions, sources, personal));
+      files.push(
+        direct
+          ? await directSummary(db, spec, source, direct)
+          : await acceptRows(db, spec, source, columns, config, conventions, sources, personal)
+      );
       if (direct) directs.push({ ...direct, working: [...direct.working, ...personal.byName, ...personal.byValue] });
-      warnings.push(...(await unmappedAnswers(db, spec, source)), ...personalWarnings(source, personal), ...customerBaseWarnings(spec, source, columns, config));
+      warnings.push(
+        ...(await unmappedAnswers(db, spec, source)),
+        ...personalWarnings(source, personal),
+        ...customerBaseWarnings(spec, source, columns, config)
+      );
     }
     problems.push(...configProblems(config, columnsRead));
     warnings.push(...configWarnings(config, columnsRead));
     // A survey file's exports share its mapping: a problem with it is said once.
-    if (problems.length) throw new IngestError(problems.filter((p, i) => problems.findIndex((q) => formatProblem(q) === formatProblem(p)) === i));
+    if (problems.length)
+      throw new IngestError(
+        problems.filter((p, i) => problems.findIndex((q) => formatProblem(q) === formatProblem(p)) === i)
+      );
     await finishDirectTables(db, directs, files);
     const currencyProblems = await convertCurrencies(db, config, sources);
     if (currencyProblems.length) throw new IngestError(currencyProblems);
     warnings.push(...(await linkTickets(db, sources)));
 
     onStage("recording the summary");
-    await db.run(`CREATE TABLE ingest_files (file VARCHAR, export VARCHAR, format VARCHAR, rows_read BIGINT, rows_accepted BIGINT, rows_rejected BIGINT, dont_know BIGINT, rejected_by_rule VARCHAR)`);
+    await db.run(
+      `CREATE TABLE ingest_files (file VARCHAR, export VARCHAR, format VARCHAR, rows_read BIGINT, rows_accepted BIGINT, rows_rejected BIGINT, dont_know BIGINT, rejected_by_rule VARCHAR)`
+    );
     for (const f of files) {
-      await db.run(`INSERT INTO ingest_files VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [f.file, f.export, f.format, f.rowsRead, f.rowsAccepted, f.rowsRejected, f.dontKnow, f.rejectedByRule]);
+      await db.run(`INSERT INTO ingest_files VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [
+        f.file,
+        f.export,
+        f.format,
+        f.rowsRead,
+        f.rowsAccepted,
+        f.rowsRejected,
+        f.dontKnow,
+        f.rejectedByRule
+      ]);
     }
     await db.run(`CREATE TABLE ingest_warnings (file VARCHAR, message VARCHAR)`);
     for (const w of warnings) await db.run(`INSERT INTO ingest_warnings VALUES ($1, $2)`, [w.file, w.message]);
@@ -161,23 +236,32 @@ export async function ingestFolder(db: Database, dataDir: string, options: Inges
     await db.run(`CREATE TABLE ingest_sources (file VARCHAR, bytes BIGINT, modified_at TIMESTAMP)`);
     const configPath = join(dataDir, CONFIG_FILE);
     // Files joined to a line-item export are read too (lines.join): their sizes and times are part of what the figures come from.
-    const joined = (config?.sources ?? []).flatMap((e) => e.lines?.join.map((j) => j.file) ?? [])
-      .map((file) => readdirSync(dataDir).find((f) => f.toLowerCase() === file.toLowerCase())).filter((f): f is string => f !== undefined);
-    const read = [...new Set([...sources.map((s) => s.fileName), ...joined])].map((fileName) => ({ fileName, path: join(dataDir, fileName) }));
+    const joined = (config?.sources ?? [])
+      .flatMap((e) => e.lines?.join.map((j) => j.file) ?? [])
+      .map((file) => readdirSync(dataDir).find((f) => f.toLowerCase() === file.toLowerCase()))
+      .filter((f): f is string => f !== undefined);
+    const read = [...new Set([...sources.map((s) => s.fileName), ...joined])].map((fileName) => ({
+      fileName,
+      path: join(dataDir, fileName)
+    }));
     for (const source of [...read, ...(existsSync(configPath) ? [{ fileName: CONFIG_FILE, path: configPath }] : [])]) {
       const stat = statSync(source.path);
-      await db.run(`INSERT INTO ingest_sources VALUES ($1, $2, make_timestamp($3::BIGINT))`, [source.fileName, stat.size, Math.round(stat.mtimeMs * 1000)]);
+      await db.run(`INSERT INTO ingest_sources VALUES ($1, $2, make_timestamp($3::BIGINT))`, [
+        source.fileName,
+        stat.size,
+        Math.round(stat.mtimeMs * 1000)
+      ]);
     }
-    await db.run(`CREATE TABLE ingest_meta AS SELECT $1::INTEGER AS contract_version, $2::VARCHAR AS data_dir, $3::VARCHAR AS config, $4::VARCHAR AS ignored_files`, [
-      CONTRACT_VERSION, dataDir, config ? JSON.stringify(config) : null, JSON.stringify(ignored)
-    ]);
+    await db.run(
+      `CREATE TABLE ingest_meta AS SELECT $1::INTEGER AS contract_version, $2::VARCHAR AS data_dir, $3::VARCHAR AS config, $4::VARCHAR AS ignored_files`,
+      [CONTRACT_VERSION, dataDir, config ? JSON.stringify(config) : null, JSON.stringify(ignored)]
+    );
     if (isSurveyConfig(config)) await recordConfig(db, config);
     return { files, ignored, config, warnings, readDirectly: directs.map((d) => d.export) };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
 }
-
 
 /** A file read as it is: named after its export, or mapped with no more than its conventions. */
 function isPlain(source: SourceFile): boolean {
@@ -197,30 +281,48 @@ async function decodeSources(sources: SourceFile[], scratch: string, warnings: W
     }
     const stated = source.entry?.encoding;
     const detected = detectEncoding(source.path);
-    const encoding: Encoding = stated === "utf-8" || stated === "windows-1252" ? stated : stated === "utf-16" ? (detected === "utf-16be" ? "utf-16be" : "utf-16le") : detected;
+    const encoding: Encoding =
+      stated === "utf-8" || stated === "windows-1252"
+        ? stated
+        : stated === "utf-16"
+          ? detected === "utf-16be"
+            ? "utf-16be"
+            : "utf-16le"
+          : detected;
     if (encoding !== "utf-8") await convertSource(source, encoding, scratch, warnings);
     converted.set(source.fileName, source.path);
   }
 }
 
-async function convertSource(source: SourceFile, encoding: Exclude<Encoding, "utf-8">, scratch: string, warnings: Warning[]): Promise<void> {
+async function convertSource(
+  source: SourceFile,
+  encoding: Exclude<Encoding, "utf-8">,
+  scratch: string,
+  warnings: Warning[]
+): Promise<void> {
   const target = join(scratch, `${warnings.length}-${source.fileName}`);
   await convertToUtf8(source.path, encoding, target);
   source.path = target;
   warnings.push({
     file: source.fileName,
-    message: encoding === "windows-1252"
-      ? "the file is not UTF-8: read as Windows-1252 (Excel's \"CSV\" on Windows); check accented letters in the reports, or export as \"CSV UTF-8\""
-      : `read as ${ENCODING_NAMES[encoding]}`
+    message:
+      encoding === "windows-1252"
+        ? 'the file is not UTF-8: read as Windows-1252 (Excel\'s "CSV" on Windows); check accented letters in the reports, or export as "CSV UTF-8"'
+        : `read as ${ENCODING_NAMES[encoding]}`
   });
 }
 
 /** The contract's required columns a configured source's view lacks: the rename map must name them. */
 function missingColumns(source: SourceFile, spec: FileSpec, columns: string[]): Problem[] {
-  return spec.columns.filter((c) => c.inHeader && !columns.includes(c.name)).map((c) => ({
-    file: source.fileName, line: 1, column: c.name, rule: "missing-column",
-    message: `required column ${c.name} of ${spec.name} is missing: name the file's column for it in sources.${source.entry!.index}.rename (found: ${columns.join(", ")})`
-  }));
+  return spec.columns
+    .filter((c) => c.inHeader && !columns.includes(c.name))
+    .map((c) => ({
+      file: source.fileName,
+      line: 1,
+      column: c.name,
+      rule: "missing-column",
+      message: `required column ${c.name} of ${spec.name} is missing: name the file's column for it in sources.${source.entry!.index}.rename (found: ${columns.join(", ")})`
+    }));
 }
 
 /** How many rows of a sample decide how a file writes dates with slashes. */
@@ -233,18 +335,36 @@ const DATE_SAMPLE = 10_000;
  * (a part above 12 is the day). Dates that never tell (every part 12 or below) are an error:
  * guessing would swap days and months silently.
  */
-async function conventionsOf(db: Database, spec: FileSpec, source: SourceFile, columns: string[], { config, secret }: FolderRules, relation = `raw_${spec.name}`): Promise<ReadConventions | Problem> {
+async function conventionsOf(
+  db: Database,
+  spec: FileSpec,
+  source: SourceFile,
+  columns: string[],
+  { config, secret }: FolderRules,
+  relation = `raw_${spec.name}`
+): Promise<ReadConventions | Problem> {
   const fileWide = {
     keySecret: secret,
     decimal: source.entry?.decimal ?? (await decimalSeparatorOf(db, spec, columns, relation)),
     dateRules: dateRulesOf(config),
-    outcomeFlags: spec.columns.some((c) => c.type === "outcome") && Object.values(OUTCOME_FLAGS).every((flag) => columns.includes(flag))
+    outcomeFlags:
+      spec.columns.some((c) => c.type === "outcome") &&
+      Object.values(OUTCOME_FLAGS).every((flag) => columns.includes(flag))
   };
   if (source.entry?.dates) return { ...fileWide, slashDates: source.entry.dates };
-  const dates = spec.columns.filter((c) => (c.type === "date" || c.type === "timestamp") && columns.includes(c.name)).map((c) => identifier(c.name));
+  const dates = spec.columns
+    .filter((c) => (c.type === "date" || c.type === "timestamp") && columns.includes(c.name))
+    .map((c) => identifier(c.name));
   if (!dates.length) return fileWide;
   const raw = identifier(relation);
-  const [found] = await db.rows<{ slashed: number; day_first: number; month_first: number; example: string | null; line: number | null; column: string | null }>(`
+  const [found] = await db.rows<{
+    slashed: number;
+    day_first: number;
+    month_first: number;
+    example: string | null;
+    line: number | null;
+    column: string | null;
+  }>(`
     WITH sample AS (
       SELECT _line, source_column, value FROM (SELECT _line, ${dates.join(", ")} FROM ${raw} LIMIT ${DATE_SAMPLE * 10}) UNPIVOT (value FOR source_column IN (${dates.join(", ")}))
       WHERE regexp_matches(value, '${SLASH_DATE_PATTERN}') LIMIT ${DATE_SAMPLE}),
@@ -254,9 +374,14 @@ async function conventionsOf(db: Database, spec: FileSpec, source: SourceFile, c
   if (!found || !found.slashed) return fileWide;
   if (found.day_first && !found.month_first) return { ...fileWide, slashDates: "DD/MM/YYYY" };
   if (found.month_first && !found.day_first) return { ...fileWide, slashDates: "MM/DD/YYYY" };
-  const where = source.entry ? `sources.${source.entry.index}.dates` : `a sources entry for ${source.fileName} with "dates"`;
+  const where = source.entry
+    ? `sources.${source.entry.index}.dates`
+    : `a sources entry for ${source.fileName} with "dates"`;
   return {
-    file: source.fileName, line: found.line ?? undefined, column: found.column ?? undefined, rule: "ambiguous-dates",
+    file: source.fileName,
+    line: found.line ?? undefined,
+    column: found.column ?? undefined,
+    rule: "ambiguous-dates",
     message: found.day_first
       ? `dates with slashes are written both day first and month first (e.g. ${found.example}): set ${where} to MM/DD/YYYY or DD/MM/YYYY and re-export consistently`
       : `dates such as ${found.example} could be month/day or day/month: set ${where} in cva.config.json to "MM/DD/YYYY" or "DD/MM/YYYY"`
@@ -270,8 +395,15 @@ function dateRulesOf(config: Config | undefined): DateRules {
   return { pivot, timeZone, ...dateWindow(earliest, yearsAhead) };
 }
 
-async function decimalSeparatorOf(db: Database, spec: FileSpec, columns: string[], relation: string): Promise<"." | ","> {
-  const numbers = spec.columns.filter((c) => c.type === "decimal" && columns.includes(c.name)).map((c) => identifier(c.name));
+async function decimalSeparatorOf(
+  db: Database,
+  spec: FileSpec,
+  columns: string[],
+  relation: string
+): Promise<"." | ","> {
+  const numbers = spec.columns
+    .filter((c) => c.type === "decimal" && columns.includes(c.name))
+    .map((c) => identifier(c.name));
   if (!numbers.length) return ".";
   const [found] = await db.rows<{ comma: number; point: number }>(`
     WITH sample AS (SELECT value FROM (SELECT ${numbers.join(", ")} FROM ${identifier(relation)} LIMIT ${DATE_SAMPLE * 10}) UNPIVOT (value FOR source_column IN (${numbers.join(", ")})))
@@ -299,22 +431,47 @@ const RECORD_KINDS = /^(lifecycle ?stage|type|account ?type|customer ?type|statu
  * The config's customerBase must name a column of the customers export. A CRM's customers
  * export without it takes every record as a customer: said in a warning (customerBaseWarnings).
  */
-function customerBaseProblems(spec: FileSpec, source: SourceFile, columns: string[], config: Config | undefined): Problem[] {
+function customerBaseProblems(
+  spec: FileSpec,
+  source: SourceFile,
+  columns: string[],
+  config: Config | undefined
+): Problem[] {
   const base = config?.customerBase;
   if (spec.name !== "customers" || !base || columns.includes(base.column.toLowerCase())) return [];
-  return [{ file: source.fileName, column: "customerBase.column", rule: "config", message: `${base.column} is not a column of ${source.fileName} (found: ${columns.join(", ")})` }];
+  return [
+    {
+      file: source.fileName,
+      column: "customerBase.column",
+      rule: "config",
+      message: `${base.column} is not a column of ${source.fileName} (found: ${columns.join(", ")})`
+    }
+  ];
 }
 
-function customerBaseWarnings(spec: FileSpec, source: SourceFile, columns: string[], config: Config | undefined): Warning[] {
+function customerBaseWarnings(
+  spec: FileSpec,
+  source: SourceFile,
+  columns: string[],
+  config: Config | undefined
+): Warning[] {
   // A contract customers file is customers by definition; a tool's export may hold prospects. HubSpot's lifecycle stage is read by default.
-  if (spec.name !== "customers" || !source.entry || config?.customerBase || (source.entry.format === "hubspot" && columns.includes("lifecycle stage"))) return [];
+  if (
+    spec.name !== "customers" ||
+    !source.entry ||
+    config?.customerBase ||
+    (source.entry.format === "hubspot" && columns.includes("lifecycle stage"))
+  )
+    return [];
   const kind = columns.find((c) => RECORD_KINDS.test(c));
-  return [{
-    file: source.fileName,
-    message: kind
-      ? `every row is taken as a customer, though column ${kind} may mark prospects, leads or partners: set customerBase { "column": ..., "values": [...] } in cva.config.json to keep them out`
-      : "every row is taken as a customer: the export has no lifecycle or type column to tell prospects apart (customerBase in cva.config.json)"
-  }];
+  return [
+    {
+      file: source.fileName,
+      message: kind
+        ? `every row is taken as a customer, though column ${kind} may mark prospects, leads or partners: set customerBase { "column": ..., "values": [...] } in cva.config.json to keep them out`
+        : "every row is taken as a customer: the export has no lifecycle or type column to tell prospects apart (customerBase in cva.config.json)"
+    }
+  ];
 }
 
 /**
@@ -328,26 +485,50 @@ async function unmappedStages(db: Database, spec: FileSpec, source: SourceFile):
     SELECT value, count(*)::BIGINT AS n, min(_line) AS line FROM ${identifier(`rejected_${spec.name}`)} WHERE rule = 'not-an-outcome' GROUP BY value ORDER BY n DESC, value`);
   if (!stages.length) return [];
   const listed = stages.map((s) => `"${s.value}" (${s.n} deal${s.n === 1 ? "" : "s"})`).join(", ");
-  return [{
-    file: source.fileName, line: Math.min(...stages.map((s) => s.line)), column: outcome.name, rule: "unmapped-stage",
-    message: `${stages.length === 1 ? "a stage" : `${stages.length} stages`} not known as won, lost or open: ${listed}; ${outcomesHint(stages.map((s) => s.value))}`
-  }];
+  return [
+    {
+      file: source.fileName,
+      line: Math.min(...stages.map((s) => s.line)),
+      column: outcome.name,
+      rule: "unmapped-stage",
+      message: `${stages.length === 1 ? "a stage" : `${stages.length} stages`} not known as won, lost or open: ${listed}; ${outcomesHint(stages.map((s) => s.value))}`
+    }
+  ];
 }
 
 function missingFiles(sources: SourceFile[], config: Config | undefined): Problem[] {
   const has = (name: string) => sources.some((s) => s.name === name);
   const problems: Problem[] = [];
   const missing = (name: string, why: string) =>
-    problems.push({ file: `${name}.csv`, rule: "missing-file", message: `${why}: add ${name}.csv (or ${name}.parquet) to the data folder` });
+    problems.push({
+      file: `${name}.csv`,
+      rule: "missing-file",
+      message: `${why}: add ${name}.csv (or ${name}.parquet) to the data folder`
+    });
   // A survey alone, or CRM exports without orders, make reports of their own: only an empty folder is an error.
   if (!sources.length) {
-    problems.push({ file: "(data folder)", rule: "missing-file", message: "the folder holds no export: add orders.csv, customers.csv or a survey's files (docs/data-contract.md)" });
+    problems.push({
+      file: "(data folder)",
+      rule: "missing-file",
+      message: "the folder holds no export: add orders.csv, customers.csv or a survey's files (docs/data-contract.md)"
+    });
   }
   const survey = SURVEY_FILES.filter(has);
   if (survey.length) {
-    for (const name of SURVEY_FILES) if (!has(name)) missing(name, `${survey[0]} is present, so the survey needs ${name} too`);
-    if (!config) problems.push({ file: CONFIG_FILE, rule: "missing-file", message: "the survey exports need a cva.config.json naming our brand, the competitors and the attributes" });
-    else if (!isSurveyConfig(config)) problems.push({ file: CONFIG_FILE, rule: "config", message: "the survey exports need brand, competitors and attributes in cva.config.json" });
+    for (const name of SURVEY_FILES)
+      if (!has(name)) missing(name, `${survey[0]} is present, so the survey needs ${name} too`);
+    if (!config)
+      problems.push({
+        file: CONFIG_FILE,
+        rule: "missing-file",
+        message: "the survey exports need a cva.config.json naming our brand, the competitors and the attributes"
+      });
+    else if (!isSurveyConfig(config))
+      problems.push({
+        file: CONFIG_FILE,
+        rule: "config",
+        message: "the survey exports need brand, competitors and attributes in cva.config.json"
+      });
   }
   return problems;
 }
@@ -359,7 +540,9 @@ async function headerProblems(db: Database, source: SourceFile, header: CsvHeade
     columns = header.columns.map((c) => c.toLowerCase());
   } else {
     try {
-      columns = (await db.columns(`SELECT * FROM read_parquet(${literal(source.path)})`)).map((c) => c.name.trim().toLowerCase());
+      columns = (await db.columns(`SELECT * FROM read_parquet(${literal(source.path)})`)).map((c) =>
+        c.name.trim().toLowerCase()
+      );
     } catch (error) {
       return [{ file: source.fileName, rule: "unreadable", message: `cannot be read as Parquet: ${firstLine(error)}` }];
     }
@@ -368,7 +551,13 @@ async function headerProblems(db: Database, source: SourceFile, header: CsvHeade
   const spec = CONTRACT.find((s) => s.name === source.name)!;
   for (const column of spec.columns) {
     if (column.inHeader && !columns.includes(column.name)) {
-      problems.push({ file: source.fileName, line: 1, column: column.name, rule: "missing-column", message: `required column ${column.name} is missing (found: ${columns.join(", ")})` });
+      problems.push({
+        file: source.fileName,
+        line: 1,
+        column: column.name,
+        rule: "missing-column",
+        message: `required column ${column.name} is missing (found: ${columns.join(", ")})`
+      });
     }
   }
   return problems;
@@ -397,7 +586,9 @@ async function duplicateKeys(db: Database, spec: FileSpec, source: SourceFile): 
   // repeated hash means no duplicate; a repeated one (a duplicate, or rarely a collision) is
   // then checked exactly.
   const [{ any }] = (await db.rows<{ any: boolean }>(`
-    SELECT EXISTS (SELECT 1 FROM ${raw} WHERE ${complete} GROUP BY hash(${keys.join(", ")}) HAVING count(*) > 1) AS any`)) as [{ any: boolean }];
+    SELECT EXISTS (SELECT 1 FROM ${raw} WHERE ${complete} GROUP BY hash(${keys.join(", ")}) HAVING count(*) > 1) AS any`)) as [
+    { any: boolean }
+  ];
   if (!any) return [];
   const groups = await db.rows<{ key: string; lines: string; total: number }>(`
     SELECT concat_ws(', ', ${keys.join(", ")}) AS key, list(_line ORDER BY _line)::VARCHAR AS lines, count(*) OVER () AS total
@@ -407,13 +598,21 @@ async function duplicateKeys(db: Database, spec: FileSpec, source: SourceFile): 
   const problems: Problem[] = groups.map((group) => {
     const lines = group.lines.slice(1, -1).split(", ").map(Number);
     return {
-      file: source.fileName, line: lines[1], column, rule: "duplicate-key",
+      file: source.fileName,
+      line: lines[1],
+      column,
+      rule: "duplicate-key",
       message: `duplicate ${column} ${group.key} (first on line ${lines[0]}${lines.length > 2 ? `, ${lines.length} times in all` : ""})`
     };
   });
   const total = groups[0]?.total ?? 0;
   if (total > MAX_DUPLICATES_REPORTED) {
-    problems.push({ file: source.fileName, column, rule: "duplicate-key", message: `${total - MAX_DUPLICATES_REPORTED} more duplicate ${column} values not listed` });
+    problems.push({
+      file: source.fileName,
+      column,
+      rule: "duplicate-key",
+      message: `${total - MAX_DUPLICATES_REPORTED} more duplicate ${column} values not listed`
+    });
   }
   return problems;
 }
@@ -431,7 +630,6 @@ function dontKnowCondition(value: string, config: Config | undefined): string {
   return parts.length ? `coalesce(${parts.join(" OR ")}, false)` : "false";
 }
 
-
 interface Violation {
   column: string;
   rule: string;
@@ -446,19 +644,34 @@ interface Violation {
  * parse) and, for scores, whether it is a "don't know" code. The rules and the typed value
  * both use them; loadDirect computes them once per row (`staged`) and refers to the results.
  */
-function readingsOf(column: ColumnSpec, config: Config | undefined, conventions: ReadConventions, prefix: string): { parsed?: string; dontKnow?: string } {
+function readingsOf(
+  column: ColumnSpec,
+  config: Config | undefined,
+  conventions: ReadConventions,
+  prefix: string
+): { parsed?: string; dontKnow?: string } {
   const v = `${prefix}${identifier(column.name)}`;
   switch (column.type) {
-    case "text": return column.pseudonymized ? { parsed: pseudonymSql(v, conventions.keySecret ?? PROCESS_SECRET) } : {};
-    case "outcome": return { parsed: outcomeSql(v, config, conventions.outcomeFlags ? prefix : undefined) };
-    case "date": return { parsed: dateSql(v, "DATE", conventions) };
-    case "timestamp": return { parsed: dateSql(v, "TIMESTAMP", conventions) };
-    case "decimal": return { parsed: decimalSql(v, conventions) };
-    case "rate": return { parsed: decimalSql(v, conventions, RATE_TYPE) };
-    case "currency": return { parsed: currencySql(v) };
-    case "integer": return { parsed: wholeNumberSql(v) };
-    case "score": return { parsed: wholeNumberSql(v), dontKnow: dontKnowCondition(v, config) };
-    default: return {};
+    case "text":
+      return column.pseudonymized ? { parsed: pseudonymSql(v, conventions.keySecret ?? PROCESS_SECRET) } : {};
+    case "outcome":
+      return { parsed: outcomeSql(v, config, conventions.outcomeFlags ? prefix : undefined) };
+    case "date":
+      return { parsed: dateSql(v, "DATE", conventions) };
+    case "timestamp":
+      return { parsed: dateSql(v, "TIMESTAMP", conventions) };
+    case "decimal":
+      return { parsed: decimalSql(v, conventions) };
+    case "rate":
+      return { parsed: decimalSql(v, conventions, RATE_TYPE) };
+    case "currency":
+      return { parsed: currencySql(v) };
+    case "integer":
+      return { parsed: wholeNumberSql(v) };
+    case "score":
+      return { parsed: wholeNumberSql(v), dontKnow: dontKnowCondition(v, config) };
+    default:
+      return {};
   }
 }
 
@@ -467,7 +680,13 @@ const stagedParsed = (column: string) => identifier(`${column}__parsed`);
 const stagedDontKnow = (column: string) => identifier(`${column}__dont_know`);
 
 /** A column's readings over `prefix` + its name: computed, or the staged results. */
-function readingsFor(column: ColumnSpec, config: Config | undefined, conventions: ReadConventions, prefix: string, staged: boolean): { parsed?: string; dontKnow?: string } {
+function readingsFor(
+  column: ColumnSpec,
+  config: Config | undefined,
+  conventions: ReadConventions,
+  prefix: string,
+  staged: boolean
+): { parsed?: string; dontKnow?: string } {
   const readings = readingsOf(column, config, conventions, prefix);
   if (!staged) return readings;
   return {
@@ -477,21 +696,41 @@ function readingsFor(column: ColumnSpec, config: Config | undefined, conventions
 }
 
 /** The rules one column can break, over the raw table aliased `r`. */
-function columnViolations(column: ColumnSpec, config: Config | undefined, conventions: ReadConventions, staged = false): Violation[] {
+function columnViolations(
+  column: ColumnSpec,
+  config: Config | undefined,
+  conventions: ReadConventions,
+  staged = false
+): Violation[] {
   const v = `r.${identifier(column.name)}`;
   const { parsed = "NULL", dontKnow = "false" } = readingsFor(column, config, conventions, "r.", staged);
   const shown = `'"' || ${v} || '"'`;
   const violations: Violation[] = [];
-  if (column.required) violations.push({ column: column.name, rule: "missing-value", when: `${v} IS NULL`, message: literal(`${column.name} is required`) });
+  if (column.required)
+    violations.push({
+      column: column.name,
+      rule: "missing-value",
+      when: `${v} IS NULL`,
+      message: literal(`${column.name} is required`)
+    });
   const parseCheck = (rule: string, expected: string) =>
-    violations.push({ column: column.name, rule, when: `${v} IS NOT NULL AND (${parsed}) IS NULL`, message: `${shown} || ${literal(` is not ${expected}`)}` });
+    violations.push({
+      column: column.name,
+      rule,
+      when: `${v} IS NOT NULL AND (${parsed}) IS NULL`,
+      message: `${shown} || ${literal(` is not ${expected}`)}`
+    });
   switch (column.type) {
     case "date":
     case "timestamp": {
-      parseCheck("not-a-date", `a date (expected ${dateFormatsShown(conventions)}${column.type === "timestamp" ? ", with or without a time" : ""})`);
+      parseCheck(
+        "not-a-date",
+        `a date (expected ${dateFormatsShown(conventions)}${column.type === "timestamp" ? ", with or without a time" : ""})`
+      );
       const { earliest, latest } = conventions.dateRules ?? defaultDateRules();
       violations.push({
-        column: column.name, rule: "implausible-date",
+        column: column.name,
+        rule: "implausible-date",
         when: `(${parsed})::DATE NOT BETWEEN DATE '${earliest}' AND DATE '${latest}'`,
         message: `${shown} || ${literal(` is outside the plausible dates ${earliest} to ${latest} (dates.earliest and dates.yearsAhead in cva.config.json)`)}`
       });
@@ -502,7 +741,12 @@ function columnViolations(column: ColumnSpec, config: Config | undefined, conven
       break;
     case "rate":
       parseCheck("not-a-number", `a number (expected ${numberFormatShown(conventions)})`);
-      violations.push({ column: column.name, rule: "not-a-rate", when: `${parsed} <= 0`, message: `${shown} || ' is not a positive exchange rate'` });
+      violations.push({
+        column: column.name,
+        rule: "not-a-rate",
+        when: `${parsed} <= 0`,
+        message: `${shown} || ' is not a positive exchange rate'`
+      });
       break;
     case "currency":
       parseCheck("not-a-currency", "a three-letter ISO 4217 currency code (USD, EUR, MXN)");
@@ -512,7 +756,8 @@ function columnViolations(column: ColumnSpec, config: Config | undefined, conven
       break;
     case "boolean":
       violations.push({
-        column: column.name, rule: "not-a-boolean",
+        column: column.name,
+        rule: "not-a-boolean",
         when: `${v} IS NOT NULL AND lower(${v}) NOT IN (${[...TRUE_WORDS, ...FALSE_WORDS].map(literal).join(", ")})`,
         message: `${shown} || ' is not true or false'`
       });
@@ -523,12 +768,14 @@ function columnViolations(column: ColumnSpec, config: Config | undefined, conven
     case "score": {
       const scale = config?.scales[column.scale!] ?? { min: 0, max: 10 };
       violations.push({
-        column: column.name, rule: "not-a-score",
+        column: column.name,
+        rule: "not-a-score",
         when: `${v} IS NOT NULL AND NOT ${dontKnow} AND ${parsed} IS NULL`,
         message: `${shown} || ${literal(` is not a whole number on the ${scale.min}-${scale.max} scale, nor a "don't know" code`)}`
       });
       violations.push({
-        column: column.name, rule: "out-of-range",
+        column: column.name,
+        rule: "out-of-range",
         when: `${v} IS NOT NULL AND NOT ${dontKnow} AND ${parsed} NOT BETWEEN ${scale.min} AND ${scale.max}`,
         message: `${shown} || ${literal(` is outside the ${scale.min}-${scale.max} scale`)}`
       });
@@ -537,7 +784,8 @@ function columnViolations(column: ColumnSpec, config: Config | undefined, conven
     case "brand": {
       const brands = isSurveyConfig(config) ? [config.brand, ...config.competitors] : [];
       violations.push({
-        column: column.name, rule: "unknown-brand",
+        column: column.name,
+        rule: "unknown-brand",
         when: `${v} IS NOT NULL AND ${v} NOT IN (${brands.map(literal).join(", ") || "NULL"})`,
         message: `'brand ' || ${shown} || ' is not in cva.config.json (brand or competitors)'`
       });
@@ -546,7 +794,8 @@ function columnViolations(column: ColumnSpec, config: Config | undefined, conven
     case "attribute": {
       const ids = config?.attributes?.map((a) => literal(a.id)) ?? [];
       violations.push({
-        column: column.name, rule: "unknown-attribute",
+        column: column.name,
+        rule: "unknown-attribute",
         when: `${v} IS NOT NULL AND ${v} NOT IN (${ids.join(", ") || "NULL"})`,
         message: `'attribute ' || ${shown} || ' is not in cva.config.json attributes'`
       });
@@ -572,14 +821,22 @@ interface RowRules {
  * order is not wrong because its customer's row broke an unrelated rule, which is in rejects
  * already).
  */
-function rowRules(spec: FileSpec, columns: string[], sources: SourceFile[], config: Config | undefined, conventions: ReadConventions, staged = false): RowRules {
+function rowRules(
+  spec: FileSpec,
+  columns: string[],
+  sources: SourceFile[],
+  config: Config | undefined,
+  conventions: ReadConventions,
+  staged = false
+): RowRules {
   const present = spec.columns.filter((c) => columns.includes(c.name));
   const local = present.flatMap((c) => columnViolations(c, config, conventions, staged));
   const base = config?.customerBase;
   if (spec.name === "customers" && base && columns.includes(base.column.toLowerCase())) {
     const v = `r.${identifier(base.column.toLowerCase())}`;
     local.push({
-      column: base.column.toLowerCase(), rule: "not-a-customer",
+      column: base.column.toLowerCase(),
+      rule: "not-a-customer",
       when: `${v} IS NULL OR lower(${v}) NOT IN (${base.values.map((value) => literal(value.trim().toLowerCase())).join(", ")})`,
       message: `coalesce('"' || ${v} || '"', 'blank') || ${literal(` is not one of the customerBase values (${base.values.join(", ")}): not a customer`)}`
     });
@@ -590,7 +847,8 @@ function rowRules(spec: FileSpec, columns: string[], sources: SourceFile[], conf
     for (const column of present.filter((c) => c.type === "decimal")) {
       const v = `r.${identifier(column.name)}`;
       local.push({
-        column: column.name, rule: "other-currency",
+        column: column.name,
+        rule: "other-currency",
         when: `NOT regexp_full_match(${v}, '-?[\\d.]+') AND ${amountCurrencySql(v)} <> ${literal(currency)}`,
         message: `'"' || ${v} || '" is in ' || ${amountCurrencySql(v)} || ${literal(`, the reports are in ${currency}: map the file's currency column as currency and give currency_rates.csv (docs/data-contract.md)`)}`
       });
@@ -598,8 +856,14 @@ function rowRules(spec: FileSpec, columns: string[], sources: SourceFile[], conf
   }
   for (const [first, second] of spec.ordered ?? []) {
     if (!columns.includes(first) || !columns.includes(second)) continue;
-    const cast = (c: string) => staged ? `r.${stagedParsed(c)}::TIMESTAMP` : dateSql(`r.${identifier(c)}`, "TIMESTAMP", conventions);
-    local.push({ column: second, rule: "out-of-order", when: `${cast(second)} < ${cast(first)}`, message: literal(`${second} is before ${first}`) });
+    const cast = (c: string) =>
+      staged ? `r.${stagedParsed(c)}::TIMESTAMP` : dateSql(`r.${identifier(c)}`, "TIMESTAMP", conventions);
+    local.push({
+      column: second,
+      rule: "out-of-order",
+      when: `${cast(second)} < ${cast(first)}`,
+      message: literal(`${second} is before ${first}`)
+    });
   }
   const references: Violation[] = [];
   const joins: string[] = [];
@@ -615,7 +879,8 @@ function rowRules(spec: FileSpec, columns: string[], sources: SourceFile[], conf
     joins.push(`LEFT JOIN (SELECT ${unique ? "" : "DISTINCT "}${keys} FROM ${identifier(`raw_${reference.file}`)}) ${alias}
       ON ${reference.columns.map((c, k) => `${alias}.k${k} = ${shownKey(spec, c, `r.${identifier(c)}`, conventions)}`).join(" AND ")}`);
     references.push({
-      column: reference.columns.join(", "), rule: "orphan",
+      column: reference.columns.join(", "),
+      rule: "orphan",
       when: `${reference.columns.map((c) => `r.${identifier(c)} IS NOT NULL`).join(" AND ")} AND ${alias}.k0 IS NULL`,
       message: `${literal(`${reference.columns.join(", ")} `)} || concat_ws(', ', ${reference.columns.map((c) => shownKey(spec, c, `r.${identifier(c)}`, conventions)).join(", ")}) || ${literal(` is not in ${target.fileName}`)}`
     });
@@ -627,11 +892,20 @@ function rowRules(spec: FileSpec, columns: string[], sources: SourceFile[], conf
  * The rules a row broke as a list of {column, value, rule, message} (empty when none), and the
  * condition under which it broke any: over the row aliased `r`.
  */
-function brokenList(spec: FileSpec, violations: Violation[], conventions: ReadConventions, fromColumn: (column: string) => string = literal): { list: string; condition: string } {
+function brokenList(
+  spec: FileSpec,
+  violations: Violation[],
+  conventions: ReadConventions,
+  fromColumn: (column: string) => string = literal
+): { list: string; condition: string } {
   const piiColumns = new Set(spec.columns.filter((c) => c.pii).map((c) => c.name));
   const broken = violations.map((violation) => {
     const parts = violation.column.split(", ").map((c) => shownKey(spec, c, `r.${identifier(c)}`, conventions));
-    const value = piiColumns.has(violation.column) ? literal(WITHHELD) : parts.length > 1 ? `concat_ws(', ', ${parts.join(", ")})` : parts[0]!;
+    const value = piiColumns.has(violation.column)
+      ? literal(WITHHELD)
+      : parts.length > 1
+        ? `concat_ws(', ', ${parts.join(", ")})`
+        : parts[0]!;
     return `CASE WHEN ${violation.when} THEN {'column': ${fromColumn(violation.column)}, 'value': (${value})::VARCHAR, 'rule': ${literal(violation.rule)}, 'message': (${violation.message})::VARCHAR} END`;
   });
   return {
@@ -642,7 +916,9 @@ function brokenList(spec: FileSpec, violations: Violation[], conventions: ReadCo
 
 /** A key column's value as ingest may show or compare it: pseudonymized when the contract says it may be personal. */
 function shownKey(spec: FileSpec, column: string, value: string, conventions: ReadConventions): string {
-  return spec.columns.find((c) => c.name === column)?.pseudonymized ? pseudonymSql(value, conventions.keySecret ?? PROCESS_SECRET) : value;
+  return spec.columns.find((c) => c.name === column)?.pseudonymized
+    ? pseudonymSql(value, conventions.keySecret ?? PROCESS_SECRET)
+    : value;
 }
 
 /** What every file of one ingest shares: the config, and the pseudonyms' secret. */
@@ -659,7 +935,16 @@ const REJECT_LIST = `STRUCT("column" VARCHAR, value VARCHAR, rule VARCHAR, messa
  * breaks any rule becomes one reject row per rule broken. A file read directly (loadDirect)
  * had its rows' own rules checked as it was read; its references are checked here.
  */
-async function recordRejects(db: Database, spec: FileSpec, source: SourceFile, columns: string[], sources: SourceFile[], config: Config | undefined, conventions: ReadConventions, direct: boolean): Promise<void> {
+async function recordRejects(
+  db: Database,
+  spec: FileSpec,
+  source: SourceFile,
+  columns: string[],
+  sources: SourceFile[],
+  config: Config | undefined,
+  conventions: ReadConventions,
+  direct: boolean
+): Promise<void> {
   const raw = identifier(`raw_${spec.name}`);
   const rules = rowRules(spec, columns, sources, config, conventions);
   // The rows' numbers too (rejected_<export>), so that accepting the rest is an anti join on
@@ -675,8 +960,10 @@ async function recordRejects(db: Database, spec: FileSpec, source: SourceFile, c
     // Views of configured sources may say a row is not data (a report total, an unfinished
     // response), and which column of the file a rating came from.
     const rawColumns = new Set((await db.columns(`SELECT * FROM ${raw}`)).map((c) => c.name));
-    const fromColumn = (column: string) => rawColumns.has("_source_column") && (column === "score" || column === "weight")
-      ? `${literal(column)} || ' (' || r._source_column || ')'` : literal(column);
+    const fromColumn = (column: string) =>
+      rawColumns.has("_source_column") && (column === "score" || column === "weight")
+        ? `${literal(column)} || ' (' || r._source_column || ')'`
+        : literal(column);
     let { list, condition } = brokenList(spec, [...rules.local, ...rules.references], conventions, fromColumn);
     if (rawColumns.has("_reject_rule")) {
       list = `CASE WHEN r._reject_rule IS NOT NULL THEN [{'column': NULL::VARCHAR, 'value': NULL::VARCHAR, 'rule': r._reject_rule, 'message': r._reject_message}] ELSE ${list} END`;
@@ -686,7 +973,9 @@ async function recordRejects(db: Database, spec: FileSpec, source: SourceFile, c
       SELECT _row, _line, v.column AS "column", v.value AS value, v.rule AS rule, v.message AS message
       FROM (SELECT r._row, r._line, unnest(${list}) AS v FROM ${raw} r ${rules.joins.join(" ")} WHERE ${condition})`);
   }
-  await db.run(`INSERT INTO rejects SELECT ${literal(source.fileName)}, _line, "column", value, rule, message FROM ${rejected}`);
+  await db.run(
+    `INSERT INTO rejects SELECT ${literal(source.fileName)}, _line, "column", value, rule, message FROM ${rejected}`
+  );
   if (!isFirstExportOf(source, sources)) return;
   const structuralValue = spec.columns.some((c) => c.pii) ? literal(WITHHELD) : "left(csv_line, 200)";
   await db.run(`INSERT INTO rejects SELECT file, line, NULL, ${structuralValue}, ${STRUCTURAL_RULE},
@@ -707,17 +996,42 @@ function extraColumns(spec: FileSpec, columns: string[]): string[] {
  * a survey tool's IP address and location, an unmapped column of e-mail addresses) are not
  * kept at all: the contract's own personal columns go to customer_contacts, these nowhere.
  */
-async function personalExtras(db: Database, spec: FileSpec, columns: string[]): Promise<{ byName: string[]; byValue: string[] }> {
+async function personalExtras(
+  db: Database,
+  spec: FileSpec,
+  columns: string[]
+): Promise<{ byName: string[]; byValue: string[] }> {
   const extras = extraColumns(spec, columns);
   const byName = extras.filter(isPersonalName);
-  return { byName, byValue: await columnsHoldingContacts(db, `raw_${spec.name}`, extras.filter((c) => !byName.includes(c))) };
+  return {
+    byName,
+    byValue: await columnsHoldingContacts(
+      db,
+      `raw_${spec.name}`,
+      extras.filter((c) => !byName.includes(c))
+    )
+  };
 }
 
 function personalWarnings(source: SourceFile, { byName, byValue }: { byName: string[]; byValue: string[] }): Warning[] {
   const keep = "map one to name, email or phone under rename to keep it as the customer's contact";
   return [
-    ...(byName.length ? [{ file: source.fileName, message: `columns ${byName.join(", ")} look like personal data and were not kept (${keep})` }] : []),
-    ...(byValue.length ? [{ file: source.fileName, message: `columns ${byValue.join(", ")} hold e-mail addresses or phone numbers and were not kept (${keep})` }] : [])
+    ...(byName.length
+      ? [
+          {
+            file: source.fileName,
+            message: `columns ${byName.join(", ")} look like personal data and were not kept (${keep})`
+          }
+        ]
+      : []),
+    ...(byValue.length
+      ? [
+          {
+            file: source.fileName,
+            message: `columns ${byValue.join(", ")} hold e-mail addresses or phone numbers and were not kept (${keep})`
+          }
+        ]
+      : [])
   ];
 }
 
@@ -729,26 +1043,45 @@ function isFirstExportOf(source: SourceFile, sources: SourceFile[]): boolean {
   return sources.find((s) => s.fileName === source.fileName) === source;
 }
 
-function typedExpression(column: ColumnSpec, config: Config | undefined, conventions: ReadConventions, staged = false): string {
+function typedExpression(
+  column: ColumnSpec,
+  config: Config | undefined,
+  conventions: ReadConventions,
+  staged = false
+): string {
   const v = identifier(column.name);
   const { parsed, dontKnow } = readingsFor(column, config, conventions, "", staged);
   switch (column.type) {
-    case "boolean": return `CASE WHEN lower(${v}) IN (${TRUE_WORDS.map(literal).join(", ")}) THEN true WHEN ${v} IS NOT NULL THEN false END`;
-    case "score": return `CASE WHEN ${dontKnow} THEN NULL ELSE ${parsed} END`;
-    default: return parsed ?? v;
+    case "boolean":
+      return `CASE WHEN lower(${v}) IN (${TRUE_WORDS.map(literal).join(", ")}) THEN true WHEN ${v} IS NOT NULL THEN false END`;
+    case "score":
+      return `CASE WHEN ${dontKnow} THEN NULL ELSE ${parsed} END`;
+    default:
+      return parsed ?? v;
   }
 }
 
 async function acceptRows(
-  db: Database, spec: FileSpec, source: SourceFile, columns: string[], config: Config | undefined, conventions: ReadConventions, sources: SourceFile[],
+  db: Database,
+  spec: FileSpec,
+  source: SourceFile,
+  columns: string[],
+  config: Config | undefined,
+  conventions: ReadConventions,
+  sources: SourceFile[],
   personal: { byName: string[]; byValue: string[] }
 ): Promise<FileSummary> {
   const raw = identifier(`raw_${spec.name}`);
   const rejected = identifier(`rejected_${spec.name}`);
   const known = spec.columns.filter((c) => columns.includes(c.name));
-  const extras = extraColumns(spec, columns).filter((c) => !personal.byName.includes(c) && !personal.byValue.includes(c));
-  const select = (cs: ColumnSpec[]) => cs.map((c) => `${typedExpression(c, config, conventions)} AS ${identifier(c.name)}`);
-  const [{ any }] = (await db.rows<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${rejected}) AS any`)) as [{ any: boolean }];
+  const extras = extraColumns(spec, columns).filter(
+    (c) => !personal.byName.includes(c) && !personal.byValue.includes(c)
+  );
+  const select = (cs: ColumnSpec[]) =>
+    cs.map((c) => `${typedExpression(c, config, conventions)} AS ${identifier(c.name)}`);
+  const [{ any }] = (await db.rows<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${rejected}) AS any`)) as [
+    { any: boolean }
+  ];
   // The anti join streams the raw rows in file order, so the typed table keeps it unsorted.
   const accepted = any ? `${raw} r ANTI JOIN (SELECT DISTINCT _row FROM ${rejected}) x ON r._row = x._row` : `${raw} r`;
   // The typed table's row order carries no meaning (each row keeps its _line): DuckDB may
@@ -759,15 +1092,29 @@ async function acceptRows(
   await db.run(`RESET preserve_insertion_order`);
   const pii = known.filter((c) => c.pii);
   if (pii.length) {
-    await db.run(`CREATE TABLE customer_contacts AS SELECT ${select(known.filter((c) => c.name === "customer_id")).join(", ")}, ${select(pii).join(", ")} FROM ${accepted}`);
+    await db.run(
+      `CREATE TABLE customer_contacts AS SELECT ${select(known.filter((c) => c.name === "customer_id")).join(", ")}, ${select(pii).join(", ")} FROM ${accepted}`
+    );
   }
   const scores = known.filter((c) => c.type === "score");
-  const dontKnow = scores.length ? scores.map((c) => `count(*) FILTER (WHERE ${dontKnowCondition(identifier(c.name), config)})`).join(" + ") : "count(*) FILTER (WHERE false)";
-  const structural = isFirstExportOf(source, sources) ? `(SELECT count(DISTINCT line) FROM structural_rejects WHERE file = ${literal(source.fileName)})` : "0";
+  const dontKnow = scores.length
+    ? scores.map((c) => `count(*) FILTER (WHERE ${dontKnowCondition(identifier(c.name), config)})`).join(" + ")
+    : "count(*) FILTER (WHERE false)";
+  const structural = isFirstExportOf(source, sources)
+    ? `(SELECT count(DISTINCT line) FROM structural_rejects WHERE file = ${literal(source.fileName)})`
+    : "0";
   // Per export, not per file: a survey file's responses, ratings and importance each count their own.
   const structuralByRule = isFirstExportOf(source, sources)
-    ? `UNION ALL SELECT ${STRUCTURAL_RULE} AS rule, count(DISTINCT line) AS n FROM structural_rejects WHERE file = ${literal(source.fileName)} GROUP BY 1` : "";
-  const [counts] = await db.rows<{ parsed: number; broken: number; rejected: number; accepted: number; dont_know: number; by_rule: string }>(`
+    ? `UNION ALL SELECT ${STRUCTURAL_RULE} AS rule, count(DISTINCT line) AS n FROM structural_rejects WHERE file = ${literal(source.fileName)} GROUP BY 1`
+    : "";
+  const [counts] = await db.rows<{
+    parsed: number;
+    broken: number;
+    rejected: number;
+    accepted: number;
+    dont_know: number;
+    by_rule: string;
+  }>(`
     SELECT (SELECT coalesce(string_agg(rule || ': ' || n, '; ' ORDER BY n DESC, rule), '')
             FROM (SELECT rule, count(DISTINCT _row) AS n FROM ${rejected} GROUP BY rule ${structuralByRule})) AS by_rule,
            (SELECT count(*) FROM ${raw})::BIGINT AS parsed,
@@ -776,8 +1123,13 @@ async function acceptRows(
            (SELECT count(*) FROM ${identifier(spec.name)})::BIGINT AS accepted,
            (SELECT ${dontKnow} FROM ${accepted})::BIGINT AS dont_know`);
   return {
-    file: source.fileName, export: spec.name, format: source.entry && source.entry.format !== "csv" ? source.entry.format : source.format,
-    rowsRead: counts!.parsed + counts!.broken, rowsAccepted: counts!.accepted, rowsRejected: counts!.rejected + counts!.broken, dontKnow: counts!.dont_know,
+    file: source.fileName,
+    export: spec.name,
+    format: source.entry && source.entry.format !== "csv" ? source.entry.format : source.format,
+    rowsRead: counts!.parsed + counts!.broken,
+    rowsAccepted: counts!.accepted,
+    rowsRejected: counts!.rejected + counts!.broken,
+    dontKnow: counts!.dont_know,
     rejectedByRule: counts!.by_rule
   };
 }
@@ -801,7 +1153,10 @@ const SNIFF_ROWS = DATE_SAMPLE * 10;
  */
 function canLoadDirect(spec: FileSpec, source: SourceFile, header: CsvHeader | undefined): boolean {
   if (source.format !== "csv" || !header || spec.columns.some((c) => c.pii)) return false;
-  return !extraColumns(spec, header.columns.map((c) => c.toLowerCase())).some(isPersonalName);
+  return !extraColumns(
+    spec,
+    header.columns.map((c) => c.toLowerCase())
+  ).some(isPersonalName);
 }
 
 /**
@@ -818,7 +1173,13 @@ function canLoadDirect(spec: FileSpec, source: SourceFile, header: CsvHeader | u
  * leaves its date order open, returns undefined and is read the general way, which numbers
  * lines exactly (loadRaw) and reports the problem with its line.
  */
-async function loadDirect(db: Database, spec: FileSpec, source: SourceFile, header: CsvHeader, folder: FolderRules): Promise<DirectRead | undefined> {
+async function loadDirect(
+  db: Database,
+  spec: FileSpec,
+  source: SourceFile,
+  header: CsvHeader,
+  folder: FolderRules
+): Promise<DirectRead | undefined> {
   const { config } = folder;
   const sample = `sample_${spec.name}`;
   const columns = await loadSample(db, source, sample, header, SNIFF_ROWS);
@@ -839,14 +1200,23 @@ async function loadDirect(db: Database, spec: FileSpec, source: SourceFile, head
   // Each column read once per row (staged), for both its rules and its typed value.
   const staging = known.flatMap((c) => {
     const { parsed, dontKnow } = readingsOf(c, config, conventions, "");
-    return [...(parsed ? [`${parsed} AS ${stagedParsed(c.name)}`] : []), ...(dontKnow ? [`${dontKnow} AS ${stagedDontKnow(c.name)}`] : [])];
+    return [
+      ...(parsed ? [`${parsed} AS ${stagedParsed(c.name)}`] : []),
+      ...(dontKnow ? [`${dontKnow} AS ${stagedDontKnow(c.name)}`] : [])
+    ];
   });
   const scores = known.filter((c) => c.type === "score");
-  const dontKnow = scores.length ? [`(${scores.map((c) => `${stagedDontKnow(c.name)}::INTEGER`).join(" + ")}) AS _dont_know`] : [];
+  const dontKnow = scores.length
+    ? [`(${scores.map((c) => `${stagedDontKnow(c.name)}::INTEGER`).join(" + ")}) AS _dont_know`]
+    : [];
   // The reader's order is kept (DuckDB's default), so that rowid is the record's number.
   await db.run(`CREATE OR REPLACE TABLE ${table} AS
-    SELECT ${[...known.map((c) => `${typedExpression(c, config, conventions, true)} AS ${identifier(c.name)}`), ...extras.map(identifier),
-      `CASE WHEN ${own.condition} THEN ${own.list} END AS _broken`, ...dontKnow].join(", ")}
+    SELECT ${[
+      ...known.map((c) => `${typedExpression(c, config, conventions, true)} AS ${identifier(c.name)}`),
+      ...extras.map(identifier),
+      `CASE WHEN ${own.condition} THEN ${own.list} END AS _broken`,
+      ...dontKnow
+    ].join(", ")}
     FROM (SELECT *${staging.length ? `, ${staging.join(", ")}` : ""} FROM (SELECT ${trimmed} FROM ${from})) r`);
   const [read] = await db.rows<{ records: number; unreadable: number }>(`
     SELECT (SELECT count(*) FROM ${table})::BIGINT AS records, (SELECT count(*) FROM ${identifier(`${rejectsPrefix}_csv_errors`)})::BIGINT AS unreadable`);
@@ -855,12 +1225,24 @@ async function loadDirect(db: Database, spec: FileSpec, source: SourceFile, head
     await db.run(`DROP TABLE ${table}`);
     return undefined;
   }
-  await db.run(`CREATE OR REPLACE TEMP VIEW ${identifier(`raw_${spec.name}`)} AS SELECT rowid + 2 AS _line, rowid AS _row, * FROM ${table}`);
-  return { ...conventions, export: spec.name, columns, working: ["_broken", ...(dontKnow.length ? ["_dont_know"] : [])] };
+  await db.run(
+    `CREATE OR REPLACE TEMP VIEW ${identifier(`raw_${spec.name}`)} AS SELECT rowid + 2 AS _line, rowid AS _row, * FROM ${table}`
+  );
+  return {
+    ...conventions,
+    export: spec.name,
+    columns,
+    working: ["_broken", ...(dontKnow.length ? ["_dont_know"] : [])]
+  };
 }
 
 /** Rows read, accepted and rejected of a file read directly: its table still holds every row. */
-async function directSummary(db: Database, spec: FileSpec, source: SourceFile, direct: DirectRead): Promise<FileSummary> {
+async function directSummary(
+  db: Database,
+  spec: FileSpec,
+  source: SourceFile,
+  direct: DirectRead
+): Promise<FileSummary> {
   const raw = identifier(`raw_${spec.name}`);
   const rejected = identifier(`rejected_${spec.name}`);
   const hasScores = direct.working.includes("_dont_know");
@@ -871,8 +1253,14 @@ async function directSummary(db: Database, spec: FileSpec, source: SourceFile, d
            (SELECT count(DISTINCT _row) FROM ${rejected})::BIGINT AS rejected,
            ${hasScores ? `(SELECT coalesce(sum(_dont_know), 0) FROM ${raw} r ANTI JOIN (SELECT DISTINCT _row FROM ${rejected}) x ON r._row = x._row)` : "0"}::BIGINT AS dont_know`);
   return {
-    file: source.fileName, export: spec.name, format: source.format, rowsRead: counts!.read, rowsAccepted: counts!.read - counts!.rejected,
-    rowsRejected: counts!.rejected, dontKnow: counts!.dont_know, rejectedByRule: counts!.by_rule
+    file: source.fileName,
+    export: spec.name,
+    format: source.format,
+    rowsRead: counts!.read,
+    rowsAccepted: counts!.read - counts!.rejected,
+    rowsRejected: counts!.rejected,
+    dontKnow: counts!.dont_know,
+    rejectedByRule: counts!.by_rule
   };
 }
 
@@ -885,7 +1273,8 @@ async function finishDirectTables(db: Database, directs: DirectRead[], files: Fi
   for (const { export: name, working } of directs) {
     const table = identifier(name);
     await db.run(`DROP VIEW ${identifier(`raw_${name}`)}`);
-    if (files.find((f) => f.export === name)!.rowsRejected > 0) await db.run(`DELETE FROM ${table} WHERE rowid IN (SELECT _row FROM ${identifier(`rejected_${name}`)})`);
+    if (files.find((f) => f.export === name)!.rowsRejected > 0)
+      await db.run(`DELETE FROM ${table} WHERE rowid IN (SELECT _row FROM ${identifier(`rejected_${name}`)})`);
     for (const column of working) await db.run(`ALTER TABLE ${table} DROP COLUMN ${identifier(column)}`);
   }
 }
@@ -895,9 +1284,18 @@ async function recordConfig(db: Database, config: SurveyConfig): Promise<void> {
   for (const [i, brand] of [config.brand, ...config.competitors].entries()) {
     await db.run(`INSERT INTO brands VALUES ($1, $2, $3)`, [brand, i === 0, i]);
   }
-  await db.run(`CREATE TABLE attributes (id VARCHAR, label VARCHAR, "group" VARCHAR, owner VARCHAR, factor VARCHAR, position INTEGER)`);
+  await db.run(
+    `CREATE TABLE attributes (id VARCHAR, label VARCHAR, "group" VARCHAR, owner VARCHAR, factor VARCHAR, position INTEGER)`
+  );
   for (const [i, a] of config.attributes.entries()) {
-    await db.run(`INSERT INTO attributes VALUES ($1, $2, $3, $4, $5, $6)`, [a.id, a.label, a.group, a.owner, a.factor ?? null, i]);
+    await db.run(`INSERT INTO attributes VALUES ($1, $2, $3, $4, $5, $6)`, [
+      a.id,
+      a.label,
+      a.group,
+      a.owner,
+      a.factor ?? null,
+      i
+    ]);
   }
 }
 

@@ -20,15 +20,24 @@ export function layoutOf(path: string, format: SourceFormat): Layout {
   const buffer = Buffer.alloc(65_536);
   const size = readSync(fd, buffer, 0, buffer.length, 0);
   closeSync(fd);
-  const lines = buffer.subarray(0, size).toString("utf-8").replace(/^\uFEFF/, "").split(/\r?\n/);
+  const lines = buffer
+    .subarray(0, size)
+    .toString("utf-8")
+    .replace(/^\uFEFF/, "")
+    .split(/\r?\n/);
   // The title, "Filtered By:" and each filter are one field each; the header is the first
   // line naming two columns or more.
-  const header = lines.findIndex((line) => DELIMITERS.some((d) => splitCsvLine(line, d).filter((f) => f.trim() !== "").length >= 2));
+  const header = lines.findIndex((line) =>
+    DELIMITERS.some((d) => splitCsvLine(line, d).filter((f) => f.trim() !== "").length >= 2)
+  );
   return { skip: Math.max(0, header) };
 }
 
 /** The column names a tool's header records give, and how many records the header takes. */
-export function headerOf(format: SourceFormat, records: (string | null)[][]): { names: string[]; headerRecords: number } {
+export function headerOf(
+  format: SourceFormat,
+  records: (string | null)[][]
+): { names: string[]; headerRecords: number } {
   const first = records[0] ?? [];
   const clean = (v: string | null | undefined) => (v ?? "").replace(/\s+/g, " ").trim();
   switch (format) {

@@ -17,19 +17,34 @@ export const DEFAULT_STAGES: Record<Outcome, readonly string[]> = {
   open: [
     "open",
     // Salesforce's standard opportunity stages.
-    "prospecting", "qualification", "needs analysis", "value proposition", "id. decision makers", "perception analysis", "proposal/price quote", "negotiation/review",
+    "prospecting",
+    "qualification",
+    "needs analysis",
+    "value proposition",
+    "id. decision makers",
+    "perception analysis",
+    "proposal/price quote",
+    "negotiation/review",
     // HubSpot's default sales pipeline: internal names, then labels.
-    "appointmentscheduled", "qualifiedtobuy", "presentationscheduled", "decisionmakerboughtin", "contractsent",
-    "appointment scheduled", "qualified to buy", "presentation scheduled", "decision maker bought-in", "contract sent"
+    "appointmentscheduled",
+    "qualifiedtobuy",
+    "presentationscheduled",
+    "decisionmakerboughtin",
+    "contractsent",
+    "appointment scheduled",
+    "qualified to buy",
+    "presentation scheduled",
+    "decision maker bought-in",
+    "contract sent"
   ]
 };
-
 
 /** Every stage the folder knows, normalized → its outcome: the defaults and the config's. */
 export function stageMap(config: Config | undefined): Map<string, Outcome> {
   const map = new Map<string, Outcome>();
   for (const outcome of ["won", "lost", "open"] as const) {
-    for (const stage of [...DEFAULT_STAGES[outcome], ...(config?.outcomes[outcome] ?? [])]) map.set(normalStage(stage), outcome);
+    for (const stage of [...DEFAULT_STAGES[outcome], ...(config?.outcomes[outcome] ?? [])])
+      map.set(normalStage(stage), outcome);
   }
   return map;
 }
@@ -49,7 +64,8 @@ export function outcomeSql(v: string, config: Config | undefined, flags?: string
   const cases = [...stageMap(config)].map(([stage, outcome]) => `WHEN ${literal(stage)} THEN '${outcome}'`).join(" ");
   const byStage = `CASE lower(regexp_replace(${v}, '\\s+', ' ', 'g')) ${cases} END`;
   if (flags === undefined) return byStage;
-  const closed = `lower(${flags}${identifier(OUTCOME_FLAGS.closed)})`, won = `lower(${flags}${identifier(OUTCOME_FLAGS.won)})`;
+  const closed = `lower(${flags}${identifier(OUTCOME_FLAGS.closed)})`,
+    won = `lower(${flags}${identifier(OUTCOME_FLAGS.won)})`;
   return `CASE WHEN ${closed} IN ${FALSE} THEN 'open' WHEN ${closed} IN ${TRUE} AND ${won} IN ${TRUE} THEN 'won' WHEN ${closed} IN ${TRUE} AND ${won} IN ${FALSE} THEN 'lost' ELSE ${byStage} END`;
 }
 

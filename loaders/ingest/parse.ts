@@ -26,11 +26,14 @@ export interface DateRules {
 }
 
 /** The window of plausible dates: from `earliest` to `yearsAhead` years after `today`. */
-export function dateWindow(earliest: string, yearsAhead: number, today = new Date()): Pick<DateRules, "earliest" | "latest"> {
+export function dateWindow(
+  earliest: string,
+  yearsAhead: number,
+  today = new Date()
+): Pick<DateRules, "earliest" | "latest"> {
   const latest = new Date(Date.UTC(today.getUTCFullYear() + yearsAhead, today.getUTCMonth(), today.getUTCDate()));
   return { earliest, latest: latest.toISOString().slice(0, 10) };
 }
-
 
 export function defaultDateRules(today = new Date()): DateRules {
   return { pivot: DEFAULT_PIVOT, timeZone: "UTC", ...dateWindow(DEFAULT_EARLIEST_DATE, DEFAULT_YEARS_AHEAD, today) };
@@ -151,7 +154,11 @@ export function dateSql(v: string, kind: "DATE" | "TIMESTAMP", conventions: Read
     `WHEN regexp_full_match(${v}, '${ISO_DATE}[T ]${ISO_TIME}') THEN ${local}`,
     `WHEN regexp_full_match(${v}, '${ISO_DATE}[T ]${ISO_TIME}${OFFSET}') THEN ${zoned}`,
     `WHEN contains(${v}, '.') THEN ${dayMonthYear(v, ".", "dmy", pivot)}`,
-    ...(conventions.slashDates ? [`WHEN contains(${v}, '/') THEN ${dayMonthYear(v, "/", conventions.slashDates === "MM/DD/YYYY" ? "mdy" : "dmy", pivot)}`] : [])
+    ...(conventions.slashDates
+      ? [
+          `WHEN contains(${v}, '/') THEN ${dayMonthYear(v, "/", conventions.slashDates === "MM/DD/YYYY" ? "mdy" : "dmy", pivot)}`
+        ]
+      : [])
   ];
   return `(CASE ${readings.join("\n    ")} END)::${kind}`;
 }

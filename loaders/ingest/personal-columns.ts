@@ -13,22 +13,56 @@ import { EMAIL_IN_TEXT, personalKeySql } from "./pseudonyms.js";
  * are removed (`Billing Street`, `BillingStreet`, `billing_street` all read `billingstreet`).
  */
 export const PERSONAL_WORDS = [
-  "email", "phone", "mobile", "street", "address", "postalcode", "postcode", "zipcode", "latitude", "longitude",
-  "birth", "passport", "socialsecurity", "surname", "firstname", "lastname", "fullname", "middlename", "maidenname"
+  "email",
+  "phone",
+  "mobile",
+  "street",
+  "address",
+  "postalcode",
+  "postcode",
+  "zipcode",
+  "latitude",
+  "longitude",
+  "birth",
+  "passport",
+  "socialsecurity",
+  "surname",
+  "firstname",
+  "lastname",
+  "fullname",
+  "middlename",
+  "maidenname"
 ] as const;
 
 /** Whole names (separators removed) that are personal: short codes that are too common inside other words. */
 export const PERSONAL_NAMES = ["zip", "fax", "cell", "dob", "ssn", "lat", "lng", "lon", "ip"] as const;
 
 /** A person's name: `<qualifier> name` (`Billing Name`, `SuppliedName`, `Contact Name`). */
-export const NAME_QUALIFIERS = ["given", "family", "contact", "recipient", "billing", "shipping", "supplied", "customer", "person", "nick", "buyer", "user"] as const;
+export const NAME_QUALIFIERS = [
+  "given",
+  "family",
+  "contact",
+  "recipient",
+  "billing",
+  "shipping",
+  "supplied",
+  "customer",
+  "person",
+  "nick",
+  "buyer",
+  "user"
+] as const;
 
 /** People attached to a record: the last word is `owner` or `contact` (`Deal owner`, `Associated Contact`), not `Owner ID`. */
 export const PERSON_ROLES = ["owner", "contact", "contacts"] as const;
 
 /** Whether a column's name says it holds personal data. */
 export function isPersonalName(column: string): boolean {
-  const compact = column.normalize("NFKD").toLowerCase().replace(/e-mail/g, "email").replace(/[^a-z0-9]+/g, "");
+  const compact = column
+    .normalize("NFKD")
+    .toLowerCase()
+    .replace(/e-mail/g, "email")
+    .replace(/[^a-z0-9]+/g, "");
   if (PERSONAL_WORDS.some((word) => compact.includes(word))) return true;
   if ((PERSONAL_NAMES as readonly string[]).includes(compact)) return true;
   if (NAME_QUALIFIERS.some((q) => compact.endsWith(`${q}name`))) return true;
@@ -45,6 +79,8 @@ export async function columnsHoldingContacts(db: Database, relation: string, col
     const v = identifier(c);
     return `bool_or((contains(${v}, '@') AND regexp_matches(${v}, '${EMAIL_IN_TEXT}')) OR ${personalKeySql(v)}) AS c${i}`;
   });
-  const [found] = await db.rows<Record<string, boolean | null>>(`SELECT ${checks.join(", ")} FROM ${identifier(relation)}`);
+  const [found] = await db.rows<Record<string, boolean | null>>(
+    `SELECT ${checks.join(", ")} FROM ${identifier(relation)}`
+  );
   return columns.filter((_, i) => found?.[`c${i}`] === true);
 }

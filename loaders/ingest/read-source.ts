@@ -50,28 +50,46 @@ export function findSources(dataDir: string, config: Config | undefined): Folder
   const ignored: string[] = [];
   const problems: Problem[] = [];
   const entries = (config?.sources ?? []).map((entry, index) => ({ ...entry, index }));
-  const files = readdirSync(dataDir).sort().filter((f) => !f.startsWith(".") && f !== CONFIG_FILE && statSync(join(dataDir, f)).isFile());
+  const files = readdirSync(dataDir)
+    .sort()
+    .filter((f) => !f.startsWith(".") && f !== CONFIG_FILE && statSync(join(dataDir, f)).isFile());
   const add = (source: SourceFile) => {
     const twin = sources.find((s) => s.name === source.name);
-    if (twin) problems.push({ file: source.fileName, rule: "ambiguous-file", message: `${twin.fileName} and ${source.fileName} both hold ${source.name}: keep one` });
+    if (twin)
+      problems.push({
+        file: source.fileName,
+        rule: "ambiguous-file",
+        message: `${twin.fileName} and ${source.fileName} both hold ${source.name}: keep one`
+      });
     else sources.push(source);
   };
   for (const entry of entries) {
     const fileName = files.find((f) => f.toLowerCase() === entry.file.toLowerCase());
     if (!fileName) {
-      problems.push({ file: entry.file, column: `sources.${entry.index}.file`, rule: "missing-file", message: `${CONFIG_FILE} maps ${entry.file}, which is not in the data folder` });
+      problems.push({
+        file: entry.file,
+        column: `sources.${entry.index}.file`,
+        rule: "missing-file",
+        message: `${CONFIG_FILE} maps ${entry.file}, which is not in the data folder`
+      });
       continue;
     }
     const exports = exportsOf(entry, fileName);
     if (!exports.length) {
-      problems.push({ file: CONFIG_FILE, column: `sources.${entry.index}.export`, rule: "config", message: `say which export ${fileName} holds (export), or map it as a survey (survey)` });
+      problems.push({
+        file: CONFIG_FILE,
+        column: `sources.${entry.index}.export`,
+        rule: "config",
+        message: `say which export ${fileName} holds (export), or map it as a survey (survey)`
+      });
     }
     const format = SOURCE_FORMATS[extname(fileName).toLowerCase() as keyof typeof SOURCE_FORMATS] ?? "csv";
     for (const name of exports) add({ name, fileName, path: join(dataDir, fileName), dataDir, format, entry });
   }
   const joined = entries.flatMap((e) => e.lines?.join.map((j) => j.file.toLowerCase()) ?? []);
   for (const fileName of files) {
-    if (entries.some((e) => e.file.toLowerCase() === fileName.toLowerCase()) || joined.includes(fileName.toLowerCase())) continue;
+    if (entries.some((e) => e.file.toLowerCase() === fileName.toLowerCase()) || joined.includes(fileName.toLowerCase()))
+      continue;
     const extension = extname(fileName).toLowerCase() as keyof typeof SOURCE_FORMATS;
     const name = exportNamed(fileName);
     if (!name || !(extension in SOURCE_FORMATS)) {
@@ -83,14 +101,22 @@ export function findSources(dataDir: string, config: Config | undefined): Folder
   return { sources, ignored, problems };
 }
 
-export const emptyFile = (file: string, line: number): Problem =>
-  ({ file, line, rule: "empty-file", message: "the file is empty: expected a header line naming the columns" });
+export const emptyFile = (file: string, line: number): Problem => ({
+  file,
+  line,
+  rule: "empty-file",
+  message: "the file is empty: expected a header line naming the columns"
+});
 
 /** Header columns without a name, or named twice (names compared lower-cased). */
 export function headerNameProblems(file: string, names: string[], line = 1): Problem[] {
   return names.flatMap((column, i): Problem[] =>
-    column === "" ? [{ file, line, rule: "header", message: `column ${i + 1} has no name` }]
-    : names.indexOf(column) !== i ? [{ file, line, column, rule: "header", message: `column ${column} appears twice in the header` }] : []);
+    column === ""
+      ? [{ file, line, rule: "header", message: `column ${i + 1} has no name` }]
+      : names.indexOf(column) !== i
+        ? [{ file, line, column, rule: "header", message: `column ${column} appears twice in the header` }]
+        : []
+  );
 }
 
 export interface CsvHeader {
@@ -108,7 +134,10 @@ export function readCsvHeader(path: string, skip = 0): CsvHeader | undefined {
   const buffer = Buffer.alloc(65_536);
   const size = readSync(fd, buffer, 0, buffer.length, 0);
   closeSync(fd);
-  const text = buffer.subarray(0, size).toString("utf-8").replace(/^\uFEFF/, "");
+  const text = buffer
+    .subarray(0, size)
+    .toString("utf-8")
+    .replace(/^\uFEFF/, "");
   const line = text.split(/\r?\n/, skip + 1)[skip] ?? "";
   if (line.trim() === "") return undefined;
   const delimiter = DELIMITERS.reduce((best, d) => (line.split(d).length > line.split(best).length ? d : best), ",");
@@ -125,7 +154,13 @@ export function readCsvHeader(path: string, skip = 0): CsvHeader | undefined {
  * spans lines or the parser skipped a broken line, which a cheap scan detects; only then are
  * lines recounted (see relineRecords).
  */
-export async function loadRaw(db: Database, source: SourceFile, table: string, header: CsvHeader | undefined, layout?: Layout): Promise<string[]> {
+export async function loadRaw(
+  db: Database,
+  source: SourceFile,
+  table: string,
+  header: CsvHeader | undefined,
+  layout?: Layout
+): Promise<string[]> {
   if (source.format === "parquet") {
     const from = `read_parquet(${literal(source.path)})`;
     const columns = await describe(db, `SELECT * FROM ${from}`);
@@ -149,7 +184,9 @@ export async function loadRaw(db: Database, source: SourceFile, table: string, h
     SELECT (SELECT count(*) FROM ${identifier(rejectsTable)})::BIGINT AS broken,
            EXISTS (SELECT 1 FROM ${records} WHERE ${newline}) AS multiline`);
   const firstLine = layout ? 1 + layout.skip : 2;
-  await db.run(`CREATE OR REPLACE TEMP VIEW ${identifier(table)} AS SELECT rowid + ${firstLine} AS _line, rowid AS _row, * FROM ${records}`);
+  await db.run(
+    `CREATE OR REPLACE TEMP VIEW ${identifier(table)} AS SELECT rowid + ${firstLine} AS _line, rowid AS _row, * FROM ${records}`
+  );
   // The reader skips blank lines. Tools' exports have them (a report's footer); those files
   // are small, so their blank lines are found here, to keep later lines' numbers true.
   const blank = layout ? blankLinesOf(source.path).filter((line) => line > layout.skip) : [];
@@ -189,7 +226,9 @@ async function relineRecords(db: Database, table: string, columns: string[], ski
 function blankLinesOf(path: string): number[] {
   const text = readFileSync(path, "utf-8");
   const blank: number[] = [];
-  let line = 1, quoted = false, empty = true;
+  let line = 1,
+    quoted = false,
+    empty = true;
   for (let i = 0; i < text.length; ++i) {
     const ch = text[i]!;
     if (ch === '"') quoted = !quoted;
@@ -211,12 +250,20 @@ function blankLinesOf(path: string): number[] {
  * as loadRaw numbers a file whose records are one line each: enough to sniff its conventions
  * before reading it in full. Returns the column names.
  */
-export async function loadSample(db: Database, source: SourceFile, table: string, header: CsvHeader, rows: number): Promise<string[]> {
+export async function loadSample(
+  db: Database,
+  source: SourceFile,
+  table: string,
+  header: CsvHeader,
+  rows: number
+): Promise<string[]> {
   const from = textCsv(source.path, header, storingRejects(table));
   const { names, select } = await trimmedColumns(db, from);
   const records = identifier(`${table}_records`);
   await db.run(`CREATE OR REPLACE TEMP TABLE ${records} AS SELECT ${select} FROM ${from} LIMIT ${rows}`);
-  await db.run(`CREATE OR REPLACE TEMP VIEW ${identifier(table)} AS SELECT rowid + 2 AS _line, rowid AS _row, * FROM ${records}`);
+  await db.run(
+    `CREATE OR REPLACE TEMP VIEW ${identifier(table)} AS SELECT rowid + 2 AS _line, rowid AS _row, * FROM ${records}`
+  );
   return names;
 }
 
@@ -244,7 +291,9 @@ export async function trimmedColumns(db: Database, from: string): Promise<{ name
 export function lineFeedsOf(path: string): { count: number; final: boolean } {
   const fd = openSync(path, "r");
   const buffer = Buffer.allocUnsafe(1 << 22);
-  let count = 0, last = -1, size: number;
+  let count = 0,
+    last = -1,
+    size: number;
   try {
     while ((size = readSync(fd, buffer, 0, buffer.length, null)) > 0) {
       const chunk = buffer.subarray(0, size);
@@ -265,5 +314,7 @@ const lowerName = (column: string) => column.trim().toLowerCase();
 
 /** Each column trimmed (empty: NULL) under its lower-cased name. */
 function trimmedAs(columns: string[], value: (column: string) => string): string {
-  return columns.map((c) => `nullif(trim(${value(c)}), '') AS ${identifier(lowerName(c))}`).join(", ") || "NULL AS _none";
+  return (
+    columns.map((c) => `nullif(trim(${value(c)}), '') AS ${identifier(lowerName(c))}`).join(", ") || "NULL AS _none"
+  );
 }

@@ -15,13 +15,13 @@ import { VALUE_TABLES } from "./value/tables.js";
 
 /** The tables by family, as the benchmark times them. */
 export const TABLE_FAMILIES: Readonly<Record<string, readonly TableDefinition[]>> = {
-  "inputs": INPUT_TABLES,
-  "sales": SALES_TABLES,
+  inputs: INPUT_TABLES,
+  sales: SALES_TABLES,
   "customer value analysis": VALUE_TABLES,
-  "loyalty": LOYALTY_TABLES,
+  loyalty: LOYALTY_TABLES,
   "competitor tracking": TRACKING_TABLES,
   "value of each customer": CUSTOMER_TABLES,
-  "summary": SUMMARY_TABLES
+  summary: SUMMARY_TABLES
 };
 
 export const TABLES: readonly TableDefinition[] = Object.values(TABLE_FAMILIES).flat();

@@ -55,7 +55,9 @@ export type TableDefinition = QueryTable | ComputedTable | PreparedTable;
 type Spec<T> = Omit<T, "kind">;
 
 /** Declares a table; the computation's rows are checked against the columns by the compiler. */
-export function defineTable<const C extends Columns>(spec: Spec<QueryTable<C>> | Spec<ComputedTable<C>> | Spec<PreparedTable<C>>): TableDefinition {
+export function defineTable<const C extends Columns>(
+  spec: Spec<QueryTable<C>> | Spec<ComputedTable<C>> | Spec<PreparedTable<C>>
+): TableDefinition {
   const kind = "query" in spec ? "query" : "compute" in spec ? "compute" : "prepare";
   return { ...spec, kind } as unknown as TableDefinition;
 }
@@ -74,5 +76,7 @@ export function emptyQuery(table: TableDefinition): string {
 }
 
 /** Column type shorthands for the families' declarations. */
-export const V = "VARCHAR", D = "DOUBLE", I = "BIGINT", B = "BOOLEAN";
-
+export const V = "VARCHAR",
+  D = "DOUBLE",
+  I = "BIGINT",
+  B = "BOOLEAN";

@@ -26,17 +26,26 @@ export async function withWarehouse<T>(options: WarehouseOptions, task: (db: Dat
 /** A table's rows for a data folder, as JSON-ready objects (from the precomputed cache when current). */
 export async function tableOfFolder(dataDir: string, name: string, options: FolderOptions = {}) {
   tableNamed(name);
-  return readCachedTable({ ...options, dataDir }, name) ?? withWarehouse({ ...options, dataDir }, (db) => tableRows(db, name));
+  return (
+    readCachedTable({ ...options, dataDir }, name) ??
+    withWarehouse({ ...options, dataDir }, (db) => tableRows(db, name))
+  );
 }
 
 /**
  * Runs `task` on a table of a data folder as a query: over its precomputed Parquet, in an
  * in-memory DuckDB, when current; else computed on the folder's warehouse.
  */
-async function withTableQuery<T>(dataDir: string, name: string, options: FolderOptions, task: (db: Database, query: string) => Promise<T>): Promise<T> {
+async function withTableQuery<T>(
+  dataDir: string,
+  name: string,
+  options: FolderOptions,
+  task: (db: Database, query: string) => Promise<T>
+): Promise<T> {
   tableNamed(name);
   const cached = cachedTableFile({ ...options, dataDir }, name, "parquet");
-  if (!cached) return withWarehouse({ ...options, dataDir }, async (db) => task(db, (await tableQuery(db, name)).query));
+  if (!cached)
+    return withWarehouse({ ...options, dataDir }, async (db) => task(db, (await tableQuery(db, name)).query));
   const db = await Database.open();
   try {
     return await task(db, `SELECT * FROM read_parquet(${literal(cached)})`);
@@ -46,7 +55,11 @@ async function withTableQuery<T>(dataDir: string, name: string, options: FolderO
 }
 
 /** A table's column names for a data folder. */
-export async function tableColumnsOfFolder(dataDir: string, name: string, options: FolderOptions = {}): Promise<string[]> {
+export async function tableColumnsOfFolder(
+  dataDir: string,
+  name: string,
+  options: FolderOptions = {}
+): Promise<string[]> {
   return withTableQuery(dataDir, name, options, async (db, query) => (await db.columns(query)).map((c) => c.name));
 }
 
@@ -54,6 +67,12 @@ export async function tableColumnsOfFolder(dataDir: string, name: string, option
  * Writes a table of a data folder to a stream or file, as `cva table` does, filtered to a wave
  * and/or segment if asked; from the precomputed copy when current. Returns the rows written.
  */
-export function writeTableOfFolder(dataDir: string, name: string, format: TableFormat, target: { out: string } | { stream: Writable }, options: FolderOptions & TableFilters = {}): Promise<number> {
+export function writeTableOfFolder(
+  dataDir: string,
+  name: string,
+  format: TableFormat,
+  target: { out: string } | { stream: Writable },
+  options: FolderOptions & TableFilters = {}
+): Promise<number> {
   return withTableQuery(dataDir, name, options, (db, query) => copyQuery(db, name, query, format, target, options));
 }

@@ -15,7 +15,9 @@ import { copyQuery, tableQuery } from "./table-output.js";
  * explore page's SQL tables and the CSV downloads). Returns the number of tables computed (0
  * when the cache was current).
  */
-export async function precomputeTables(options: WarehouseOptions & { onTable?: (name: string, seconds: number) => void }): Promise<number> {
+export async function precomputeTables(
+  options: WarehouseOptions & { onTable?: (name: string, seconds: number) => void }
+): Promise<number> {
   const { path } = await ensureWarehouse(options);
   const tables = TABLES.filter((t) => !t.large);
   const written = await writeTableCache(path, async (dir) => {
@@ -28,7 +30,10 @@ export async function precomputeTables(options: WarehouseOptions & { onTable?: (
         const { query, rows } = await tableQuery(db, table.name, context);
         const parquet = join(dir, `${table.name}.parquet`);
         await copyQuery(db, table.name, query, "parquet", { out: parquet });
-        writeFileSync(join(dir, `${table.name}.json`), JSON.stringify(rows ?? (await db.rows(`SELECT * FROM read_parquet(${literal(parquet)})`))));
+        writeFileSync(
+          join(dir, `${table.name}.json`),
+          JSON.stringify(rows ?? (await db.rows(`SELECT * FROM read_parquet(${literal(parquet)})`)))
+        );
         options.onTable?.(table.name, (performance.now() - started) / 1000);
       }
     } finally {

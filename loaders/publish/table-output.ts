@@ -65,11 +65,19 @@ const COPY_OPTIONS: Record<TableFormat, string> = {
  * prepared query, or a computed table's rows (small by construction) appended to a temporary
  * table. `rows` are the computed rows when there were any, so a caller needing both computes once.
  */
-export function tableQuery(db: Database, name: string, context?: TableContext): Promise<{ query: string; rows?: readonly object[] }> {
+export function tableQuery(
+  db: Database,
+  name: string,
+  context?: TableContext
+): Promise<{ query: string; rows?: readonly object[] }> {
   return namedAfter(name, () => computeQuery(db, name, context));
 }
 
-async function computeQuery(db: Database, name: string, context?: TableContext): Promise<{ query: string; rows?: readonly object[] }> {
+async function computeQuery(
+  db: Database,
+  name: string,
+  context?: TableContext
+): Promise<{ query: string; rows?: readonly object[] }> {
   const table = tableNamed(name);
   const ctx = context ?? (await contextOf(db));
   if (missingInputs(table, ctx.schema).length) return { query: emptyQuery(table), rows: [] };
@@ -89,7 +97,13 @@ async function computeQuery(db: Database, name: string, context?: TableContext):
  * Writes a table in `format` to the file `out`, or to `stream` when no file is named. DuckDB
  * writes it (COPY): a query table streams through without becoming JS objects.
  */
-export async function writeTable(db: Database, name: string, format: TableFormat, target: { out: string } | { stream: Writable }, filters: TableFilters = {}): Promise<number> {
+export async function writeTable(
+  db: Database,
+  name: string,
+  format: TableFormat,
+  target: { out: string } | { stream: Writable },
+  filters: TableFilters = {}
+): Promise<number> {
   const { query } = await tableQuery(db, name);
   return copyQuery(db, name, query, format, target, filters);
 }
@@ -99,16 +113,32 @@ export async function writeTable(db: Database, name: string, format: TableFormat
  * safe to open in a spreadsheet. A filter on a column the table lacks is an error, not a no-op.
  * Returns the number of rows written.
  */
-export function copyQuery(db: Database, name: string, query: string, format: TableFormat, target: { out: string } | { stream: Writable }, filters: TableFilters = {}): Promise<number> {
+export function copyQuery(
+  db: Database,
+  name: string,
+  query: string,
+  format: TableFormat,
+  target: { out: string } | { stream: Writable },
+  filters: TableFilters = {}
+): Promise<number> {
   return namedAfter(name, () => copyRows(db, name, query, format, target, filters));
 }
 
-async function copyRows(db: Database, name: string, query: string, format: TableFormat, target: { out: string } | { stream: Writable }, filters: TableFilters): Promise<number> {
+async function copyRows(
+  db: Database,
+  name: string,
+  query: string,
+  format: TableFormat,
+  target: { out: string } | { stream: Writable },
+  filters: TableFilters
+): Promise<number> {
   const source = await filtered(db, name, query, filters);
   const scratch = mkdtempSync(join(tmpdir(), "cva-table-"));
   const file = join(scratch, `${name}.${format}`);
   try {
-    const [copied] = await db.rows<{ Count: number }>(`COPY (${format === "csv" ? await spreadsheetSafe(db, source) : source}) TO ${literal(file)} (${COPY_OPTIONS[format]})`);
+    const [copied] = await db.rows<{ Count: number }>(
+      `COPY (${format === "csv" ? await spreadsheetSafe(db, source) : source}) TO ${literal(file)} (${COPY_OPTIONS[format]})`
+    );
     if ("out" in target) copyFileSync(file, target.out);
     else await pipeline(createReadStream(file), target.stream, { end: false });
     return copied?.Count ?? 0;
@@ -136,7 +166,9 @@ async function spreadsheetSafe(db: Database, query: string): Promise<string> {
   const columns = await db.columns(query);
   const cells = columns.map(({ name, type }) => {
     const c = identifier(name);
-    return type === "VARCHAR" ? `CASE WHEN regexp_matches(${c}, '^[=+\\-@\\t\\r]') THEN concat(chr(39), ${c}) ELSE ${c} END AS ${c}` : c;
+    return type === "VARCHAR"
+      ? `CASE WHEN regexp_matches(${c}, '^[=+\\-@\\t\\r]') THEN concat(chr(39), ${c}) ELSE ${c} END AS ${c}`
+      : c;
   });
   return `SELECT ${cells.join(", ")} FROM (${query})`;
 }
@@ -145,7 +177,9 @@ async function spreadsheetSafe(db: Database, query: string): Promise<string> {
 async function materialize(db: Database, table: TableDefinition, rows: readonly object[]): Promise<string> {
   const temp = `table_${table.name.replaceAll("-", "_")}`;
   const { columns } = table;
-  await db.run(`CREATE OR REPLACE TEMP TABLE ${identifier(temp)} (${columns.map(([c, t]) => `${identifier(c)} ${t}`).join(", ")})`);
+  await db.run(
+    `CREATE OR REPLACE TEMP TABLE ${identifier(temp)} (${columns.map(([c, t]) => `${identifier(c)} ${t}`).join(", ")})`
+  );
   const appender = await db.connection.createAppender(temp, "main", "temp");
   for (const row of rows as Record<string, unknown>[]) {
     for (const [column, type] of columns) {

@@ -32,18 +32,32 @@ export interface LoaderOptions {
 const LOADER_OPTIONS_USAGE = "--data DIR (else $CVA_DATA, else the sample data), --wave WAVE, --segment SEGMENT";
 
 /** A loader's options from its command line; an unknown option is an error naming the known ones. */
-export function loaderOptions(argv: readonly string[] = process.argv.slice(2), env: Record<string, string | undefined> = process.env): LoaderOptions {
+export function loaderOptions(
+  argv: readonly string[] = process.argv.slice(2),
+  env: Record<string, string | undefined> = process.env
+): LoaderOptions {
   let values;
   try {
     ({ values } = parseArgs({
       args: [...argv],
-      options: { data: { type: "string" }, wave: { type: "string" }, segment: { type: "string" }, table: { type: "string" } }
+      options: {
+        data: { type: "string" },
+        wave: { type: "string" },
+        segment: { type: "string" },
+        table: { type: "string" }
+      }
     }));
   } catch (error) {
     throw new UsageError(`${(error as Error).message}; the options are ${LOADER_OPTIONS_USAGE}`);
   }
   const dataDir = values.data ? resolve(values.data) : dataFolderFrom(env);
-  return { dataDir, wave: values.wave, segment: values.segment, table: values.table, pinned: pinnedWarehouse(dataDir, env) };
+  return {
+    dataDir,
+    wave: values.wave,
+    segment: values.segment,
+    table: values.table,
+    pinned: pinnedWarehouse(dataDir, env)
+  };
 }
 
 /** The table a `[table].*.ts` loader was asked for (Framework passes it as `--table`). */
@@ -56,18 +70,30 @@ function tableOf(options: LoaderOptions): string {
  * A table's rows for a JSON loader: the precomputed copy when current (without loading DuckDB),
  * else computed; filtered to `--wave` / `--segment`, which must be columns of the table.
  */
-export async function tableRowsFor(options: LoaderOptions, report: LoaderReport): Promise<{ rows: Record<string, unknown>[]; source: string }> {
+export async function tableRowsFor(
+  options: LoaderOptions,
+  report: LoaderReport
+): Promise<{ rows: Record<string, unknown>[]; source: string }> {
   const name = tableOf(options);
   let rows = readCachedTable(options, name) as Record<string, unknown>[] | undefined;
   const source = rows ? "precomputed" : "computed";
   if (!rows) {
     report.progress(`computing from ${options.dataDir} (no precomputed copy)`);
     const { tableOfFolder } = await import("../publish/folder.js");
-    rows = (await tableOfFolder(options.dataDir, name, { pinned: options.pinned, onStage: (stage) => report.progress(`ingest: ${stage}`) })) as Record<string, unknown>[];
+    rows = (await tableOfFolder(options.dataDir, name, {
+      pinned: options.pinned,
+      onStage: (stage) => report.progress(`ingest: ${stage}`)
+    })) as Record<string, unknown>[];
   }
   const filters = (["wave", "segment"] as const).filter((column) => options[column] !== undefined);
   // An empty table's rows cannot say which columns it has: ask DuckDB (a rare path).
-  const columns = rows.length ? Object.keys(rows[0]!) : filters.length ? await (await import("../publish/folder.js")).tableColumnsOfFolder(options.dataDir, name, { pinned: options.pinned }) : [];
+  const columns = rows.length
+    ? Object.keys(rows[0]!)
+    : filters.length
+      ? await (
+          await import("../publish/folder.js")
+        ).tableColumnsOfFolder(options.dataDir, name, { pinned: options.pinned })
+      : [];
   for (const column of filters) {
     if (!columns.includes(column)) throw noFilterColumn(name, column);
     rows = rows.filter((row) => row[column] === options[column]);
@@ -76,15 +102,29 @@ export async function tableRowsFor(options: LoaderOptions, report: LoaderReport)
 }
 
 /** Writes a table as CSV or Parquet for a loader, filtered like `tableRowsFor`; returns its row count. */
-export async function writeTableFor(options: LoaderOptions, format: "csv" | "parquet", stream: Writable): Promise<number> {
-  const cached = format === "parquet" && options.wave === undefined && options.segment === undefined && cachedTableFile(options, tableOf(options), "parquet");
+export async function writeTableFor(
+  options: LoaderOptions,
+  format: "csv" | "parquet",
+  stream: Writable
+): Promise<number> {
+  const cached =
+    format === "parquet" &&
+    options.wave === undefined &&
+    options.segment === undefined &&
+    cachedTableFile(options, tableOf(options), "parquet");
   if (cached) {
     // The precomputed file as it is: no DuckDB to start. Its row count is in the JSON beside it.
     await pipeline(createReadStream(cached), stream, { end: false });
     return readCachedTable(options, tableOf(options))?.length ?? 0;
   }
   const { writeTableOfFolder } = await import("../publish/folder.js");
-  return writeTableOfFolder(options.dataDir, tableOf(options), format, { stream }, { pinned: options.pinned, wave: options.wave, segment: options.segment });
+  return writeTableOfFolder(
+    options.dataDir,
+    tableOf(options),
+    format,
+    { stream },
+    { pinned: options.pinned, wave: options.wave, segment: options.segment }
+  );
 }
 
 export interface LoaderReport {
@@ -120,7 +160,9 @@ export async function runLoader(
     return true;
   } catch (error) {
     if (error instanceof IngestError) {
-      say(`${name} failed: the exports cannot be ingested (${error.problems.length} problem${error.problems.length === 1 ? "" : "s"}):`);
+      say(
+        `${name} failed: the exports cannot be ingested (${error.problems.length} problem${error.problems.length === 1 ? "" : "s"}):`
+      );
       for (const problem of error.problems) say(`  ${formatProblem(problem)}`);
     } else {
       say(`${name} failed: ${(error as Error)?.message ?? String(error)}`);

@@ -55,8 +55,18 @@ export async function overviewFrom(db: Database): Promise<Overview> {
     schema.has("tickets") ? "(SELECT max(opened_at)::DATE FROM tickets)" : ""
   ].filter(Boolean);
   const asOf = orders ? "max(ordered_at)::DATE" : dates.length ? `greatest(${dates.join(", ")})::DATE` : "NULL::DATE";
-  const customers = schema.has("customers") ? "(SELECT count(*) FROM customers)" : orders ? "count(DISTINCT customer_id)" : "0";
-  const [totals] = await db.rows<{ asOf: string | null; customers: number; revenue: number; orders: number; rejectedRows: number }>(`
+  const customers = schema.has("customers")
+    ? "(SELECT count(*) FROM customers)"
+    : orders
+      ? "count(DISTINCT customer_id)"
+      : "0";
+  const [totals] = await db.rows<{
+    asOf: string | null;
+    customers: number;
+    revenue: number;
+    orders: number;
+    rejectedRows: number;
+  }>(`
     SELECT ${asOf} AS asOf, ${customers}::BIGINT AS customers,
            ${orders ? "coalesce(round(sum(amount)::DOUBLE, 2), 0)" : "0::DOUBLE"} AS revenue,
            ${orders ? "count(*) FILTER (WHERE amount >= 0)" : "0"}::BIGINT AS orders,

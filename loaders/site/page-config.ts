@@ -15,7 +15,17 @@ export function surveyConfigOfFolder(dataDir: string, options: FolderOptions = {
   return withWarehouse({ ...options, dataDir }, async (db) => {
     const { config } = await contextOf(db);
     const { minCellSize, fairValue, currency, scales } = config ?? configSchema.parse({});
-    if (!isSurveyConfig(config)) return { survey: false, brand: "", competitors: [] as string[], attributes: [], minCellSize, fairValue, currency, scales };
+    if (!isSurveyConfig(config))
+      return {
+        survey: false,
+        brand: "",
+        competitors: [] as string[],
+        attributes: [],
+        minCellSize,
+        fairValue,
+        currency,
+        scales
+      };
     const { brand, competitors, attributes } = config;
     return { survey: true, brand, competitors, attributes, minCellSize, fairValue, currency, scales };
   });
@@ -33,7 +43,11 @@ export function reportConfigOfFolder(dataDir: string, options: FolderOptions = {
     const columns = await db.rows<{ t: string; c: string }>(`
       SELECT table_name AS t, column_name AS c FROM duckdb_columns() WHERE schema_name = 'main' AND table_name IN (${exports.map(literal).join(", ")}) ORDER BY ALL`);
     const inputs = [...new Set(columns.flatMap(({ t, c }) => [t, `${t}.${c}`]))];
-    return { currency: config?.currency ?? DEFAULT_CURRENCY, scales: config?.scales ?? configSchema.parse({}).scales, inputs };
+    return {
+      currency: config?.currency ?? DEFAULT_CURRENCY,
+      scales: config?.scales ?? configSchema.parse({}).scales,
+      inputs
+    };
   });
 }
 

@@ -44,7 +44,10 @@ export function writePreviewState(path: string, state: PreviewState): void {
 }
 
 /** During a preview, the warehouse to read for `dataDir` (the last good one), if it still exists. */
-export function pinnedWarehouse(dataDir: string, env: Record<string, string | undefined> = process.env): string | undefined {
+export function pinnedWarehouse(
+  dataDir: string,
+  env: Record<string, string | undefined> = process.env
+): string | undefined {
   const state = readPreviewState(env);
   if (!state?.warehouse || state.dataDir !== resolve(dataDir)) return undefined;
   return existsSync(state.warehouse) ? state.warehouse : undefined;

@@ -48,7 +48,9 @@ export function analysisPages(root = SOURCE_ROOT): { name: string; path: string 
     .filter((file) => file.endsWith(".md"))
     .map((file) => {
       const slug = file.slice(0, -".md".length);
-      const title = /^---\n[\s\S]*?^title:\s*(.+)$[\s\S]*?^---$/m.exec(readFileSync(join(dir, file), "utf-8"))?.[1]?.trim();
+      const title = /^---\n[\s\S]*?^title:\s*(.+)$[\s\S]*?^---$/m
+        .exec(readFileSync(join(dir, file), "utf-8"))?.[1]
+        ?.trim();
       return { name: title ? unquote(title) : slug, path: `/analyses/${slug}` };
     })
     .sort((a, b) => a.name.localeCompare(b.name));
@@ -74,7 +76,11 @@ const count = (n: number) => n.toLocaleString("en-US");
  * modification times), how many rows were rejected (linking to the data-quality page) and the
  * hash of the config in force. Only the folder's name is shown, never its full path.
  */
-export function provenanceFooter({ dataDir = dataFolderFrom(), warehouseDir, builtAt = new Date() }: SiteOptions & { builtAt?: Date } = {}): string {
+export function provenanceFooter({
+  dataDir = dataFolderFrom(),
+  warehouseDir,
+  builtAt = new Date()
+}: SiteOptions & { builtAt?: Date } = {}): string {
   const rows = readCachedTable({ dataDir, warehouseDir }, "provenance") as ProvenanceRow[] | undefined;
   const built = `${builtAt.toISOString().slice(0, 16).replace("T", " ")} UTC`;
   const tagline = `<p class="tagline">CVA Reports · built from your own exports; nothing leaves this site.</p>`;
@@ -88,7 +94,12 @@ export function provenanceFooter({ dataDir = dataFolderFrom(), warehouseDir, bui
     `<a href="/data-quality">${count(rejected)} row${rejected === 1 ? "" : "s"} rejected</a>`,
     hash ? `config <code>${escape(hash)}</code>` : "no config"
   ].join(" · ");
-  const table = rows.map((r) => `<tr><td>${escape(r.file)}</td><td>${r.rows_read === null ? "" : count(r.rows_read)}</td><td>${r.rows_rejected === null ? "" : count(r.rows_rejected)}</td><td>${escape(r.modified_at)}</td></tr>`).join("");
+  const table = rows
+    .map(
+      (r) =>
+        `<tr><td>${escape(r.file)}</td><td>${r.rows_read === null ? "" : count(r.rows_read)}</td><td>${r.rows_rejected === null ? "" : count(r.rows_rejected)}</td><td>${escape(r.modified_at)}</td></tr>`
+    )
+    .join("");
   // The link stays out of <summary>: a control inside another is unreachable by keyboard.
   return `<div class="provenance" id="provenance"><p>${summary}</p>
 <details><summary>Export files</summary>

@@ -17,10 +17,14 @@ export interface TableContext {
 }
 
 export async function contextOf(db: Database): Promise<TableContext> {
-  const columns = await db.rows<{ t: string; c: string }>(`SELECT table_name AS t, column_name AS c FROM duckdb_columns()`);
+  const columns = await db.rows<{ t: string; c: string }>(
+    `SELECT table_name AS t, column_name AS c FROM duckdb_columns()`
+  );
   const names = new Set(columns.flatMap(({ t, c }) => [t, `${t}.${c}`]));
   const schema: WarehouseSchema = { has: (table, column) => names.has(column ? `${table}.${column}` : table) };
-  const [meta] = schema.has("ingest_meta") ? await db.rows<{ config: string | null }>(`SELECT config FROM ingest_meta`) : [];
+  const [meta] = schema.has("ingest_meta")
+    ? await db.rows<{ config: string | null }>(`SELECT config FROM ingest_meta`)
+    : [];
   const config = meta?.config ? configSchema.parse(JSON.parse(meta.config)) : undefined;
   return { db, schema, config, memo: new Map() };
 }

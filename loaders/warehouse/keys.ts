@@ -44,7 +44,11 @@ export function libraryCodeKey(libraryDir = LIBRARY_DIR): string {
  * the config among them, and the ingest code itself, so that a change to either rebuilds it.
  */
 export function warehouseKey(dataDir: string, libraryDir = LIBRARY_DIR): string {
-  return createHash("sha256").update(folderFingerprint(resolve(dataDir))).update(ingestCodeKey(libraryDir)).digest("hex").slice(0, 16);
+  return createHash("sha256")
+    .update(folderFingerprint(resolve(dataDir)))
+    .update(ingestCodeKey(libraryDir))
+    .digest("hex")
+    .slice(0, 16);
 }
 
 /** The warehouse of a folder's exports as they are now (whether or not they ingest). */

@@ -7,7 +7,11 @@ import { dirname, join } from "node:path";
 import { tableCacheDirOf, warehousePathFor, type WarehouseLocation } from "./keys.js";
 
 /** The precomputed file of a table in `format` (json or parquet), if the cache is current. */
-export function cachedTableFile(location: WarehouseLocation, name: string, format: "json" | "parquet"): string | undefined {
+export function cachedTableFile(
+  location: WarehouseLocation,
+  name: string,
+  format: "json" | "parquet"
+): string | undefined {
   const file = join(tableCacheDirOf(warehousePathFor(location)), `${name}.${format}`);
   return existsSync(file) ? file : undefined;
 }
@@ -44,7 +48,8 @@ export async function writeTableCache(warehousePath: string, write: (dir: string
   renameSync(scratch, dir);
   const folder = dirname(warehousePath);
   for (const entry of readdirSync(folder)) {
-    if (entry.includes(".tables-") && join(folder, entry) !== dir && !entry.endsWith(".tmp")) rmSync(join(folder, entry), { recursive: true, force: true });
+    if (entry.includes(".tables-") && join(folder, entry) !== dir && !entry.endsWith(".tmp"))
+      rmSync(join(folder, entry), { recursive: true, force: true });
   }
   return true;
 }

@@ -25,7 +25,9 @@ export async function ensureWarehouse(options: WarehouseOptions): Promise<Wareho
   const { dataDir, warehouseDir = DEFAULT_WAREHOUSE_DIR, pinned } = options;
   if (pinned) return { path: pinned, ingested: false };
   if (!existsSync(dataDir) || !statSync(dataDir).isDirectory()) {
-    throw new UsageError(`no data folder at ${resolve(dataDir)}: give --data DIR (or CVA_DATA) naming the folder of exports`);
+    throw new UsageError(
+      `no data folder at ${resolve(dataDir)}: give --data DIR (or CVA_DATA) naming the folder of exports`
+    );
   }
   const path = warehousePathOf(dataDir, warehouseDir);
   const name = basename(path);
@@ -46,7 +48,8 @@ export async function ensureWarehouse(options: WarehouseOptions): Promise<Wareho
   db.close();
   renameSync(temporary, path);
   for (const old of readdirSync(warehouseDir)) {
-    if (old.startsWith("warehouse-") && old.endsWith(".duckdb") && old !== name) rmSync(join(warehouseDir, old), { force: true });
+    if (old.startsWith("warehouse-") && old.endsWith(".duckdb") && old !== name)
+      rmSync(join(warehouseDir, old), { force: true });
   }
   return { path, ingested: true };
 }

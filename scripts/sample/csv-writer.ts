@@ -6,7 +6,6 @@ const FLUSH_BYTES = 1 << 20;
 
 export type CsvValue = string | number | boolean | null | undefined;
 
-
 /**
  * Writes a CSV file row by row through a small buffer, so that generating ten million rows
  * holds one megabyte of them at a time. Writes are synchronous: the generator is a batch job

@@ -2,9 +2,30 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CsvWriter, type CsvValue } from "./csv-writer.js";
 import {
-  ACTIVATION, ATTITUDE, ATTRIBUTES, COMPETITORS, DEALS, DEFAULT_SEED, DEFECTS, DONT_KNOW_CODE, EVENTS, HISTORY_MONTHS,
-  HISTORY_START, LEVERS, OUR_BRAND, PRODUCT_CATEGORIES, PROMOTION_COHORT, REFUND_RATE, REGIONS, REGION_SHARES,
-  SCALES, SEGMENTS, SURVEY, TREND, WAVES, type Brand
+  ACTIVATION,
+  ATTITUDE,
+  ATTRIBUTES,
+  COMPETITORS,
+  DEALS,
+  DEFAULT_SEED,
+  DEFECTS,
+  DONT_KNOW_CODE,
+  EVENTS,
+  HISTORY_MONTHS,
+  HISTORY_START,
+  LEVERS,
+  OUR_BRAND,
+  PRODUCT_CATEGORIES,
+  PROMOTION_COHORT,
+  REFUND_RATE,
+  REGIONS,
+  REGION_SHARES,
+  SCALES,
+  SEGMENTS,
+  SURVEY,
+  TREND,
+  WAVES,
+  type Brand
 } from "./model.js";
 import { fakeComment, fakePerson } from "./people.js";
 import { Random } from "./random.js";
@@ -73,13 +94,49 @@ export function generateSample(options: SampleOptions): SampleSummary {
 
   const products = writeProducts(file("products", ["product_id", "name", "category"]), random);
   const productById = new Map(products.map((p) => [p.id, p]));
-  const customersOut = file("customers", ["customer_id", "name", "email", "phone", "segment", "region", "acquired_at", "rewards_member"]);
-  const ordersOut = file("orders", ["order_id", "customer_id", "ordered_at", "amount", "cost", "product_id", "quantity"]);
-  const dealsOut = file("opportunities", ["opportunity_id", "closed_at", "outcome", "competitor", "reason", "amount", "customer_id", "segment"]);
+  const customersOut = file("customers", [
+    "customer_id",
+    "name",
+    "email",
+    "phone",
+    "segment",
+    "region",
+    "acquired_at",
+    "rewards_member"
+  ]);
+  const ordersOut = file("orders", [
+    "order_id",
+    "customer_id",
+    "ordered_at",
+    "amount",
+    "cost",
+    "product_id",
+    "quantity"
+  ]);
+  const dealsOut = file("opportunities", [
+    "opportunity_id",
+    "closed_at",
+    "outcome",
+    "competitor",
+    "reason",
+    "amount",
+    "customer_id",
+    "segment"
+  ]);
   const ticketsOut = file("tickets", ["ticket_id", "customer_id", "opened_at", "resolved_at", "kind", "satisfaction"]);
   const responsesOut = file("responses", [
-    "respondent_id", "wave", "responded_at", "customer_id", "segment", "region", "overall_satisfaction",
-    "perceived_value", "likelihood_to_recommend", "repurchase_intent", "preferred_brand", "comment"
+    "respondent_id",
+    "wave",
+    "responded_at",
+    "customer_id",
+    "segment",
+    "region",
+    "overall_satisfaction",
+    "perceived_value",
+    "likelihood_to_recommend",
+    "repurchase_intent",
+    "preferred_brand",
+    "comment"
   ]);
   const ratingsOut = file("ratings", ["respondent_id", "wave", "brand", "attribute", "score"]);
   const importanceOut = file("importance", ["respondent_id", "wave", "attribute", "weight"]);
@@ -88,7 +145,14 @@ export function generateSample(options: SampleOptions): SampleSummary {
   // other file of the sample unchanged.
   const recommendRandom = new Random(seed ^ 0x7ec0);
   const preferenceRandom = new Random(seed ^ 0x9ef0);
-  const activationsOut = file("activations", ["activation_id", "customer_id", "purchased_at", "activated_at", "order_id", "product_id"]);
+  const activationsOut = file("activations", [
+    "activation_id",
+    "customer_id",
+    "purchased_at",
+    "activated_at",
+    "order_id",
+    "product_id"
+  ]);
   const activationRandom = new Random(seed ^ 0xac71);
   let activationSeq = 0;
   const lastDay = monthStartDay(HISTORY_MONTHS) - 1;
@@ -126,11 +190,17 @@ export function generateSample(options: SampleOptions): SampleSummary {
     const dealDays = Array.from({ length: dealCount }, () => random.int(length)).sort((a, b) => a - b);
     for (const dayOfMonth of dealDays) {
       const day = first + dayOfMonth;
-      const segment = random.weighted(SEGMENTS.map((_, i) => i), segmentShares);
-      const competitor = random.weighted([...COMPETITORS, "none"], [
-        ...COMPETITORS.map((c) => DEALS.contested[c]!),
-        1 - COMPETITORS.reduce((sum, c) => sum + DEALS.contested[c]!, 0)
-      ]);
+      const segment = random.weighted(
+        SEGMENTS.map((_, i) => i),
+        segmentShares
+      );
+      const competitor = random.weighted(
+        [...COMPETITORS, "none"],
+        [
+          ...COMPETITORS.map((c) => DEALS.contested[c]!),
+          1 - COMPETITORS.reduce((sum, c) => sum + DEALS.contested[c]!, 0)
+        ]
+      );
       const won = random.bernoulli(winRate(competitor, month));
       const seg = SEGMENTS[segment]!;
       const dealValue = Math.round(seg.ordersPerMonth * 12 * 150 * seg.volume * random.logNormal(0, 0.4));
@@ -141,24 +211,47 @@ export function generateSample(options: SampleOptions): SampleSummary {
         customerId = customerIdOf(index);
         const rewards = random.bernoulli(clamp(0.3 + 0.1 * u, 0.05, 0.9));
         segmentOf.push(segment);
-        regionOf.push(random.weighted(REGIONS.map((_, i) => i), REGION_SHARES));
+        regionOf.push(
+          random.weighted(
+            REGIONS.map((_, i) => i),
+            REGION_SHARES
+          )
+        );
         attitude.push(u);
         orderRate.push(seg.ordersPerMonth * random.gamma(2, 0.5) * (rewards ? 1.1 : 1));
         churnHazard.push(
-          seg.monthlyChurn * Math.exp(-ATTITUDE.churn * u) * (rewards ? LEVERS.rewardsMemberChurn : 1) * (promotion ? PROMOTION_COHORT.churn : 1)
+          seg.monthlyChurn *
+            Math.exp(-ATTITUDE.churn * u) *
+            (rewards ? LEVERS.rewardsMemberChurn : 1) *
+            (promotion ? PROMOTION_COHORT.churn : 1)
         );
         spendFactor.push(Math.exp(ATTITUDE.spend * u) * (promotion ? PROMOTION_COHORT.spend : 1));
         acquiredDay.push(day);
         unresolvedComplaint.push(false);
         active.push(index);
         const person = fakePerson(random);
-        customersOut.write([customerId, person.name, person.email, person.phone, seg.id, REGIONS[regionOf[index]!], isoDate(day), rewards]);
+        customersOut.write([
+          customerId,
+          person.name,
+          person.email,
+          person.phone,
+          seg.id,
+          REGIONS[regionOf[index]!],
+          isoDate(day),
+          rewards
+        ]);
       }
       const reasons = won ? DEALS.wonReasons : DEALS.lostReasons[competitor]!;
       const reason = random.weighted(Object.keys(reasons), Object.values(reasons));
       dealsOut.write([
-        `D${pad(++dealSeq, 7)}`, isoDate(day), won ? "won" : "lost", competitor === "none" ? "" : competitor,
-        reason, dealValue, customerId, seg.id
+        `D${pad(++dealSeq, 7)}`,
+        isoDate(day),
+        won ? "won" : "lost",
+        competitor === "none" ? "" : competitor,
+        reason,
+        dealValue,
+        customerId,
+        seg.id
       ]);
     }
 
@@ -170,7 +263,8 @@ export function generateSample(options: SampleOptions): SampleSummary {
     for (const c of active) {
       const acquired = acquiredDay[c]!;
       const isNew = acquired >= first;
-      if (!isNew && random.bernoulli(churnHazard[c]! * (unresolvedComplaint[c] ? LEVERS.unresolvedComplaintChurn : 1))) continue;
+      if (!isNew && random.bernoulli(churnHazard[c]! * (unresolvedComplaint[c] ? LEVERS.unresolvedComplaintChurn : 1)))
+        continue;
       stillActive.push(c);
       const fromDay = isNew ? acquired - first : 0;
       const span = length - fromDay;
@@ -200,11 +294,24 @@ export function generateSample(options: SampleOptions): SampleSummary {
         const satisfaction = random.bernoulli(0.25)
           ? null
           : Math.round(clamp(random.normal(kind === "request" ? 4.2 : resolved ? 3.8 : 1.6, 0.7), 1, 5));
-        tickets.add(dayOfMonth, [null, customerIdOf(c), isoDate(opened), resolvedAt === null ? null : isoDate(resolvedAt), kind, satisfaction]);
+        tickets.add(dayOfMonth, [
+          null,
+          customerIdOf(c),
+          isoDate(opened),
+          resolvedAt === null ? null : isoDate(resolvedAt),
+          kind,
+          satisfaction
+        ]);
       }
       if (fieldwork && random.bernoulli(SURVEY.customerSampling)) {
         const dayOfMonth = fromDay + random.int(span);
-        respondents.add(dayOfMonth, [customerIdOf(c), SEGMENTS[segmentOf[c]!]!.id, REGIONS[regionOf[c]!], u, unresolvedComplaint[c] ? 1 : 0]);
+        respondents.add(dayOfMonth, [
+          customerIdOf(c),
+          SEGMENTS[segmentOf[c]!]!.id,
+          REGIONS[regionOf[c]!],
+          u,
+          unresolvedComplaint[c] ? 1 : 0
+        ]);
       }
     }
     active = stillActive;
@@ -216,9 +323,16 @@ export function generateSample(options: SampleOptions): SampleSummary {
       if (customer !== null && productById.get(row[5] as string)!.activated) {
         const purchased = first + dayOfMonth;
         const p = 1 / (1 + Math.exp(-(ACTIVATION.logit + ACTIVATION.attitude * attitude[customer]!)));
-        const activated = activationRandom.bernoulli(p) ? purchased + 1 + Math.floor(activationRandom.gamma(ACTIVATION.delayShape, ACTIVATION.delayScale)) : null;
+        const activated = activationRandom.bernoulli(p)
+          ? purchased + 1 + Math.floor(activationRandom.gamma(ACTIVATION.delayShape, ACTIVATION.delayScale))
+          : null;
         activationsOut.write([
-          `A${pad(++activationSeq, 8)}`, row[1], isoDate(purchased), activated === null || activated > lastDay ? null : isoDate(activated), row[0], row[5]
+          `A${pad(++activationSeq, 8)}`,
+          row[1],
+          isoDate(purchased),
+          activated === null || activated > lastDay ? null : isoDate(activated),
+          row[0],
+          row[5]
         ]);
       }
       if (defects.bernoulli(DEFECTS.unknownCustomer)) row[1] = customerIdOf(-1);
@@ -226,30 +340,65 @@ export function generateSample(options: SampleOptions): SampleSummary {
     }
     for (const [, row] of tickets.drain()) {
       row[0] = `T${pad(++ticketSeq, 7)}`;
-      if (row[3] !== null && defects.bernoulli(DEFECTS.resolvedBeforeOpened)) row[3] = isoDate(Date.parse(`${row[2]}T00:00:00Z`) / DAY_MS - 2);
+      if (row[3] !== null && defects.bernoulli(DEFECTS.resolvedBeforeOpened))
+        row[3] = isoDate(Date.parse(`${row[2]}T00:00:00Z`) / DAY_MS - 2);
       ticketsOut.write(row);
     }
     if (fieldwork) {
       const prospects = random.poisson(SURVEY.prospectsPerWave * scale);
       for (let k = 0; k < prospects; ++k) {
         respondents.add(random.int(length), [
-          null, random.weighted(SEGMENTS.map((s) => s.id), segmentShares),
-          random.weighted([...REGIONS], REGION_SHARES), random.normal(), 0
+          null,
+          random.weighted(
+            SEGMENTS.map((s) => s.id),
+            segmentShares
+          ),
+          random.weighted([...REGIONS], REGION_SHARES),
+          random.normal(),
+          0
         ]);
       }
       let respondentSeq = 0;
-      const survey = { wave, waveId: WAVES[wave]!, responsesOut, ratingsOut, importanceOut, recommendationsOut, random, defects, recommendRandom, preferenceRandom };
+      const survey = {
+        wave,
+        waveId: WAVES[wave]!,
+        responsesOut,
+        ratingsOut,
+        importanceOut,
+        recommendationsOut,
+        random,
+        defects,
+        recommendRandom,
+        preferenceRandom
+      };
       for (const [dayOfMonth, row] of respondents.drain()) {
         const [customerId, segment, region, u, complained] = row as [string | null, string, string, number, number];
-        writeRespondent(survey, `R${pad(++respondentSeq, 6)}`, isoDate(first + dayOfMonth), customerId, segment, region, u, complained === 1);
+        writeRespondent(
+          survey,
+          `R${pad(++respondentSeq, 6)}`,
+          isoDate(first + dayOfMonth),
+          customerId,
+          segment,
+          region,
+          u,
+          complained === 1
+        );
       }
     }
     onMonth?.(month + 1, HISTORY_MONTHS);
   }
 
   const writers = {
-    customers: customersOut, orders: ordersOut, opportunities: dealsOut, tickets: ticketsOut, responses: responsesOut,
-    ratings: ratingsOut, importance: importanceOut, recommendations: recommendationsOut, activations: activationsOut, events: eventsOut
+    customers: customersOut,
+    orders: ordersOut,
+    opportunities: dealsOut,
+    tickets: ticketsOut,
+    responses: responsesOut,
+    ratings: ratingsOut,
+    importance: importanceOut,
+    recommendations: recommendationsOut,
+    activations: activationsOut,
+    events: eventsOut
   };
   const summary: SampleSummary = { products: products.length };
   for (const [name, writer] of Object.entries(writers)) {
@@ -279,9 +428,38 @@ interface Product {
 
 const PRODUCT_NAMES: Record<string, readonly string[]> = {
   Hardware: ["Router", "Switch", "Server", "Scanner", "Printer", "Terminal", "Tablet", "Sensor", "Gateway", "Dock"],
-  Software: ["Analytics suite", "Backup", "Security", "Invoicing", "Scheduling", "Inventory", "CRM add-on", "Reporting"],
-  Services: ["Installation", "Maintenance plan", "Audit", "Migration", "Support plan", "Integration", "Managed service", "Repair"],
-  Supplies: ["Cables", "Labels", "Toner", "Paper", "Batteries", "Adapters", "Cleaning kit", "Mounts", "Cases", "Filters"],
+  Software: [
+    "Analytics suite",
+    "Backup",
+    "Security",
+    "Invoicing",
+    "Scheduling",
+    "Inventory",
+    "CRM add-on",
+    "Reporting"
+  ],
+  Services: [
+    "Installation",
+    "Maintenance plan",
+    "Audit",
+    "Migration",
+    "Support plan",
+    "Integration",
+    "Managed service",
+    "Repair"
+  ],
+  Supplies: [
+    "Cables",
+    "Labels",
+    "Toner",
+    "Paper",
+    "Batteries",
+    "Adapters",
+    "Cleaning kit",
+    "Mounts",
+    "Cases",
+    "Filters"
+  ],
   Training: ["Onboarding course", "Admin certification", "Workshop", "Webinar series"]
 };
 
@@ -321,8 +499,14 @@ const attributeMean = (brand: Brand, attribute: (typeof ATTRIBUTES)[number], wav
  * perceptions and loyalty intentions that follow from the ratings of our brand.
  */
 function writeRespondent(
-  out: SurveyOutput, respondentId: string, respondedAt: string, customerId: string | null,
-  segment: string, region: string, u: number, complained: boolean
+  out: SurveyOutput,
+  respondentId: string,
+  respondedAt: string,
+  customerId: string | null,
+  segment: string,
+  region: string,
+  u: number,
+  complained: boolean
 ): void {
   const { random, waveId, wave } = out;
   const scaleUse = random.normal(0, SURVEY.scaleUseSd);
@@ -337,41 +521,79 @@ function writeRespondent(
     const halo = brand === OUR_BRAND ? ATTITUDE.halo * u : random.normal(0, SURVEY.brandHaloSd);
     let ratingSum = 0;
     for (const attribute of ATTRIBUTES) {
-      const score = Math.round(clamp(attributeMean(brand, attribute, wave) + scaleUse + halo + random.normal(0, SURVEY.ratingNoise), SCALES.rating.min, SCALES.rating.max));
+      const score = Math.round(
+        clamp(
+          attributeMean(brand, attribute, wave) + scaleUse + halo + random.normal(0, SURVEY.ratingNoise),
+          SCALES.rating.min,
+          SCALES.rating.max
+        )
+      );
       if (brand === OUR_BRAND) {
         satisfaction += attribute.driver * (score - attribute.means[OUR_BRAND]);
         if (attribute.id === "price") priceScore = score;
       }
       ratingSum += score;
       const answer = brand !== OUR_BRAND && random.bernoulli(SURVEY.dontKnow) ? DONT_KNOW_CODE : score;
-      out.ratingsOut.write([respondentId, waveId, brand, attribute.id, out.defects.bernoulli(DEFECTS.ratingTypo) ? 11 : answer]);
+      out.ratingsOut.write([
+        respondentId,
+        waveId,
+        brand,
+        attribute.id,
+        out.defects.bernoulli(DEFECTS.ratingTypo) ? 11 : answer
+      ]);
     }
     // "Which would you choose": a logit choice on the brand's mean rating (Gumbel noise).
-    const utility = ratingSum / ATTRIBUTES.length - Math.log(-Math.log(out.preferenceRandom.uniform() || Number.MIN_VALUE)) * SURVEY.preferenceNoise;
+    const utility =
+      ratingSum / ATTRIBUTES.length -
+      Math.log(-Math.log(out.preferenceRandom.uniform() || Number.MIN_VALUE)) * SURVEY.preferenceNoise;
     if (utility > bestUtility) [bestUtility, preferred] = [utility, brand];
     if (brand !== OUR_BRAND) {
       // Recommending a competitor follows how well the respondent rates it.
-      const recommend = SURVEY.competitorRecommendIntercept + 0.9 * (ratingSum / ATTRIBUTES.length - 6.9) + out.recommendRandom.normal(0, 1.3);
-      recommendations.push([respondentId, waveId, brand, Math.round(clamp(recommend, SCALES.likelihood_to_recommend.min, SCALES.likelihood_to_recommend.max))]);
+      const recommend =
+        SURVEY.competitorRecommendIntercept +
+        0.9 * (ratingSum / ATTRIBUTES.length - 6.9) +
+        out.recommendRandom.normal(0, 1.3);
+      recommendations.push([
+        respondentId,
+        waveId,
+        brand,
+        Math.round(clamp(recommend, SCALES.likelihood_to_recommend.min, SCALES.likelihood_to_recommend.max))
+      ]);
     }
   }
   for (const row of recommendations) out.recommendationsOut.write(row);
   satisfaction += random.normal(0, SURVEY.satisfactionNoise);
   const value = 6.2 + 0.5 * (satisfaction - 7) + 0.3 * (priceScore - 5.9) + random.normal(0, 0.9);
-  const recommend = 7.6 + 0.9 * (satisfaction - 7) + 0.25 * (value - 6.2) + ATTITUDE.recommend * u + random.normal(0, 1);
+  const recommend =
+    7.6 + 0.9 * (satisfaction - 7) + 0.25 * (value - 6.2) + ATTITUDE.recommend * u + random.normal(0, 1);
   const repurchase = 3.7 + 0.45 * (satisfaction - 7) + random.normal(0, 0.6);
   const scaled = (x: number, scale: { min: number; max: number }) => Math.round(clamp(x, scale.min, scale.max));
   const overall = scaled(satisfaction, SCALES.overall_satisfaction);
-  const comment = random.bernoulli(SURVEY.comments) ? fakeComment(random, overall, random.bernoulli(SURVEY.commentsWithPii)) : null;
+  const comment = random.bernoulli(SURVEY.comments)
+    ? fakeComment(random, overall, random.bernoulli(SURVEY.commentsWithPii))
+    : null;
   out.responsesOut.write([
-    respondentId, waveId, respondedAt, customerId, segment, region, overall,
+    respondentId,
+    waveId,
+    respondedAt,
+    customerId,
+    segment,
+    region,
+    overall,
     scaled(value, SCALES.perceived_value),
     random.bernoulli(0.02) ? null : scaled(recommend, SCALES.likelihood_to_recommend),
-    scaled(repurchase, SCALES.repurchase_intent), preferred, comment
+    scaled(repurchase, SCALES.repurchase_intent),
+    preferred,
+    comment
   ]);
   if (random.bernoulli(SURVEY.answersImportance)) {
     for (const attribute of ATTRIBUTES) {
-      out.importanceOut.write([respondentId, waveId, attribute.id, scaled(random.normal(attribute.statedImportance, 1.2), SCALES.importance)]);
+      out.importanceOut.write([
+        respondentId,
+        waveId,
+        attribute.id,
+        scaled(random.normal(attribute.statedImportance, 1.2), SCALES.importance)
+      ]);
     }
   }
 }

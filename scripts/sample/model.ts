@@ -107,26 +107,106 @@ export interface Attribute {
 }
 
 export const ATTRIBUTES: readonly Attribute[] = [
-  { id: "product_quality", label: "Product quality", group: "quality", owner: "Product management", factor: "product",
-    means: { Northwind: 7.8, Contoso: 7.1, Fabrikam: 6.6, Globex: 6.9 }, driver: 0.3, statedImportance: 9.0 },
-  { id: "reliability", label: "Reliability", group: "quality", owner: "Operations", factor: "product",
-    means: { Northwind: 7.6, Contoso: 7.0, Fabrikam: 6.8, Globex: 6.7 }, driver: 0.15, statedImportance: 8.2 },
-  { id: "innovation", label: "Innovation", group: "quality", owner: "Product management", factor: "product",
-    means: { Northwind: 7.1, Contoso: 6.8, Fabrikam: 6.2, Globex: 7.0 }, driver: 0, statedImportance: 6.2 },
-  { id: "service", label: "Customer service", group: "quality", owner: "Customer service", factor: "service",
-    means: { Northwind: 6.9, Contoso: 7.2, Fabrikam: 6.5, Globex: 6.2 }, driver: 0.25, statedImportance: 8.4 },
-  { id: "delivery", label: "Delivery speed", group: "quality", owner: "Logistics", factor: "service",
-    means: { Northwind: 7.0, Contoso: 7.3, Fabrikam: 6.8, Globex: 6.9 }, driver: 0, statedImportance: 7.5 },
-  { id: "ease_of_business", label: "Ease of doing business", group: "quality", owner: "Sales operations", factor: "service",
-    means: { Northwind: 6.8, Contoso: 7.0, Fabrikam: 6.9, Globex: 6.7 }, driver: 0.05, statedImportance: 6.8 },
-  { id: "personnel", label: "Staff expertise", group: "quality", owner: "Sales", factor: "personnel",
-    means: { Northwind: 7.3, Contoso: 6.9, Fabrikam: 6.7, Globex: 6.8 }, driver: 0, statedImportance: 6.5 },
-  { id: "image", label: "Brand reputation", group: "quality", owner: "Marketing", factor: "image",
-    means: { Northwind: 7.4, Contoso: 7.5, Fabrikam: 6.4, Globex: 6.6 }, driver: 0, statedImportance: 5.8 },
-  { id: "price", label: "Price", group: "price", owner: "Pricing", factor: "price",
-    means: { Northwind: 5.9, Contoso: 6.4, Fabrikam: 7.4, Globex: 6.8 }, driver: 0.2, statedImportance: 8.6 },
-  { id: "terms", label: "Payment terms and fees", group: "price", owner: "Finance", factor: "price",
-    means: { Northwind: 6.5, Contoso: 6.7, Fabrikam: 7.0, Globex: 6.6 }, driver: 0, statedImportance: 6.9 }
+  {
+    id: "product_quality",
+    label: "Product quality",
+    group: "quality",
+    owner: "Product management",
+    factor: "product",
+    means: { Northwind: 7.8, Contoso: 7.1, Fabrikam: 6.6, Globex: 6.9 },
+    driver: 0.3,
+    statedImportance: 9.0
+  },
+  {
+    id: "reliability",
+    label: "Reliability",
+    group: "quality",
+    owner: "Operations",
+    factor: "product",
+    means: { Northwind: 7.6, Contoso: 7.0, Fabrikam: 6.8, Globex: 6.7 },
+    driver: 0.15,
+    statedImportance: 8.2
+  },
+  {
+    id: "innovation",
+    label: "Innovation",
+    group: "quality",
+    owner: "Product management",
+    factor: "product",
+    means: { Northwind: 7.1, Contoso: 6.8, Fabrikam: 6.2, Globex: 7.0 },
+    driver: 0,
+    statedImportance: 6.2
+  },
+  {
+    id: "service",
+    label: "Customer service",
+    group: "quality",
+    owner: "Customer service",
+    factor: "service",
+    means: { Northwind: 6.9, Contoso: 7.2, Fabrikam: 6.5, Globex: 6.2 },
+    driver: 0.25,
+    statedImportance: 8.4
+  },
+  {
+    id: "delivery",
+    label: "Delivery speed",
+    group: "quality",
+    owner: "Logistics",
+    factor: "service",
+    means: { Northwind: 7.0, Contoso: 7.3, Fabrikam: 6.8, Globex: 6.9 },
+    driver: 0,
+    statedImportance: 7.5
+  },
+  {
+    id: "ease_of_business",
+    label: "Ease of doing business",
+    group: "quality",
+    owner: "Sales operations",
+    factor: "service",
+    means: { Northwind: 6.8, Contoso: 7.0, Fabrikam: 6.9, Globex: 6.7 },
+    driver: 0.05,
+    statedImportance: 6.8
+  },
+  {
+    id: "personnel",
+    label: "Staff expertise",
+    group: "quality",
+    owner: "Sales",
+    factor: "personnel",
+    means: { Northwind: 7.3, Contoso: 6.9, Fabrikam: 6.7, Globex: 6.8 },
+    driver: 0,
+    statedImportance: 6.5
+  },
+  {
+    id: "image",
+    label: "Brand reputation",
+    group: "quality",
+    owner: "Marketing",
+    factor: "image",
+    means: { Northwind: 7.4, Contoso: 7.5, Fabrikam: 6.4, Globex: 6.6 },
+    driver: 0,
+    statedImportance: 5.8
+  },
+  {
+    id: "price",
+    label: "Price",
+    group: "price",
+    owner: "Pricing",
+    factor: "price",
+    means: { Northwind: 5.9, Contoso: 6.4, Fabrikam: 7.4, Globex: 6.8 },
+    driver: 0.2,
+    statedImportance: 8.6
+  },
+  {
+    id: "terms",
+    label: "Payment terms and fees",
+    group: "price",
+    owner: "Finance",
+    factor: "price",
+    means: { Northwind: 6.5, Contoso: 6.7, Fabrikam: 7.0, Globex: 6.6 },
+    driver: 0,
+    statedImportance: 6.9
+  }
 ];
 
 /** The competitor gaining on one attribute: added to its true mean at each wave after the first. */

@@ -6,7 +6,11 @@ const COMPETITORS = ["#e69f00", "#009e73", "#cc79a7", "#d55e00", "#56b4e9", "#99
 /** A Plot color scale option mapping each brand of the config to its colour. */
 export function brandColors(config) {
   const brands = [config.brand, ...config.competitors];
-  return {domain: brands, range: brands.map((_, i) => (i === 0 ? OURS : COMPETITORS[(i - 1) % COMPETITORS.length])), legend: true};
+  return {
+    domain: brands,
+    range: brands.map((_, i) => (i === 0 ? OURS : COMPETITORS[(i - 1) % COMPETITORS.length])),
+    legend: true
+  };
 }
 
 /** Okabe & Ito's colour-blind-safe palette, for categories that are not brands. */

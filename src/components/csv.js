@@ -14,10 +14,11 @@ export function csvCell(value) {
 }
 
 /** A formatted cell's text: formats may return elements (a bar with its number). */
-const textOf = (value) => (value !== null && typeof value === "object" && "textContent" in value ? value.textContent : value);
+const textOf = (value) =>
+  value !== null && typeof value === "object" && "textContent" in value ? value.textContent : value;
 
 /** The CSV text of `rows` as a table shows them: the same columns, headers and formatting. */
-export function tableCsv(rows, {columns, header = {}, format = {}}) {
+export function tableCsv(rows, { columns, header = {}, format = {} }) {
   const lines = [columns.map((c) => csvCell(header[c] ?? c)).join(",")];
   rows.forEach((row, i) => {
     lines.push(columns.map((c) => csvCell(textOf(format[c] ? format[c](row[c], i, rows) : row[c]))).join(","));

@@ -1,14 +1,23 @@
 // Number formats shared by every page, so a figure reads the same wherever it appears.
 
-const wholeNumber = new Intl.NumberFormat("en-US", {maximumFractionDigits: 0});
+const wholeNumber = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
 const formats = new Map();
 
 /** Intl's formatter of money in `currency` (the config's, an ISO 4217 code), made once. */
 function moneyFormatter(currency, compact) {
   const key = `${currency}:${compact}`;
   if (!formats.has(key)) {
-    formats.set(key, new Intl.NumberFormat("en-US", {style: "currency", currency, currencyDisplay: "symbol",
-      ...(compact ? {notation: "compact", minimumFractionDigits: 0, maximumFractionDigits: 1} : {maximumFractionDigits: 0})}));
+    formats.set(
+      key,
+      new Intl.NumberFormat("en-US", {
+        style: "currency",
+        currency,
+        currencyDisplay: "symbol",
+        ...(compact
+          ? { notation: "compact", minimumFractionDigits: 0, maximumFractionDigits: 1 }
+          : { maximumFractionDigits: 0 })
+      })
+    );
   }
   return formats.get(key);
 }
@@ -32,5 +41,10 @@ export function formatCount(value) {
 /** 31 December 2025; "–" when there is no date. */
 export function formatDate(isoDate) {
   if (!isoDate) return "–";
-  return new Date(`${isoDate}T00:00:00Z`).toLocaleDateString("en-GB", {day: "numeric", month: "long", year: "numeric", timeZone: "UTC"});
+  return new Date(`${isoDate}T00:00:00Z`).toLocaleDateString("en-GB", {
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    timeZone: "UTC"
+  });
 }

@@ -1,20 +1,22 @@
 // KPI cards: a figure, its change from last quarter, and one line saying what it means.
-import {html} from "npm:htl";
-import {formatKpi, formatKpiChange, kpiReading} from "./readings.js";
+import { html } from "npm:htl";
+import { formatKpi, formatKpiChange, kpiReading } from "./readings.js";
 
 /**
  * One card per kpis row. `href` links the card to the report behind the figure; money is in `currency`. The change's
  * colour says good or bad news (none for relative price, where either can be the plan) and is
  * never the only signal: the arrow and the words carry it too.
  */
-export function kpiCard(row, {href, currency = "USD"} = {}) {
+export function kpiCard(row, { href, currency = "USD" } = {}) {
   const flat = row.change === null || formatKpiChange(row).startsWith("■") || row.kpi === "price";
   const better = flat ? "" : row.change > 0 ? "good" : "bad";
   const noise = row.significant === false ? " noise" : "";
   return html`<div class="card kpi" id=${`kpi-${row.kpi}`}>
     <h2>${href ? html`<a href=${href}>${row.label}</a>` : row.label}</h2>
     <div class="kpi-value">${formatKpi(row.value, row.unit, currency)}</div>
-    <div class=${`kpi-change ${better}${noise}`}>${formatKpiChange(row)}${row.significant === false ? " (noise)" : ""}</div>
+    <div class=${`kpi-change ${better}${noise}`}>
+      ${formatKpiChange(row)}${row.significant === false ? " (noise)" : ""}
+    </div>
     <p class="kpi-reading">${kpiReading(row, currency)}</p>
   </div>`;
 }

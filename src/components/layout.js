@@ -14,7 +14,10 @@ import * as Plot from "npm:@observablehq/plot";
  */
 export function plot(options) {
   const figure = Plot.plot(options);
-  const svg = figure.tagName.toLowerCase() === "svg" ? figure : figure.querySelector("svg[aria-label]") ?? figure.querySelector("svg");
+  const svg =
+    figure.tagName.toLowerCase() === "svg"
+      ? figure
+      : (figure.querySelector("svg[aria-label]") ?? figure.querySelector("svg"));
   if (svg && options.ariaLabel) svg.setAttribute("role", "img");
   for (const group of figure.querySelectorAll("svg g[aria-label]")) group.setAttribute("aria-hidden", "true");
   return figure;

@@ -1,6 +1,6 @@
 // Plain-language readings of the value tables, for executives. Pure functions of table rows:
 // the numbers come from the library; these only choose the words.
-import {formatMoney, moneyFormat} from "./format.js";
+import { formatMoney, moneyFormat } from "./format.js";
 
 const points = (x) => `${Math.abs(x).toFixed(1)} point${Math.abs(x).toFixed(1) === "1.0" ? "" : "s"}`;
 const percent = (x) => `${Math.round(100 * x)}%`;
@@ -13,7 +13,8 @@ export function valueMapReading(rows, brand) {
   const basis = ours.price_basis === "actual" ? "actual prices" : "price satisfaction";
   let text = `${brand} offers ${ours.zone}: a quality score of ${ours.quality_score.toFixed(0)} (100 = the competitors' average) at a relative price of ${ours.relative_price.toFixed(0)} (from ${basis}).`;
   const best = rows.filter((d) => !d.suppressed).sort((a, b) => b.value_distance - a.value_distance)[0];
-  if (best && best.brand !== brand) text += ` ${best.brand} offers the best value, ${best.value_distance.toFixed(1)} points below the fair-value line.`;
+  if (best && best.brand !== brand)
+    text += ` ${best.brand} offers the best value, ${best.value_distance.toFixed(1)} points below the fair-value line.`;
   else if (best) text += ` No competitor offers better value.`;
   return text;
 }
@@ -25,17 +26,24 @@ export function headToHeadReading(rows, competitor) {
   const lead = usable.filter((d) => d.significant && d.gap > 0).sort((a, b) => b.gap - a.gap);
   const trail = usable.filter((d) => d.significant && d.gap < 0).sort((a, b) => a.gap - b.gap);
   const parts = [];
-  if (lead.length) parts.push(`We lead ${competitor} on ${list(lead.map((d) => `${d.label.toLowerCase()} by ${points(d.gap)}`))}`);
-  if (trail.length) parts.push(`${competitor} leads on ${list(trail.map((d) => `${d.label.toLowerCase()} by ${points(d.gap)}`))}`);
+  if (lead.length)
+    parts.push(`We lead ${competitor} on ${list(lead.map((d) => `${d.label.toLowerCase()} by ${points(d.gap)}`))}`);
+  if (trail.length)
+    parts.push(`${competitor} leads on ${list(trail.map((d) => `${d.label.toLowerCase()} by ${points(d.gap)}`))}`);
   if (!parts.length) parts.push(`No attribute differs significantly between us and ${competitor}`);
   const net = usable[0].net_weighted_gap;
-  const weighted = net === null ? "" : ` Weighted by importance, we are ${net >= 0 ? "ahead" : "behind"} by ${Math.abs(net).toFixed(2)} points.`;
+  const weighted =
+    net === null
+      ? ""
+      : ` Weighted by importance, we are ${net >= 0 ? "ahead" : "behind"} by ${Math.abs(net).toFixed(2)} points.`;
   return `${parts.join("; ")}.${weighted}`;
 }
 
 /** The won-lost rows of one competitor (or all deals) -> "Against Globex we won 40% of deals in ..." */
 export function winRateReading(rows, competitor) {
-  const series = rows.filter((d) => d.competitor === competitor && d.win_rate !== null).sort((a, b) => a.quarter.localeCompare(b.quarter));
+  const series = rows
+    .filter((d) => d.competitor === competitor && d.win_rate !== null)
+    .sort((a, b) => a.quarter.localeCompare(b.quarter));
   if (series.length === 0) return `No deals recorded against ${competitor}.`;
   const first = series[0];
   const last = series.at(-1);
@@ -52,7 +60,10 @@ export function winRateReading(rows, competitor) {
 
 /** One wave of the what-who table -> "Fix first: ..." */
 export function whatWhoReading(rows) {
-  const top = rows.filter((d) => d.priority > 0).sort((a, b) => b.priority - a.priority).slice(0, 3);
+  const top = rows
+    .filter((d) => d.priority > 0)
+    .sort((a, b) => b.priority - a.priority)
+    .slice(0, 3);
   if (!top.length) return "We lead every competitor on every attribute: nothing to catch up on.";
   return `Fix first: ${list(top.map((d) => `${d.label.toLowerCase()} (${d.owner}; ${d.best_competitor} is ${points(d.gap_to_best)} ahead)`))}.`;
 }
@@ -63,7 +74,8 @@ export function linkageReading(links, groups, currency = "USD") {
   const link = (n) => links.find((d) => d.link === n);
   const [r2, retention, revenue, risk] = [link(1), link(3), link(4), link(5)];
   const parts = [];
-  if (r2) parts.push(`Our attribute ratings explain ${Math.round(100 * r2.value)}% of the variation in overall satisfaction`);
+  if (r2)
+    parts.push(`Our attribute ratings explain ${Math.round(100 * r2.value)}% of the variation in overall satisfaction`);
   const recommend = links.find((d) => d.link === 2 && /recommend/.test(d.measure));
   if (recommend) parts.push(`satisfaction goes with likelihood to recommend (r = ${recommend.value.toFixed(2)})`);
   let text = parts.length ? `${parts.join("; ")}.` : "";
@@ -72,10 +84,14 @@ export function linkageReading(links, groups, currency = "USD") {
   if (retention && promoters && detractors) {
     const significant = retention.ci_low > 0 || retention.ci_high < 0;
     text += ` Promoters we can link to the CRM were still buying two quarters later ${percent(promoters.retention)} of the time, detractors ${percent(detractors.retention)}`;
-    text += significant ? ` (a difference of ${retention.value.toFixed(1)} points, 95% CI ${retention.ci_low.toFixed(1)} to ${retention.ci_high.toFixed(1)}).` : " (not a significant difference).";
+    text += significant
+      ? ` (a difference of ${retention.value.toFixed(1)} points, 95% CI ${retention.ci_low.toFixed(1)} to ${retention.ci_high.toFixed(1)}).`
+      : " (not a significant difference).";
   }
-  if (revenue) text += ` They spent ${money(revenue.value)} ${revenue.value >= 0 ? "more" : "less"} per customer over those six months.`;
-  if (risk && risk.value > 0) text += ` Revenue at risk from the latest wave's ${risk.n} linked detractors: about ${money(risk.value)}.`;
+  if (revenue)
+    text += ` They spent ${money(revenue.value)} ${revenue.value >= 0 ? "more" : "less"} per customer over those six months.`;
+  if (risk && risk.value > 0)
+    text += ` Revenue at risk from the latest wave's ${risk.n} linked detractors: about ${money(risk.value)}.`;
   return text.trim();
 }
 
@@ -97,12 +113,15 @@ export function competitorReading(rows, brand) {
   const trailing = [];
   for (const [label, list] of byAttribute) {
     if (list.every((d) => d.significant && d.gap > 0)) leadAll.push(label.toLowerCase());
-    for (const d of list.filter((d) => d.significant && d.gap < 0)) trailing.push(`${d.brand} on ${label.toLowerCase()} (by ${points(d.gap)})`);
+    for (const d of list.filter((d) => d.significant && d.gap < 0))
+      trailing.push(`${d.brand} on ${label.toLowerCase()} (by ${points(d.gap)})`);
   }
   const lead = leadAll.length
     ? `${brand} is rated significantly above every competitor on ${list(leadAll)}`
     : `${brand} leads no competitor on every attribute`;
-  const trail = trailing.length ? `; it is rated significantly below ${list(trailing)}` : "; no competitor is rated significantly above it on anything";
+  const trail = trailing.length
+    ? `; it is rated significantly below ${list(trailing)}`
+    : "; no competitor is rated significantly above it on anything";
   return `${lead}${trail}. Tests are paired where respondents rated both brands, Holm-corrected across attributes.`;
 }
 
@@ -112,9 +131,11 @@ export function trendsReading(rows, wave) {
   const moved = current.filter((d) => d.significant_year || d.significant_prev);
   const compared = current.filter((d) => d.p_holm_year !== null || d.p_holm_prev !== null).length;
   if (!compared) return `No earlier wave to compare ${wave} with.`;
-  const sentences = moved.map((d) => d.significant_year
-    ? `${d.brand} ${d.change_year > 0 ? "rose" : "fell"} ${points(d.change_year)} on ${d.label.toLowerCase()} over the year to ${wave} (95% CI ${d.year_ci_low.toFixed(2)} to ${d.year_ci_high.toFixed(2)})`
-    : `${d.brand} ${d.change_prev > 0 ? "rose" : "fell"} ${points(d.change_prev)} on ${d.label.toLowerCase()} since ${d.previous_wave}`);
+  const sentences = moved.map((d) =>
+    d.significant_year
+      ? `${d.brand} ${d.change_year > 0 ? "rose" : "fell"} ${points(d.change_year)} on ${d.label.toLowerCase()} over the year to ${wave} (95% CI ${d.year_ci_low.toFixed(2)} to ${d.year_ci_high.toFixed(2)})`
+      : `${d.brand} ${d.change_prev > 0 ? "rose" : "fell"} ${points(d.change_prev)} on ${d.label.toLowerCase()} since ${d.previous_wave}`
+  );
   const rest = `${moved.length ? "No other" : "No"} brand's rating on any attribute changed significantly (${compared} brand-attribute comparison${compared === 1 ? "" : "s"}, Holm-corrected).`;
   return moved.length ? `${sentences.join("; ")}. ${rest}` : rest;
 }
@@ -129,17 +150,24 @@ function d3group(items, key) {
 export function formatKpi(value, unit, currency = "USD") {
   if (value === null || value === undefined) return "–";
   switch (unit) {
-    case "currency": return formatMoney(value, currency);
-    case "count": return Math.round(value).toLocaleString("en-US");
-    case "share": return `${(Math.round(1000 * value) / 10).toFixed(1)}%`;
-    case "score": return `${value > 0 ? "+" : value < 0 ? "−" : ""}${Math.abs(value).toFixed(0)}`;
-    default: return value.toFixed(1);
+    case "currency":
+      return formatMoney(value, currency);
+    case "count":
+      return Math.round(value).toLocaleString("en-US");
+    case "share":
+      return `${(Math.round(1000 * value) / 10).toFixed(1)}%`;
+    case "score":
+      return `${value > 0 ? "+" : value < 0 ? "−" : ""}${Math.abs(value).toFixed(0)}`;
+    default:
+      return value.toFixed(1);
   }
 }
 
 /** The size of a kpis row's change: "12.4%" (relative) or "1.2 pts" (difference). */
 function changeSize(row) {
-  return row.change_kind === "relative" ? `${(100 * Math.abs(row.change)).toFixed(1)}%` : `${Math.abs(row.unit === "share" ? 100 * row.change : row.change).toFixed(1)} pts`;
+  return row.change_kind === "relative"
+    ? `${(100 * Math.abs(row.change)).toFixed(1)}%`
+    : `${Math.abs(row.unit === "share" ? 100 * row.change : row.change).toFixed(1)} pts`;
 }
 
 /** A kpis row's change: "▲ 12.4% vs 2025-Q3", "▼ 1.2 pts vs 2025-Q3". */
@@ -155,18 +183,30 @@ const unchanged = (row) => /^0\.0\D/.test(changeSize(row));
 /** A kpis row -> one plain sentence for the executive, with whether its change is real. */
 export function kpiReading(row, currency = "USD") {
   const value = formatKpi(row.value, row.unit, currency);
-  const noise = row.significant === false ? ", within sampling noise" : row.significant ? ", beyond sampling noise" : "";
-  const delta = row.change === null || row.change === undefined ? ""
-    : unchanged(row) ? ` (unchanged from ${row.previous_quarter})`
-    : ` (${row.change > 0 ? "up" : "down"} ${changeSize(row)} from ${row.previous_quarter}${noise})`;
+  const noise =
+    row.significant === false ? ", within sampling noise" : row.significant ? ", beyond sampling noise" : "";
+  const delta =
+    row.change === null || row.change === undefined
+      ? ""
+      : unchanged(row)
+        ? ` (unchanged from ${row.previous_quarter})`
+        : ` (${row.change > 0 ? "up" : "down"} ${changeSize(row)} from ${row.previous_quarter}${noise})`;
   switch (row.kpi) {
-    case "revenue": return `Net revenue of ${value} in ${row.quarter}${delta}${row.complete ? "" : "; the quarter is not over in the export"}.`;
-    case "customers": return `${value} customers bought in ${row.quarter}${delta}.`;
-    case "retention": return `${value} of the customers active at the start of ${row.quarter} were kept${delta}.`;
-    case "nps": return `Net Promoter Score ${value} in the ${row.wave} survey${delta}.`;
-    case "quality": return `Customers rate our quality at ${value}, where 100 is the competitors' average${delta}.`;
-    case "price": return `Our price is seen at ${value} against the competitors' 100${row.value > 100 ? " (dearer)" : " (cheaper)"}${delta}.`;
-    case "clv": return `The customer base is worth ${value} over the next three years${delta}.`;
-    default: return `${row.label}: ${value}${delta}.`;
+    case "revenue":
+      return `Net revenue of ${value} in ${row.quarter}${delta}${row.complete ? "" : "; the quarter is not over in the export"}.`;
+    case "customers":
+      return `${value} customers bought in ${row.quarter}${delta}.`;
+    case "retention":
+      return `${value} of the customers active at the start of ${row.quarter} were kept${delta}.`;
+    case "nps":
+      return `Net Promoter Score ${value} in the ${row.wave} survey${delta}.`;
+    case "quality":
+      return `Customers rate our quality at ${value}, where 100 is the competitors' average${delta}.`;
+    case "price":
+      return `Our price is seen at ${value} against the competitors' 100${row.value > 100 ? " (dearer)" : " (cheaper)"}${delta}.`;
+    case "clv":
+      return `The customer base is worth ${value} over the next three years${delta}.`;
+    default:
+      return `${row.label}: ${value}${delta}.`;
   }
 }

@@ -3,7 +3,7 @@
 // contacts; so each file is read by parquet-wasm (vendored, as for FileAttachment.parquet()) and
 // handed to DuckDB as an Arrow IPC stream, which DuckDB-Wasm reads natively.
 import * as Arrow from "npm:apache-arrow";
-import {DuckDBClient} from "npm:@observablehq/duckdb";
+import { DuckDBClient } from "npm:@observablehq/duckdb";
 
 /** A DuckDBClient with a table per entry of `files` ({name: FileAttachment of a .parquet}). */
 export async function duckdbOfParquet(files) {
@@ -21,7 +21,7 @@ export async function duckdbOfParquet(files) {
     const ipc = Arrow.tableToIPC(await file.parquet(), "stream");
     const connection = await db.connect();
     try {
-      await connection.insertArrowFromIPCStream(ipc, {name, schema: "main", create: true});
+      await connection.insertArrowFromIPCStream(ipc, { name, schema: "main", create: true });
     } finally {
       await connection.close();
     }

@@ -26,12 +26,12 @@ export function withParams(href, params) {
  * The URL is rewritten at once with the value shown, so the address bar is always a link to
  * this exact view, and again on every change (replaceState: the back button leaves the page).
  */
-export function urlInput(name, make, {values, parse = (text) => text} = {}) {
+export function urlInput(name, make, { values, parse = (text) => text } = {}) {
   const texts = values?.map(String);
   const text = readParam(location.search, name, texts);
   const initial = text === undefined ? undefined : values ? values[texts.indexOf(text)] : parse(text);
   const input = make(initial);
-  const write = () => history.replaceState(history.state, "", withParams(location.href, {[name]: input.value}));
+  const write = () => history.replaceState(history.state, "", withParams(location.href, { [name]: input.value }));
   write();
   input.addEventListener("input", write);
   return input;

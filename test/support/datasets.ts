@@ -10,7 +10,9 @@ import { PROJECT_DIR } from "./project.js";
 
 export const PUBLIC_DATASETS = join(PROJECT_DIR, "test", "fixtures", "public");
 
-const SHARED_DATASETS = process.env.CVA_DATASETS ? resolve(process.env.CVA_DATASETS) : join(PROJECT_DIR, "..", "shared", "datasets");
+const SHARED_DATASETS = process.env.CVA_DATASETS
+  ? resolve(process.env.CVA_DATASETS)
+  : join(PROJECT_DIR, "..", "shared", "datasets");
 
 /** A committed dataset: `publicDataset("cdnow", "CDNOW_sample.txt")`. */
 export function publicDataset(...parts: string[]): string {

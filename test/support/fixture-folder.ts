@@ -51,7 +51,9 @@ export interface IngestOutcome {
  * Writes VALID_FOLDER with `changes` applied (null deletes a file), ingests it into a fresh
  * in-memory database and returns what came out. Call `dispose` when done.
  */
-export async function ingestChanged(changes: Record<string, string | Buffer | null> = {}): Promise<IngestOutcome & { dispose(): void }> {
+export async function ingestChanged(
+  changes: Record<string, string | Buffer | null> = {}
+): Promise<IngestOutcome & { dispose(): void }> {
   const dir = mkdtempSync(join(tmpdir(), "cva-ingest-"));
   const files = { ...VALID_FOLDER, ...changes };
   for (const [name, contents] of Object.entries(files)) if (contents !== null) writeFileSync(join(dir, name), contents);
@@ -63,8 +65,14 @@ export async function ingestChanged(changes: Record<string, string | Buffer | nu
   try {
     const result = await ingestFolder(db, dir);
     return {
-      result, problems: [], db, dir, dispose,
-      rejects: await db.rows(`SELECT file, line, "column", value, rule, message FROM rejects ORDER BY file, line, "column", rule`),
+      result,
+      problems: [],
+      db,
+      dir,
+      dispose,
+      rejects: await db.rows(
+        `SELECT file, line, "column", value, rule, message FROM rejects ORDER BY file, line, "column", rule`
+      ),
       files: await db.rows(`SELECT * FROM ingest_files ORDER BY file`)
     };
   } catch (error) {

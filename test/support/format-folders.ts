@@ -16,14 +16,17 @@ export interface VendorSpec {
 
 export const VENDORS = readdirSync(FORMATS).filter((f) => f !== "contract");
 
-export const vendorSpec = (vendor: string): VendorSpec => JSON.parse(readFileSync(join(FORMATS, vendor, "sources.json"), "utf-8"));
+export const vendorSpec = (vendor: string): VendorSpec =>
+  JSON.parse(readFileSync(join(FORMATS, vendor, "sources.json"), "utf-8"));
 
 /** The contract folder with the vendor's files in place of those they replace, and its sources in the config (the caller removes it). */
 export function vendorFolder(vendor: string, change: (config: Record<string, any>) => void = () => {}): string {
   const dir = mkdtempSync(join(tmpdir(), `cva-format-${vendor}-`));
   const spec = vendorSpec(vendor);
-  for (const file of readdirSync(join(FORMATS, "contract"))) if (!spec.replaces.includes(file)) cpSync(join(FORMATS, "contract", file), join(dir, file));
-  for (const file of readdirSync(join(FORMATS, vendor))) if (file !== "sources.json") cpSync(join(FORMATS, vendor, file), join(dir, file));
+  for (const file of readdirSync(join(FORMATS, "contract")))
+    if (!spec.replaces.includes(file)) cpSync(join(FORMATS, "contract", file), join(dir, file));
+  for (const file of readdirSync(join(FORMATS, vendor)))
+    if (file !== "sources.json") cpSync(join(FORMATS, vendor, file), join(dir, file));
   const config = JSON.parse(readFileSync(join(FORMATS, "contract", "cva.config.json"), "utf-8"));
   config.sources = spec.sources;
   change(config);

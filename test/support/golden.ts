@@ -13,14 +13,19 @@ export const GOLDEN_DIR = join(PROJECT_DIR, "test", "golden");
 
 /** Rows as text: the column names on the first line, then one JSON array of values per row. */
 export function rowsText(columns: readonly string[], rows: readonly Record<string, unknown>[]): string {
-  return [columns, ...rows.map((row) => columns.map((c) => row[c] ?? null))].map((line) => JSON.stringify(line)).join("\n") + "\n";
+  return (
+    [columns, ...rows.map((row) => columns.map((c) => row[c] ?? null))].map((line) => JSON.stringify(line)).join("\n") +
+    "\n"
+  );
 }
 
 export function expectGolden(path: string, actual: string): void {
   const file = join(GOLDEN_DIR, path);
   const changed = file.slice(0, -extname(file).length) + "-changed" + extname(file);
   if (!existsSync(file)) {
-    expect(process.env.CI, `no expectation ${path}: run the test without CI=true to write it, then commit it`).not.toBe("true");
+    expect(process.env.CI, `no expectation ${path}: run the test without CI=true to write it, then commit it`).not.toBe(
+      "true"
+    );
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, actual);
     expect(readFileSync(file, "utf-8")).toBe(actual);

@@ -6,8 +6,9 @@
 export function leastSquares(x: number[][], y: number[]): number[] {
   const rows = x.map((row) => [1, ...row]);
   const k = rows[0]!.length;
-  const a = Array.from({ length: k }, (_, i) => Array.from({ length: k + 1 }, (_, j) =>
-    rows.reduce((sum, row, r) => sum + row[i]! * (j < k ? row[j]! : y[r]!), 0)));
+  const a = Array.from({ length: k }, (_, i) =>
+    Array.from({ length: k + 1 }, (_, j) => rows.reduce((sum, row, r) => sum + row[i]! * (j < k ? row[j]! : y[r]!), 0))
+  );
   for (let col = 0; col < k; ++col) {
     let pivot = col;
     for (let r = col + 1; r < k; ++r) if (Math.abs(a[r]![col]!) > Math.abs(a[pivot]![col]!)) pivot = r;

@@ -8,7 +8,18 @@ export const PROJECT_DIR = fileURLToPath(new URL("../..", import.meta.url));
 export const ARTIFACTS_DIR = join(PROJECT_DIR, "test", "artifacts");
 
 /** What a fresh clone has: tracked sources, no caches, no dist (node_modules is linked in). */
-const CLONE_ENTRIES = ["package.json", "package-lock.json", "tsconfig.json", "observablehq.config.ts", "src", "loaders", "cli", "bin", "scripts", "data"];
+const CLONE_ENTRIES = [
+  "package.json",
+  "package-lock.json",
+  "tsconfig.json",
+  "observablehq.config.ts",
+  "src",
+  "loaders",
+  "cli",
+  "bin",
+  "scripts",
+  "data"
+];
 
 /** A scratch copy of the project as a fresh clone would have it, minus Framework's caches. */
 export function scratchClone(): string {
@@ -29,7 +40,11 @@ export interface CommandResult {
 }
 
 /** Runs `npm run <script>` in `dir`; with `offline`, inside a new network namespace (needs root). */
-export function npmRun(dir: string, script: string, { offline = false, env = {} as Record<string, string>, args = [] as string[] } = {}): CommandResult {
+export function npmRun(
+  dir: string,
+  script: string,
+  { offline = false, env = {} as Record<string, string>, args = [] as string[] } = {}
+): CommandResult {
   const npm = ["npm", "run", script, ...(args.length ? ["--", ...args] : [])];
   const command = offline ? ["unshare", "--net", ...npm] : npm;
   const result = spawnSync(command[0]!, command.slice(1), {

@@ -13,14 +13,23 @@ export interface RemoteReference {
 const REMOTE = String.raw`(?:https?:)?//[^\s"'\`)>]+`;
 const FETCHING_CONTEXTS: Record<string, RegExp[]> = {
   ".html": [
-    new RegExp(String.raw`<(?:script|img|iframe|source|audio|video|embed|track|input)\b[^>]*\ssrc(?:set)?\s*=\s*["']?${REMOTE}`, "gi"),
+    new RegExp(
+      String.raw`<(?:script|img|iframe|source|audio|video|embed|track|input)\b[^>]*\ssrc(?:set)?\s*=\s*["']?${REMOTE}`,
+      "gi"
+    ),
     new RegExp(String.raw`<link\b[^>]*\shref\s*=\s*["']?${REMOTE}`, "gi")
   ],
-  ".css": [new RegExp(String.raw`url\(\s*["']?${REMOTE}`, "gi"), new RegExp(String.raw`@import\s+(?:url\()?\s*["']?${REMOTE}`, "gi")],
+  ".css": [
+    new RegExp(String.raw`url\(\s*["']?${REMOTE}`, "gi"),
+    new RegExp(String.raw`@import\s+(?:url\()?\s*["']?${REMOTE}`, "gi")
+  ],
   ".js": [
     new RegExp(String.raw`\bimport\s*\(\s*["'\`]${REMOTE}`, "g"),
     new RegExp(String.raw`\b(?:from|import)\s*["']${REMOTE}`, "g"),
-    new RegExp(String.raw`\b(?:fetch|importScripts|Worker|SharedWorker|EventSource|WebSocket)\s*\(\s*["'\`]${REMOTE}`, "g")
+    new RegExp(
+      String.raw`\b(?:fetch|importScripts|Worker|SharedWorker|EventSource|WebSocket)\s*\(\s*["'\`]${REMOTE}`,
+      "g"
+    )
   ]
 };
 FETCHING_CONTEXTS[".mjs"] = FETCHING_CONTEXTS[".js"]!;
@@ -47,10 +56,15 @@ export async function findRemoteReferences(dir: string): Promise<RemoteReference
     if (!patterns && ![".json", ".svg", ".webmanifest"].includes(extname(entry.name))) continue;
     const text = await readFile(path, "utf-8");
     const report = (index: number, match: string) =>
-      found.push({ file: relative(dir, path), line: text.slice(0, index).split("\n").length, text: match.slice(0, 160) });
+      found.push({
+        file: relative(dir, path),
+        line: text.slice(0, index).split("\n").length,
+        text: match.slice(0, 160)
+      });
     for (const pattern of patterns ?? []) for (const match of text.matchAll(pattern)) report(match.index, match[0]);
     for (const host of KNOWN_REMOTE_HOSTS) {
-      for (let i = text.indexOf(host); i >= 0; i = text.indexOf(host, i + 1)) report(i, text.slice(Math.max(0, i - 40), i + 60));
+      for (let i = text.indexOf(host); i >= 0; i = text.indexOf(host, i + 1))
+        report(i, text.slice(Math.max(0, i - 40), i + 60));
     }
   }
   return found;

@@ -16,6 +16,8 @@ export function sampleExports(dataDir = join(PROJECT_DIR, "data")) {
 
 /** The overview's net revenue card for 2025-Q4 (the sample's last quarter), as it reads: `$9.8M`. */
 export function q4RevenueCard(dataDir?: string): string {
-  const revenue = sampleExports(dataDir).orders.filter((d) => d.ordered_at! >= "2025-10-01").reduce((sum, d) => sum + Number(d.amount), 0);
+  const revenue = sampleExports(dataDir)
+    .orders.filter((d) => d.ordered_at! >= "2025-10-01")
+    .reduce((sum, d) => sum + Number(d.amount), 0);
   return `$${(revenue / 1e6).toFixed(1)}M`;
 }

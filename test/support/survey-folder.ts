@@ -21,7 +21,8 @@ export function writeSurveyFolder(spec: SurveySpec): string {
     const id = `R${i + 1}`;
     responses.push(`${id},${wave},${r.segment ?? ""},${r.satisfaction ?? ""}`);
     for (const [brand, scores] of Object.entries(r.scores)) {
-      for (const [attribute, score] of Object.entries(scores)) ratings.push(`${id},${wave},${brand},${attribute},${score}`);
+      for (const [attribute, score] of Object.entries(scores))
+        ratings.push(`${id},${wave},${brand},${attribute},${score}`);
     }
   });
   writeFileSync(join(dir, "cva.config.json"), JSON.stringify(spec.config));
@@ -30,19 +31,25 @@ export function writeSurveyFolder(spec: SurveySpec): string {
   writeFileSync(join(dir, "orders.csv"), "order_id,customer_id,ordered_at,amount\nO1,C1,2025-01-01,1\n");
   if (spec.importance) {
     const lines = ["respondent_id,wave,attribute,weight"];
-    spec.importance.forEach((weights, i) => Object.entries(weights).forEach(([a, w]) => lines.push(`R${i + 1},${wave},${a},${w}`)));
+    spec.importance.forEach((weights, i) =>
+      Object.entries(weights).forEach(([a, w]) => lines.push(`R${i + 1},${wave},${a},${w}`))
+    );
     writeFileSync(join(dir, "importance.csv"), lines.join("\n") + "\n");
   }
   return dir;
 }
 
 /** Computes tables of a survey folder in a scratch warehouse; cleans up after itself. */
-export async function surveyTables<N extends string>(spec: SurveySpec, names: N[]): Promise<Record<N, Record<string, unknown>[]>> {
+export async function surveyTables<N extends string>(
+  spec: SurveySpec,
+  names: N[]
+): Promise<Record<N, Record<string, unknown>[]>> {
   const dir = writeSurveyFolder(spec);
   const warehouseDir = mkdtempSync(join(tmpdir(), "cva-survey-wh-"));
   try {
     const out = {} as Record<N, Record<string, unknown>[]>;
-    for (const name of names) out[name] = (await tableOfFolder(dir, name, { warehouseDir })) as Record<string, unknown>[];
+    for (const name of names)
+      out[name] = (await tableOfFolder(dir, name, { warehouseDir })) as Record<string, unknown>[];
     return out;
   } finally {
     rmSync(dir, { recursive: true, force: true });

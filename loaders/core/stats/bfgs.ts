@@ -39,14 +39,20 @@ const ROUNDING = 1e-12;
 const dot = (u: readonly number[], v: readonly number[]) => u.reduce((s, ui, i) => s + ui * v[i]!, 0);
 const largest = (u: readonly number[]) => Math.max(...u.map(Math.abs));
 
-export function bfgs(f: (x: number[]) => ValueAndGradient, start: number[], { tolerance = 1e-9, maxIterations = 500, maxStep = 2, inverseHessian }: BfgsOptions = {}): BfgsResult {
+export function bfgs(
+  f: (x: number[]) => ValueAndGradient,
+  start: number[],
+  { tolerance = 1e-9, maxIterations = 500, maxStep = 2, inverseHessian }: BfgsOptions = {}
+): BfgsResult {
   const n = start.length;
   let x = start.slice();
   let { value, gradient } = f(x);
   let evaluations = 1;
   if (!Number.isFinite(value)) throw new Error("bfgs: the objective is not finite at the start");
   // Inverse Hessian approximation; identity until the first step tells its scale.
-  let h: number[][] = inverseHessian?.map((row) => row.slice()) ?? Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
+  let h: number[][] =
+    inverseHessian?.map((row) => row.slice()) ??
+    Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
   let iterations = 0;
   let stalled = false;
   const converged = () => largest(gradient) <= tolerance * Math.max(1, Math.abs(value));
@@ -92,7 +98,9 @@ export function bfgs(f: (x: number[]) => ValueAndGradient, start: number[], { to
       const rho = 1 / sy;
       const hy = h.map((row) => dot(row, y));
       const yhy = dot(y, hy);
-      h = h.map((row, i) => row.map((v, j) => v - rho * (hy[i]! * s[j]! + s[i]! * hy[j]!) + (rho * rho * yhy + rho) * s[i]! * s[j]!));
+      h = h.map((row, i) =>
+        row.map((v, j) => v - rho * (hy[i]! * s[j]! + s[i]! * hy[j]!) + (rho * rho * yhy + rho) * s[i]! * s[j]!)
+      );
     }
     const previous = value;
     x = candidate;
@@ -106,5 +114,13 @@ export function bfgs(f: (x: number[]) => ValueAndGradient, start: number[], { to
   // the last steps to a gradient of 1e-9 of it: stalling within STALL_FACTOR of the tolerance
   // is convergence too (the parameters are then within ~1e-6 of the optimum, relatively).
   const near = largest(gradient) <= STALL_FACTOR * tolerance * Math.max(1, Math.abs(value));
-  return { x, value, gradient, iterations, evaluations, converged: converged() || (stalled && near), inverseHessian: h };
+  return {
+    x,
+    value,
+    gradient,
+    iterations,
+    evaluations,
+    converged: converged() || (stalled && near),
+    inverseHessian: h
+  };
 }

@@ -77,7 +77,10 @@ function twoSided(t: number, df: number): number {
  * error rate. Returns adjusted p-values in the input order; nulls stay null.
  */
 export function holm(pValues: readonly (number | null)[]): (number | null)[] {
-  const order = pValues.map((p, i) => [p, i] as const).filter(([p]) => p !== null).sort((a, b) => a[0]! - b[0]!);
+  const order = pValues
+    .map((p, i) => [p, i] as const)
+    .filter(([p]) => p !== null)
+    .sort((a, b) => a[0]! - b[0]!);
   const m = order.length;
   const adjusted: (number | null)[] = pValues.map(() => null);
   let running = 0;

@@ -3,9 +3,16 @@
  * Lagarias et al. 1998). Used on log-parameters for maximum-likelihood fits of a few
  * parameters; tests check the fits against published estimates.
  */
-export function nelderMead(f: (x: number[]) => number, start: number[], { maxIterations = 5000, tolerance = 1e-10, step = 0.5 } = {}): { x: number[]; value: number; iterations: number } {
+export function nelderMead(
+  f: (x: number[]) => number,
+  start: number[],
+  { maxIterations = 5000, tolerance = 1e-10, step = 0.5 } = {}
+): { x: number[]; value: number; iterations: number } {
   const n = start.length;
-  let simplex = [start, ...start.map((_, i) => start.map((v, j) => (i === j ? v + step : v)))].map((x) => ({ x, value: f(x) }));
+  let simplex = [start, ...start.map((_, i) => start.map((v, j) => (i === j ? v + step : v)))].map((x) => ({
+    x,
+    value: f(x)
+  }));
   let iterations = 0;
   const combine = (a: number[], b: number[], t: number) => a.map((v, i) => v + t * (b[i]! - v));
   for (; iterations < maxIterations; ++iterations) {
@@ -27,7 +34,10 @@ export function nelderMead(f: (x: number[]) => number, start: number[], { maxIte
       const contracted = combine(centroid, outside ? reflected : worst.x, 0.5);
       const fc = f(contracted);
       if (fc < (outside ? fr : worst.value)) simplex[n] = { x: contracted, value: fc };
-      else simplex = simplex.map((p, i) => (i === 0 ? p : { x: combine(best.x, p.x, 0.5), value: f(combine(best.x, p.x, 0.5)) }));
+      else
+        simplex = simplex.map((p, i) =>
+          i === 0 ? p : { x: combine(best.x, p.x, 0.5), value: f(combine(best.x, p.x, 0.5)) }
+        );
     }
   }
   simplex.sort((a, b) => a.value - b.value);

@@ -60,7 +60,8 @@ export const MAX_SHAPLEY_PREDICTORS = 15;
  */
 export function shapleyShares(rxx: number[][], rxy: number[]): number[] {
   const p = rxy.length;
-  if (p > MAX_SHAPLEY_PREDICTORS) throw new Error(`Shapley shares are exact for at most ${MAX_SHAPLEY_PREDICTORS} predictors (got ${p})`);
+  if (p > MAX_SHAPLEY_PREDICTORS)
+    throw new Error(`Shapley shares are exact for at most ${MAX_SHAPLEY_PREDICTORS} predictors (got ${p})`);
   const r2 = new Float64Array(1 << p);
   for (let mask = 1; mask < 1 << p; ++mask) {
     const subset: number[] = [];

@@ -24,6 +24,8 @@ export function relativeWeights(predictorCorrelations: number[][], outcomeCorrel
   const inverseRootLambda = Matrix.diag(realEigenvalues.map((value) => 1 / Math.sqrt(value)));
   const inverseLambdaStar = eigenvectorMatrix.mmul(inverseRootLambda).mmul(eigenvectorMatrix.transpose());
   const beta = inverseLambdaStar.mmul(Matrix.columnVector(outcomeCorrelations)).getColumn(0);
-  const weights = lambdaStar.to2DArray().map((row) => row.reduce((sum, value, k) => sum + value * value * beta[k]! * beta[k]!, 0));
+  const weights = lambdaStar
+    .to2DArray()
+    .map((row) => row.reduce((sum, value, k) => sum + value * value * beta[k]! * beta[k]!, 0));
   return { weights, rSquared: weights.reduce((a, b) => a + b, 0) };
 }

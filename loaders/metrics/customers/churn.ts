@@ -41,7 +41,14 @@ export function churn(context: TableContext): Promise<ChurnRow[]> {
     const flag = configured ?? CHURN_FLAG_COLUMNS.find((c) => context.schema.has("customers", c));
     if (configured && !context.schema.has("customers", configured)) {
       // Stopped at ingest (config-checks.ts); never measure inactivity in place of the flag named.
-      throw new IngestError([{ file: CONFIG_FILE, column: "churn.flagColumn", rule: "unknown-column", message: `names the column ${configured}, which customers has not` }]);
+      throw new IngestError([
+        {
+          file: CONFIG_FILE,
+          column: "churn.flagColumn",
+          rule: "unknown-column",
+          message: `names the column ${configured}, which customers has not`
+        }
+      ]);
     }
     const inactiveDays = context.config?.churn.inactiveDays ?? DEFAULT_INACTIVE_DAYS;
     if (!flag) {
@@ -67,8 +74,13 @@ export function churn(context: TableContext): Promise<ChurnRow[]> {
     return rows.map((r) => {
       const interval = wilsonInterval(r.churned, r.customers);
       return {
-        quarter: r.quarter, segment: r.segment ?? "All", customers: r.customers, churned: r.churned,
-        churn_rate: round(r.customers ? r.churned / r.customers : null, 4), ci_low: round(interval?.low, 4), ci_high: round(interval?.high, 4),
+        quarter: r.quarter,
+        segment: r.segment ?? "All",
+        customers: r.customers,
+        churned: r.churned,
+        churn_rate: round(r.customers ? r.churned / r.customers : null, 4),
+        ci_low: round(interval?.low, 4),
+        ci_high: round(interval?.high, 4),
         definition: flag ? `flag: ${flag}` : `no order for ${inactiveDays} days`
       };
     });

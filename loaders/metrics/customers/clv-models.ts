@@ -43,7 +43,12 @@ export function fitBgNbd(counts: readonly RfmCount[]): { params: BgNbdParams; lo
   return { params: bgNbdParamsOf(best.x), logLikelihood: -best.value };
 }
 
-const bgNbdParamsOf = ([lr, la, laa, lb]: number[]): BgNbdParams => ({ r: Math.exp(lr!), alpha: Math.exp(la!), a: Math.exp(laa!), b: Math.exp(lb!) });
+const bgNbdParamsOf = ([lr, la, laa, lb]: number[]): BgNbdParams => ({
+  r: Math.exp(lr!),
+  alpha: Math.exp(la!),
+  a: Math.exp(laa!),
+  b: Math.exp(lb!)
+});
 
 /**
  * What the BG/NBD fit minimizes, as a function of the log-parameters (log r, log α, log a,
@@ -76,7 +81,9 @@ export function bgNbdObjective(counts: readonly RfmCount[]): (v: number[]) => Va
     deadWeightByX.fill(0);
     // Per group: the log of P(alive at T) + P(dropped out after t_x) terms, and the share w of
     // the first, through which the gradient splits between the two.
-    let ll = 0, dr = 0, dalpha = 0;
+    let ll = 0,
+      dr = 0,
+      dalpha = 0;
     for (let g = 0; g < weight.length; ++g) {
       const xi = xs.of[g]!;
       const x = xs.distinct[xi]!;
@@ -105,14 +112,25 @@ export function bgNbdObjective(counts: readonly RfmCount[]): (v: number[]) => Va
       dalpha -= weight[g]! * (r + x) * (w * inverseAlphaT[ti]! + (1 - w) * inverseAlphaTx[txi]!);
       deadWeightByX[xi] = deadWeightByX[xi]! + weight[g]! * (1 - w);
     }
-    let da = 0, db = 0;
+    let da = 0,
+      db = 0;
     xs.distinct.forEach((x, i) => {
       const n = weightByX[i]!;
-      ll += n * (gammaln(r + x) - gammaln(r) + r * Math.log(alpha) + gammaln(b + x) - gammaln(a + b + x) - gammaln(b) + gammaln(a + b));
+      ll +=
+        n *
+        (gammaln(r + x) -
+          gammaln(r) +
+          r * Math.log(alpha) +
+          gammaln(b + x) -
+          gammaln(a + b + x) -
+          gammaln(b) +
+          gammaln(a + b));
       dr += n * (digamma(r + x) - digamma(r) + Math.log(alpha));
       dalpha += (n * r) / alpha;
       da += n * (digamma(a + b) - digamma(a + b + x)) + deadWeightByX[i]! / a;
-      db += n * (digamma(b + x) - digamma(a + b + x) - digamma(b) + digamma(a + b)) - (x > 0 ? deadWeightByX[i]! / (b + x - 1) : 0);
+      db +=
+        n * (digamma(b + x) - digamma(a + b + x) - digamma(b) + digamma(a + b)) -
+        (x > 0 ? deadWeightByX[i]! / (b + x - 1) : 0);
     });
     // Minimized: the negative log-likelihood, its gradient by log-parameter (d/d log r = r d/dr).
     return { value: -ll, gradient: [-r * dr, -alpha * dalpha, -a * da, -b * db] };
@@ -135,7 +153,11 @@ const SUBSAMPLE = 4000;
  * in a few passes over it. The subset only chooses where to start: the estimate is the full
  * data's. Should BFGS stop short of its tolerance (a flat ridge), Nelder-Mead finishes.
  */
-function fitFromSubsample<T>(observations: readonly T[], negativeOf: (o: readonly T[]) => (v: number[]) => ValueAndGradient, dimensions: number) {
+function fitFromSubsample<T>(
+  observations: readonly T[],
+  negativeOf: (o: readonly T[]) => (v: number[]) => ValueAndGradient,
+  dimensions: number
+) {
   let start = Array<number>(dimensions).fill(0);
   const negative = negativeOf(observations);
   let inverseHessian: number[][] | undefined;
@@ -148,7 +170,8 @@ function fitFromSubsample<T>(observations: readonly T[], negativeOf: (o: readonl
     // With it, BFGS on all the data takes full steps from the first (at a million customers,
     // 126 passes over them became a handful).
     const ratio = subset.value / negative(start).value;
-    if (Number.isFinite(ratio) && ratio > 0) inverseHessian = subset.inverseHessian.map((row) => row.map((v) => v * ratio));
+    if (Number.isFinite(ratio) && ratio > 0)
+      inverseHessian = subset.inverseHessian.map((row) => row.map((v) => v * ratio));
   }
   const fit = bfgs(negative, start, { inverseHessian });
   if (fit.converged) return fit;
@@ -172,7 +195,8 @@ export function probabilityAlive({ r, alpha, a, b }: BgNbdParams, x: number, tx:
  * them for c - a and c - b, which stay small, so a few dozen terms do (Abramowitz & Stegun 15.3.3).
  */
 export function hypergeometric2F1(a: number, b: number, c: number, z: number): number {
-  if (Math.abs((c - a) * (c - b)) < Math.abs(a * b)) return Math.pow(1 - z, c - a - b) * hypergeometricSeries(c - a, c - b, c, z);
+  if (Math.abs((c - a) * (c - b)) < Math.abs(a * b))
+    return Math.pow(1 - z, c - a - b) * hypergeometricSeries(c - a, c - b, c, z);
   return hypergeometricSeries(a, b, c, z);
 }
 
@@ -188,9 +212,18 @@ function hypergeometricSeries(a: number, b: number, c: number, z: number): numbe
 }
 
 /** Expected transactions in the next t periods given (x, t_x, T) (Fader, Hardie & Lee 2005, eq. 10). */
-export function expectedPurchases({ r, alpha, a, b }: BgNbdParams, t: number, x: number, tx: number, T: number): number {
-  const first = ((a + b + x - 1) / (a - 1)) *
-    (1 - Math.pow((alpha + T) / (alpha + T + t), r + x) * hypergeometric2F1(r + x, b + x, a + b + x - 1, t / (alpha + T + t)));
+export function expectedPurchases(
+  { r, alpha, a, b }: BgNbdParams,
+  t: number,
+  x: number,
+  tx: number,
+  T: number
+): number {
+  const first =
+    ((a + b + x - 1) / (a - 1)) *
+    (1 -
+      Math.pow((alpha + T) / (alpha + T + t), r + x) *
+        hypergeometric2F1(r + x, b + x, a + b + x - 1, t / (alpha + T + t)));
   const alive = x === 0 ? 1 : 1 + (a / (b + x - 1)) * Math.pow((alpha + T) / (alpha + tx), r + x);
   return first / alive;
 }
@@ -209,15 +242,30 @@ export interface SpendObservation {
 
 /** Gamma-Gamma log-likelihood of one repeat buyer (Fader, Hardie & Lee 2005b, "RFM and CLV"). */
 export function gammaGammaLogLikelihood({ p, q, gamma }: GammaGammaParams, x: number, m: number): number {
-  return gammaln(p * x + q) - gammaln(p * x) - gammaln(q) + q * Math.log(gamma) + (p * x - 1) * Math.log(m) + p * x * Math.log(x) - (p * x + q) * Math.log(gamma + m * x);
+  return (
+    gammaln(p * x + q) -
+    gammaln(p * x) -
+    gammaln(q) +
+    q * Math.log(gamma) +
+    (p * x - 1) * Math.log(m) +
+    p * x * Math.log(x) -
+    (p * x + q) * Math.log(gamma + m * x)
+  );
 }
 
-export function fitGammaGamma(buyers: readonly SpendObservation[]): { params: GammaGammaParams; logLikelihood: number } {
+export function fitGammaGamma(buyers: readonly SpendObservation[]): {
+  params: GammaGammaParams;
+  logLikelihood: number;
+} {
   const best = fitFromSubsample(buyers, gammaGammaObjective, 3);
   return { params: gammaGammaParamsOf(best.x), logLikelihood: -best.value };
 }
 
-const gammaGammaParamsOf = ([lp, lq, lg]: number[]): GammaGammaParams => ({ p: Math.exp(lp!), q: Math.exp(lq!), gamma: Math.exp(lg!) });
+const gammaGammaParamsOf = ([lp, lq, lg]: number[]): GammaGammaParams => ({
+  p: Math.exp(lp!),
+  q: Math.exp(lq!),
+  gamma: Math.exp(lg!)
+});
 
 /** What the Gamma-Gamma fit minimizes over (log p, log q, log γ): the negative log-likelihood and its gradient. */
 export function gammaGammaObjective(buyers: readonly SpendObservation[]): (v: number[]) => ValueAndGradient {
@@ -244,11 +292,17 @@ export function gammaGammaObjective(buyers: readonly SpendObservation[]): (v: nu
       logTotalByX[xi] = logTotalByX[xi]! + Math.log(total);
       inverseTotalByX[xi] = inverseTotalByX[xi]! + 1 / total;
     }
-    let ll = 0, dp = 0, dq = 0, dgamma = 0;
+    let ll = 0,
+      dp = 0,
+      dq = 0,
+      dgamma = 0;
     xs.distinct.forEach((x, i) => {
       const n = buyersByX[i]!;
       const px = p * x;
-      ll += n * (gammaln(px + q) - gammaln(px) - gammaln(q) + q * Math.log(gamma) + px * Math.log(x)) + (px - 1) * logMByX[i]! - (px + q) * logTotalByX[i]!;
+      ll +=
+        n * (gammaln(px + q) - gammaln(px) - gammaln(q) + q * Math.log(gamma) + px * Math.log(x)) +
+        (px - 1) * logMByX[i]! -
+        (px + q) * logTotalByX[i]!;
       dp += n * x * (digamma(px + q) - digamma(px) + Math.log(x)) + x * logMByX[i]! - x * logTotalByX[i]!;
       dq += n * (digamma(px + q) - digamma(q) + Math.log(gamma)) - logTotalByX[i]!;
       dgamma += (n * q) / gamma - (px + q) * inverseTotalByX[i]!;

@@ -1,7 +1,14 @@
 import { literal } from "../../core/sql.js";
 import { quarterLabel } from "../sales/quarterly-sales.js";
 import { memoized, round, type TableContext } from "../../warehouse/context.js";
-import { expectedPurchases, fitBgNbd, fitGammaGamma, probabilityAlive, type BgNbdParams, type GammaGammaParams } from "./clv-models.js";
+import {
+  expectedPurchases,
+  fitBgNbd,
+  fitGammaGamma,
+  probabilityAlive,
+  type BgNbdParams,
+  type GammaGammaParams
+} from "./clv-models.js";
 
 /** Transactions are counted in weeks, as in Fader, Hardie & Lee (2005). */
 export const PERIOD_DAYS = 7;
@@ -57,16 +64,23 @@ function prepareClvStatistics(context: TableContext): Promise<void> {
  * orders merged; refunds, negative amounts, left out). Both fits and the base value read them.
  */
 function preparePurchaseDays(context: TableContext): Promise<void> {
-  return memoized(context, "purchase-days", () => context.db.run(`
+  return memoized(context, "purchase-days", () =>
+    context.db.run(`
     CREATE OR REPLACE TEMP TABLE purchase_days AS
-    SELECT customer_id, ordered_at::DATE AS day, sum(amount)::DOUBLE AS amount FROM orders WHERE amount >= 0 GROUP BY ALL`));
+    SELECT customer_id, ordered_at::DATE AS day, sum(amount)::DOUBLE AS amount FROM orders WHERE amount >= 0 GROUP BY ALL`)
+  );
 }
 
 /** A fit's customers grouped by (x, t_x, T), once per session: the fit and the predictions read them. */
-function clvGroups(context: TableContext, fit: ClvFit): Promise<{ x: number; t_x: number; T: number; count: number }[]> {
+function clvGroups(
+  context: TableContext,
+  fit: ClvFit
+): Promise<{ x: number; t_x: number; T: number; count: number }[]> {
   return memoized(context, `clv-groups:${fit}`, async () => {
     await prepareClvStatistics(context);
-    return context.db.rows<{ x: number; t_x: number; T: number; count: number }>(`SELECT x, t_x, "T", count(*) AS count FROM clv_statistics_${fit} GROUP BY ALL`);
+    return context.db.rows<{ x: number; t_x: number; T: number; count: number }>(
+      `SELECT x, t_x, "T", count(*) AS count FROM clv_statistics_${fit} GROUP BY ALL`
+    );
   });
 }
 
@@ -95,19 +109,34 @@ export function clvModel(context: TableContext, fit: ClvFit): Promise<ClvModel |
     const counts = await clvGroups(context, fit);
     // The models learn how purchase rates and drop-out vary across customers: too few customers,
     // or too few who bought again, and the likelihood has no maximum (r and alpha run off together).
-    const customers = counts.reduce((sum, g) => sum + g.count, 0), repeaters = counts.reduce((sum, g) => sum + (g.x > 0 ? g.count : 0), 0);
+    const customers = counts.reduce((sum, g) => sum + g.count, 0),
+      repeaters = counts.reduce((sum, g) => sum + (g.x > 0 ? g.count : 0), 0);
     if (customers < MIN_CLV_CUSTOMERS || repeaters < MIN_CLV_REPEAT_BUYERS) return null;
-    const [meta] = await db.rows<{ end: string; customers: number }>(`SELECT any_value(calibration_end) AS end, count(*) AS customers FROM ${table}`);
+    const [meta] = await db.rows<{ end: string; customers: number }>(
+      `SELECT any_value(calibration_end) AS end, count(*) AS customers FROM ${table}`
+    );
     const { params: bgNbd, logLikelihood } = fitBgNbd(counts);
     // A history too short or too thin to fit (a handful of customers, a few weeks) has no model: no CLV rather than NaN.
     if (![...Object.values(bgNbd), logLikelihood].every(Number.isFinite)) return null;
-    const buyers = await db.rows<{ x: number; meanSpend: number }>(`SELECT x, mean_spend AS "meanSpend" FROM ${table} WHERE x > 0 AND mean_spend > 0`);
+    const buyers = await db.rows<{ x: number; meanSpend: number }>(
+      `SELECT x, mean_spend AS "meanSpend" FROM ${table} WHERE x > 0 AND mean_spend > 0`
+    );
     const fitted = buyers.length >= 3 ? fitGammaGamma(buyers) : null;
-    const spend = fitted && [...Object.values(fitted.params), fitted.logLikelihood].every(Number.isFinite) && fitted.params.q > 1 ? fitted : null;
+    const spend =
+      fitted && [...Object.values(fitted.params), fitted.logLikelihood].every(Number.isFinite) && fitted.params.q > 1
+        ? fitted
+        : null;
     const population = spend ? (spend.params.p * spend.params.gamma) / (spend.params.q - 1) : null;
     return {
-      fit, calibrationEnd: meta!.end, customers: meta!.customers, repeatBuyers: buyers.length, bgNbd, bgNbdLogLikelihood: logLikelihood,
-      gammaGamma: spend?.params ?? null, gammaGammaLogLikelihood: spend?.logLikelihood ?? null, populationSpend: population
+      fit,
+      calibrationEnd: meta!.end,
+      customers: meta!.customers,
+      repeatBuyers: buyers.length,
+      bgNbd,
+      bgNbdLogLikelihood: logLikelihood,
+      gammaGamma: spend?.params ?? null,
+      gammaGammaLogLikelihood: spend?.logLikelihood ?? null,
+      populationSpend: population
     };
   });
 }
@@ -128,11 +157,24 @@ export async function clvParams(context: TableContext): Promise<ClvParamRow[]> {
   for (const fit of ["calibration", "full"] as const) {
     const model = await clvModel(context, fit);
     if (!model) continue;
-    const row = (name: ClvParamRow["model"], parameter: string, value: number, logLikelihood: number, customers: number): ClvParamRow => ({
-      fit, model: name, parameter, value: round(value, 6)!, log_likelihood: round(logLikelihood, 3)!, customers,
-      calibration_end: model.calibrationEnd, period_days: PERIOD_DAYS
+    const row = (
+      name: ClvParamRow["model"],
+      parameter: string,
+      value: number,
+      logLikelihood: number,
+      customers: number
+    ): ClvParamRow => ({
+      fit,
+      model: name,
+      parameter,
+      value: round(value, 6)!,
+      log_likelihood: round(logLikelihood, 3)!,
+      customers,
+      calibration_end: model.calibrationEnd,
+      period_days: PERIOD_DAYS
     });
-    for (const [parameter, value] of Object.entries(model.bgNbd)) rows.push(row("bg-nbd", parameter, value, model.bgNbdLogLikelihood, model.customers));
+    for (const [parameter, value] of Object.entries(model.bgNbd))
+      rows.push(row("bg-nbd", parameter, value, model.bgNbdLogLikelihood, model.customers));
     for (const [parameter, value] of Object.entries(model.gammaGamma ?? {})) {
       rows.push(row("gamma-gamma", parameter, value, model.gammaGammaLogLikelihood!, model.repeatBuyers));
     }
@@ -154,7 +196,14 @@ export interface HoldoutRow {
 export async function clvHoldout(context: TableContext): Promise<HoldoutRow[]> {
   const model = await clvModel(context, "calibration");
   if (!model) return [];
-  const combos = await context.db.rows<{ x: number; t_x: number; T: number; holdout_periods: number; count: number; actual: number }>(`
+  const combos = await context.db.rows<{
+    x: number;
+    t_x: number;
+    T: number;
+    holdout_periods: number;
+    count: number;
+    actual: number;
+  }>(`
     SELECT x, t_x, "T", holdout_periods, count(*) AS count, sum(holdout) AS actual FROM clv_statistics_calibration GROUP BY ALL`);
   const groups = new Map<string, { customers: number; actual: number; predicted: number }>();
   for (const c of combos) {
@@ -165,9 +214,14 @@ export async function clvHoldout(context: TableContext): Promise<HoldoutRow[]> {
     group.predicted += c.count * expectedPurchases(model.bgNbd, c.holdout_periods, c.x, c.t_x, c.T);
     groups.set(key, group);
   }
-  return [...groups].sort(([a], [b]) => (a === "7+" ? 99 : +a) - (b === "7+" ? 99 : +b)).map(([frequency, g]) => ({
-    frequency, customers: g.customers, actual: round(g.actual / g.customers, 4)!, predicted: round(g.predicted / g.customers, 4)!
-  }));
+  return [...groups]
+    .sort(([a], [b]) => (a === "7+" ? 99 : +a) - (b === "7+" ? 99 : +b))
+    .map(([frequency, g]) => ({
+      frequency,
+      customers: g.customers,
+      actual: round(g.actual / g.customers, 4)!,
+      predicted: round(g.predicted / g.customers, 4)!
+    }));
 }
 
 /**
@@ -180,14 +234,20 @@ export async function prepareClvPredictions(context: TableContext): Promise<bool
   if (!model) return false;
   await memoized(context, "clv-predictions", async () => {
     const combos = await clvGroups(context, "full");
-    await context.db.run(`CREATE OR REPLACE TEMP TABLE clv_predictions (x BIGINT, t_x DOUBLE, "T" DOUBLE, p_alive DOUBLE, purchases_1y DOUBLE, purchases_2y DOUBLE, purchases_3y DOUBLE)`);
+    await context.db.run(
+      `CREATE OR REPLACE TEMP TABLE clv_predictions (x BIGINT, t_x DOUBLE, "T" DOUBLE, p_alive DOUBLE, purchases_1y DOUBLE, purchases_2y DOUBLE, purchases_3y DOUBLE)`
+    );
     const appender = await context.db.connection.createAppender("clv_predictions", "main", "temp");
     // Where a fit on very little history cannot predict a group (its series do not converge), the prediction is unknown, never NaN.
-    const appendFinite = (value: number) => (Number.isFinite(value) ? appender.appendDouble(value) : appender.appendNull());
+    const appendFinite = (value: number) =>
+      Number.isFinite(value) ? appender.appendDouble(value) : appender.appendNull();
     for (const c of combos) {
-      appender.appendBigInt(BigInt(c.x)); appender.appendDouble(c.t_x); appender.appendDouble(c.T);
+      appender.appendBigInt(BigInt(c.x));
+      appender.appendDouble(c.t_x);
+      appender.appendDouble(c.T);
       appendFinite(probabilityAlive(model.bgNbd, c.x, c.t_x, c.T));
-      for (const years of [1, 2, 3]) appendFinite(expectedPurchases(model.bgNbd, years * HORIZON_PERIODS, c.x, c.t_x, c.T));
+      for (const years of [1, 2, 3])
+        appendFinite(expectedPurchases(model.bgNbd, years * HORIZON_PERIODS, c.x, c.t_x, c.T));
       appender.endRow();
     }
     appender.closeSync();
@@ -199,7 +259,9 @@ export async function prepareClvPredictions(context: TableContext): Promise<bool
 export function clvQuery(model: ClvModel): string {
   const g = model.gammaGamma;
   // Gamma-Gamma: E[spend | x, m] = p (γ + x m) / (p x + q − 1); the population mean without repeats.
-  const spend = g ? `CASE WHEN s.x > 0 AND s.mean_spend > 0 THEN ${literal(g.p)} * (${literal(g.gamma)} + s.x * s.mean_spend) / (${literal(g.p)} * s.x + ${literal(g.q)} - 1) ELSE ${literal(model.populationSpend)} END` : "s.mean_spend";
+  const spend = g
+    ? `CASE WHEN s.x > 0 AND s.mean_spend > 0 THEN ${literal(g.p)} * (${literal(g.gamma)} + s.x * s.mean_spend) / (${literal(g.p)} * s.x + ${literal(g.q)} - 1) ELSE ${literal(model.populationSpend)} END`
+    : "s.mean_spend";
   const d = ANNUAL_DISCOUNT;
   return `
     SELECT s.customer_id, s.x AS repeat_purchases, round(s.t_x, 3) AS recency_weeks, round(s."T", 3) AS age_weeks,
@@ -255,13 +317,21 @@ export function customerBaseValue(context: TableContext): Promise<BaseValueRow[]
              sum(repeat_spend / x) FILTER (WHERE x > 0 AND repeat_spend > 0) AS spend
       FROM state GROUP BY ALL`);
     // JavaScript sees each distinct (x, t_x, T) once, never a row per customer and quarter.
-    const keys = await db.rows<{ x: number; t_x: number; T: number }>(`SELECT DISTINCT x, t_x, "T" FROM base_value_groups`);
-    await db.run(`CREATE OR REPLACE TEMP TABLE base_value_purchases (x BIGINT, t_x DOUBLE, "T" DOUBLE, purchases DOUBLE)`);
+    const keys = await db.rows<{ x: number; t_x: number; T: number }>(
+      `SELECT DISTINCT x, t_x, "T" FROM base_value_groups`
+    );
+    await db.run(
+      `CREATE OR REPLACE TEMP TABLE base_value_purchases (x BIGINT, t_x DOUBLE, "T" DOUBLE, purchases DOUBLE)`
+    );
     const appender = await db.connection.createAppender("base_value_purchases", "main", "temp");
     const d = 1 + ANNUAL_DISCOUNT;
     for (const k of keys) {
-      const [y1, y2, y3] = [1, 2, 3].map((years) => expectedPurchases(model.bgNbd, years * HORIZON_PERIODS, k.x, k.t_x, k.T)) as [number, number, number];
-      appender.appendBigInt(BigInt(k.x)); appender.appendDouble(k.t_x); appender.appendDouble(k.T);
+      const [y1, y2, y3] = [1, 2, 3].map((years) =>
+        expectedPurchases(model.bgNbd, years * HORIZON_PERIODS, k.x, k.t_x, k.T)
+      ) as [number, number, number];
+      appender.appendBigInt(BigInt(k.x));
+      appender.appendDouble(k.t_x);
+      appender.appendDouble(k.T);
       appender.appendDouble(y1 / d + (y2 - y1) / d ** 2 + (y3 - y2) / d ** 3);
       appender.endRow();
     }

@@ -27,8 +27,11 @@ export function prepareCustomerOrders(context: TableContext): Promise<void> {
  * orders' (half the time of counting distinct texts per customer); beyond, distinct texts.
  */
 async function categoriesBought(context: TableContext): Promise<{ categories: string; join: string }> {
-  if (!context.schema.has("products", "category") || !context.schema.has("orders", "product_id")) return { categories: "NULL::BIGINT", join: "" };
-  const [{ n }] = (await context.db.rows<{ n: number }>(`SELECT count(DISTINCT category) AS n FROM products`)) as [{ n: number }];
+  if (!context.schema.has("products", "category") || !context.schema.has("orders", "product_id"))
+    return { categories: "NULL::BIGINT", join: "" };
+  const [{ n }] = (await context.db.rows<{ n: number }>(`SELECT count(DISTINCT category) AS n FROM products`)) as [
+    { n: number }
+  ];
   if (n > 63) return { categories: "count(DISTINCT p.category)", join: "LEFT JOIN products p USING (product_id)" };
   return {
     categories: "coalesce(bit_count(bit_or(p.bit)), 0)",

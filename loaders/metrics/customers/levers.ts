@@ -70,7 +70,8 @@ function leverSplits(context: TableContext): LeverSplit[] {
 }
 
 /** True when a purchase (alias `x`) was not activated within ACTIVATION_DAYS. */
-const unused = (x: string) => `(${x}.activated_at IS NULL OR ${x}.activated_at > ${x}.purchased_at + ${ACTIVATION_DAYS})`;
+const unused = (x: string) =>
+  `(${x}.activated_at IS NULL OR ${x}.activated_at > ${x}.purchased_at + ${ACTIVATION_DAYS})`;
 
 /**
  * The retention levers, among customers whose first order is at least a year before the last
@@ -90,7 +91,13 @@ export function levers(context: TableContext): Promise<LeverRow[]> {
       SELECT customer_id, first_order::DATE AS first_day, last_purchase::DATE AS last_day, revenue::DOUBLE AS revenue, categories FROM customer_orders`);
     const out: LeverRow[] = [];
     for (const split of splits) {
-      const rows = await context.db.rows<{ group: string; customers: number; retained: number; revenue: number; revenue_sd: number | null }>(`
+      const rows = await context.db.rows<{
+        group: string;
+        customers: number;
+        retained: number;
+        revenue: number;
+        revenue_sd: number | null;
+      }>(`
         WITH ${BOUNDS}, lives AS (SELECT * FROM lever_lives)
         SELECT ${split.group} AS "group", count(*) AS customers,
                count(*) FILTER (WHERE l.last_day > b.as_of - ${RECENT_DAYS}) AS retained,
@@ -101,11 +108,20 @@ export function levers(context: TableContext): Promise<LeverRow[]> {
         GROUP BY 1 HAVING "group" IS NOT NULL ORDER BY 1`);
       for (const r of rows) {
         const retention = wilsonInterval(r.retained, r.customers);
-        const revenue = r.customers > 1 && r.revenue_sd !== null ? normalInterval(r.revenue, r.revenue_sd / Math.sqrt(r.customers)) : null;
+        const revenue =
+          r.customers > 1 && r.revenue_sd !== null
+            ? normalInterval(r.revenue, r.revenue_sd / Math.sqrt(r.customers))
+            : null;
         out.push({
-          lever: split.lever, group: r.group, customers: r.customers, retention: round(r.retained / r.customers, 4)!,
-          ci_low: round(retention?.low, 4), ci_high: round(retention?.high, 4),
-          revenue_per_year: round(r.revenue, 2), revenue_ci_low: round(revenue?.low, 2), revenue_ci_high: round(revenue?.high, 2)
+          lever: split.lever,
+          group: r.group,
+          customers: r.customers,
+          retention: round(r.retained / r.customers, 4)!,
+          ci_low: round(retention?.low, 4),
+          ci_high: round(retention?.high, 4),
+          revenue_per_year: round(r.revenue, 2),
+          revenue_ci_low: round(revenue?.low, 2),
+          revenue_ci_high: round(revenue?.high, 2)
         });
       }
     }
@@ -155,18 +171,25 @@ export function activation(context: TableContext): Promise<ActivationRow[]> {
     // The money in unused purchases: only those are looked up in the orders (a fifth of the
     // activations in the sample), not every activation joined to every order.
     const withOrders = schema.has("activations", "order_id");
-    const values = withOrders ? await context.db.rows<{ category: string | null; value: number | null }>(`
+    const values = withOrders
+      ? await context.db.rows<{ category: string | null; value: number | null }>(`
       WITH ${BOUNDS}
       SELECT ${category} AS category, sum(o.amount)::DOUBLE AS value
       FROM activations x CROSS JOIN bounds b ${productJoin} JOIN orders o ON o.order_id = x.order_id
-      WHERE ${judged} AND ${unused("x")} ${grouping}`) : [];
+      WHERE ${judged} AND ${unused("x")} ${grouping}`)
+      : [];
     const valueOf = new Map(values.map((v) => [v.category, v.value]));
     return rows.map((r) => {
       const interval = wilsonInterval(r.activated, r.purchases);
       return {
-        category: r.category ?? "All", purchases: r.purchases, activated: r.activated, activated_share: round(r.activated / r.purchases, 4)!,
-        ci_low: round(interval?.low, 4), ci_high: round(interval?.high, 4),
-        median_days_to_activate: round(r.median_days_to_activate, 1), customers_with_unused: r.customers_with_unused,
+        category: r.category ?? "All",
+        purchases: r.purchases,
+        activated: r.activated,
+        activated_share: round(r.activated / r.purchases, 4)!,
+        ci_low: round(interval?.low, 4),
+        ci_high: round(interval?.high, 4),
+        median_days_to_activate: round(r.median_days_to_activate, 1),
+        customers_with_unused: r.customers_with_unused,
         unused_value: withOrders ? round(valueOf.get(r.category), 2) : null
       };
     });

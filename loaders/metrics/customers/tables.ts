@@ -6,15 +6,25 @@ import { clvHoldout, clvModel, clvParams, clvQuery, customerBaseValue, prepareCl
 import { activation, levers } from "./levers.js";
 import { cohortRetentionQuery, prepareRfm, RFM_QUERY, rfmSegmentsQuery, valueConcentrationQuery } from "./rfm.js";
 
-
 export const CUSTOMER_TABLES: readonly TableDefinition[] = [
   defineTable({
     name: "rfm",
     needs: ["orders"],
     rowLevel: true,
-    description: "Per customer (ids only): recency, frequency, monetary and margin, quintile scores and the named RFM segment.",
+    description:
+      "Per customer (ids only): recency, frequency, monetary and margin, quintile scores and the named RFM segment.",
     large: true,
-    columns: [["customer_id", V], ["recency_days", I], ["frequency", I], ["monetary", D], ["margin", D], ["r_score", I], ["f_score", I], ["m_score", I], ["segment", V]],
+    columns: [
+      ["customer_id", V],
+      ["recency_days", I],
+      ["frequency", I],
+      ["monetary", D],
+      ["margin", D],
+      ["r_score", I],
+      ["f_score", I],
+      ["m_score", I],
+      ["segment", V]
+    ],
     prepare: async (context) => {
       if (!context.schema.has("orders")) return null;
       await prepareRfm(context);
@@ -24,9 +34,19 @@ export const CUSTOMER_TABLES: readonly TableDefinition[] = [
   defineTable({
     name: "rfm-segments",
     needs: ["orders"],
-    description: "Per RFM segment (champions, loyal, at risk, hibernating, ...): customers, revenue and margin with their shares.",
-    columns: [["segment", V], ["customers", I], ["customer_share", D], ["revenue", D], ["revenue_share", D], ["margin", D], ["margin_share", D],
-      ["mean_recency_days", D], ["mean_frequency", D]],
+    description:
+      "Per RFM segment (champions, loyal, at risk, hibernating, ...): customers, revenue and margin with their shares.",
+    columns: [
+      ["segment", V],
+      ["customers", I],
+      ["customer_share", D],
+      ["revenue", D],
+      ["revenue_share", D],
+      ["margin", D],
+      ["margin_share", D],
+      ["mean_recency_days", D],
+      ["mean_frequency", D]
+    ],
     prepare: async (context) => {
       await prepareRfm(context);
       return rfmSegmentsQuery();
@@ -35,8 +55,13 @@ export const CUSTOMER_TABLES: readonly TableDefinition[] = [
   defineTable({
     name: "value-concentration",
     needs: ["orders"],
-    description: "Value concentration (Lorenz) curve: for each percentile of customers ranked by revenue, the cumulative share of revenue.",
-    columns: [["percentile", I], ["customer_share", D], ["revenue_share", D]],
+    description:
+      "Value concentration (Lorenz) curve: for each percentile of customers ranked by revenue, the cumulative share of revenue.",
+    columns: [
+      ["percentile", I],
+      ["customer_share", D],
+      ["revenue_share", D]
+    ],
     prepare: async (context) => {
       await prepareCustomerOrders(context);
       return valueConcentrationQuery();
@@ -45,59 +70,129 @@ export const CUSTOMER_TABLES: readonly TableDefinition[] = [
   defineTable({
     name: "cohort-retention",
     needs: ["orders"],
-    description: "Cohorts by quarter of first order x quarters since: active customers and share, net revenue and revenue retention.",
-    columns: [["cohort", V], ["period", I], ["cohort_size", I], ["active", I], ["active_share", D], ["revenue", D], ["revenue_retention", D]],
+    description:
+      "Cohorts by quarter of first order x quarters since: active customers and share, net revenue and revenue retention.",
+    columns: [
+      ["cohort", V],
+      ["period", I],
+      ["cohort_size", I],
+      ["active", I],
+      ["active_share", D],
+      ["revenue", D],
+      ["revenue_retention", D]
+    ],
     query: cohortRetentionQuery
   }),
   defineTable({
     name: "customer-base-value",
     needs: ["orders"],
-    description: "At the end of each quarter: customers so far and their summed three-year CLV from their orders to that day (the full fit's parameters).",
-    columns: [["quarter", V], ["customers", I], ["clv_3y", D]],
+    description:
+      "At the end of each quarter: customers so far and their summed three-year CLV from their orders to that day (the full fit's parameters).",
+    columns: [
+      ["quarter", V],
+      ["customers", I],
+      ["clv_3y", D]
+    ],
     compute: customerBaseValue
   }),
   defineTable({
     name: "levers",
     needs: ["orders"],
-    description: "Retention levers: rewards members vs the rest, purchases left unused vs all activated, cross-sell depth (categories bought): retention and revenue per year with 95% CIs.",
-    columns: [["lever", V], ["group", V], ["customers", I], ["retention", D], ["ci_low", D], ["ci_high", D], ["revenue_per_year", D], ["revenue_ci_low", D], ["revenue_ci_high", D]],
+    description:
+      "Retention levers: rewards members vs the rest, purchases left unused vs all activated, cross-sell depth (categories bought): retention and revenue per year with 95% CIs.",
+    columns: [
+      ["lever", V],
+      ["group", V],
+      ["customers", I],
+      ["retention", D],
+      ["ci_low", D],
+      ["ci_high", D],
+      ["revenue_per_year", D],
+      ["revenue_ci_low", D],
+      ["revenue_ci_high", D]
+    ],
     compute: levers
   }),
   defineTable({
     name: "activation",
     needs: ["activations.activated_at", "orders"],
-    description: "Purchases to activate (activations export) at least 90 days old: share activated within 90 days with 95% CI, median days, customers and value left unused; overall and per category.",
-    columns: [["category", V], ["purchases", I], ["activated", I], ["activated_share", D], ["ci_low", D], ["ci_high", D], ["median_days_to_activate", D],
-      ["customers_with_unused", I], ["unused_value", D]],
+    description:
+      "Purchases to activate (activations export) at least 90 days old: share activated within 90 days with 95% CI, median days, customers and value left unused; overall and per category.",
+    columns: [
+      ["category", V],
+      ["purchases", I],
+      ["activated", I],
+      ["activated_share", D],
+      ["ci_low", D],
+      ["ci_high", D],
+      ["median_days_to_activate", D],
+      ["customers_with_unused", I],
+      ["unused_value", D]
+    ],
     compute: activation
   }),
   defineTable({
     name: "churn",
     needs: ["orders"],
-    description: "Churn rate with Wilson 95% CI, overall and per segment: from a churn flag in the customers export, else per quarter from 180 days without an order.",
-    columns: [["quarter", V], ["segment", V], ["customers", I], ["churned", I], ["churn_rate", D], ["ci_low", D], ["ci_high", D], ["definition", V]],
+    description:
+      "Churn rate with Wilson 95% CI, overall and per segment: from a churn flag in the customers export, else per quarter from 180 days without an order.",
+    columns: [
+      ["quarter", V],
+      ["segment", V],
+      ["customers", I],
+      ["churned", I],
+      ["churn_rate", D],
+      ["ci_low", D],
+      ["ci_high", D],
+      ["definition", V]
+    ],
     compute: churn
   }),
   defineTable({
     name: "clv-params",
     needs: ["orders"],
-    description: "BG/NBD (r, alpha, a, b) and Gamma-Gamma (p, q, gamma) maximum-likelihood fits with log-likelihoods: calibration (first half) and full history.",
-    columns: [["fit", V], ["model", V], ["parameter", V], ["value", D], ["log_likelihood", D], ["customers", I], ["calibration_end", V], ["period_days", I]],
+    description:
+      "BG/NBD (r, alpha, a, b) and Gamma-Gamma (p, q, gamma) maximum-likelihood fits with log-likelihoods: calibration (first half) and full history.",
+    columns: [
+      ["fit", V],
+      ["model", V],
+      ["parameter", V],
+      ["value", D],
+      ["log_likelihood", D],
+      ["customers", I],
+      ["calibration_end", V],
+      ["period_days", I]
+    ],
     compute: clvParams
   }),
   defineTable({
     name: "clv-holdout",
     needs: ["orders"],
-    description: "Holdout check: mean purchases per customer in the second half, predicted by the first-half fit and actual, by calibration frequency.",
-    columns: [["frequency", V], ["customers", I], ["actual", D], ["predicted", D]],
+    description:
+      "Holdout check: mean purchases per customer in the second half, predicted by the first-half fit and actual, by calibration frequency.",
+    columns: [
+      ["frequency", V],
+      ["customers", I],
+      ["actual", D],
+      ["predicted", D]
+    ],
     compute: clvHoldout
   }),
   defineTable({
     name: "best-customers",
     needs: ["orders"],
     rowLevel: true,
-    description: "The 100 customers with the highest three-year CLV (ids only: never names or emails), with revenue and margin to date and RFM segment.",
-    columns: [["customer_id", V], ["clv_3y", D], ["p_alive", D], ["expected_revenue_1y", D], ["revenue_to_date", D], ["margin_to_date", D], ["segment", V]],
+    description:
+      "The 100 customers with the highest three-year CLV (ids only: never names or emails), with revenue and margin to date and RFM segment.",
+    columns: [
+      ["customer_id", V],
+      ["clv_3y", D],
+      ["p_alive", D],
+      ["expected_revenue_1y", D],
+      ["revenue_to_date", D],
+      ["margin_to_date", D],
+      ["segment", V]
+    ],
     prepare: async (context) => {
       const model = await clvModel(context, "full");
       if (!model || !(await prepareClvPredictions(context))) return null;
@@ -109,8 +204,17 @@ export const CUSTOMER_TABLES: readonly TableDefinition[] = [
   defineTable({
     name: "clv-deciles",
     needs: ["orders"],
-    description: "Customers in ten equal groups by three-year CLV: mean and range of CLV, mean P(alive), share of the total CLV.",
-    columns: [["decile", I], ["customers", I], ["mean_clv", D], ["min_clv", D], ["max_clv", D], ["mean_p_alive", D], ["clv_share", D]],
+    description:
+      "Customers in ten equal groups by three-year CLV: mean and range of CLV, mean P(alive), share of the total CLV.",
+    columns: [
+      ["decile", I],
+      ["customers", I],
+      ["mean_clv", D],
+      ["min_clv", D],
+      ["max_clv", D],
+      ["mean_p_alive", D],
+      ["clv_share", D]
+    ],
     prepare: async (context) => {
       const model = await clvModel(context, "full");
       if (!model || !(await prepareClvPredictions(context))) return null;
@@ -124,10 +228,20 @@ export const CUSTOMER_TABLES: readonly TableDefinition[] = [
     name: "clv",
     needs: ["orders"],
     rowLevel: true,
-    description: "Per customer (ids only): P(alive), expected purchases and revenue next year, expected spend, three-year discounted CLV.",
+    description:
+      "Per customer (ids only): P(alive), expected purchases and revenue next year, expected spend, three-year discounted CLV.",
     large: true,
-    columns: [["customer_id", V], ["repeat_purchases", I], ["recency_weeks", D], ["age_weeks", D], ["p_alive", D], ["expected_purchases_1y", D],
-      ["expected_spend", D], ["expected_revenue_1y", D], ["clv_3y", D]],
+    columns: [
+      ["customer_id", V],
+      ["repeat_purchases", I],
+      ["recency_weeks", D],
+      ["age_weeks", D],
+      ["p_alive", D],
+      ["expected_purchases_1y", D],
+      ["expected_spend", D],
+      ["expected_revenue_1y", D],
+      ["clv_3y", D]
+    ],
     prepare: async (context) => {
       const model = await clvModel(context, "full");
       return model && (await prepareClvPredictions(context)) ? clvQuery(model) : null;

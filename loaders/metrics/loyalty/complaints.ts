@@ -54,7 +54,11 @@ export function complaintRetention(context: TableContext): Promise<ComplaintRete
   return memoized(context, "complaint-retention", async () => {
     if (!context.schema.has("tickets") || !context.schema.has("tickets", "resolved_at")) return [];
     const isComplaint = context.schema.has("tickets", "kind") ? "lower(kind) = 'complaint'" : "true";
-    const rows = await context.db.rows<{ resolution: "resolved" | "not resolved"; customers: number; retained: number }>(`
+    const rows = await context.db.rows<{
+      resolution: "resolved" | "not resolved";
+      customers: number;
+      retained: number;
+    }>(`
       WITH first_complaint AS (
         SELECT customer_id, arg_min(opened_at, opened_at) AS opened_at, arg_min(resolved_at IS NOT NULL, opened_at) AS resolved
         FROM tickets WHERE ${isComplaint} GROUP BY customer_id),
@@ -65,7 +69,13 @@ export function complaintRetention(context: TableContext): Promise<ComplaintRete
       FROM observable c GROUP BY ALL ORDER BY resolution DESC`);
     return rows.map((r) => {
       const interval = wilsonInterval(r.retained, r.customers);
-      return { resolution: r.resolution, customers: r.customers, retention: round(r.retained / r.customers, 4)!, ci_low: round(interval?.low, 4), ci_high: round(interval?.high, 4) };
+      return {
+        resolution: r.resolution,
+        customers: r.customers,
+        retention: round(r.retained / r.customers, 4)!,
+        ci_low: round(interval?.low, 4),
+        ci_high: round(interval?.high, 4)
+      };
     });
   });
 }

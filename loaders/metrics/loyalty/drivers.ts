@@ -49,10 +49,20 @@ export function drivers(context: TableContext, outcome = "overall_satisfaction")
       const order = [...weights.keys()].sort((a, b) => weights[b]! - weights[a]!);
       moments.predictors.forEach((attribute, j) => {
         rows.push({
-          wave: moments.wave, outcome, attribute, label: labels.get(attribute) ?? attribute, n: moments.n,
-          r_squared: round(fit.rSquared, 6)!, correlation: round(rxy[j], 6)!, coefficient: round(fit.coefficients[j], 6)!,
-          intercept: round(fit.intercept, 6)!, beta: round(fit.betas[j], 6)!, relative_weight: round(weights[j], 6)!,
-          relative_weight_pct: round((100 * weights[j]!) / fit.rSquared, 3)!, shapley: round(shapley?.[j], 6), rank: order.indexOf(j) + 1
+          wave: moments.wave,
+          outcome,
+          attribute,
+          label: labels.get(attribute) ?? attribute,
+          n: moments.n,
+          r_squared: round(fit.rSquared, 6)!,
+          correlation: round(rxy[j], 6)!,
+          coefficient: round(fit.coefficients[j], 6)!,
+          intercept: round(fit.intercept, 6)!,
+          beta: round(fit.betas[j], 6)!,
+          relative_weight: round(weights[j], 6)!,
+          relative_weight_pct: round((100 * weights[j]!) / fit.rSquared, 3)!,
+          shapley: round(shapley?.[j], 6),
+          rank: order.indexOf(j) + 1
         });
       });
     }
@@ -84,17 +94,29 @@ export function importancePerformance(context: TableContext): Promise<Importance
     const ours = (await profiles(context)).rows.filter((r) => r.is_ours && r.segment === ALL_SEGMENTS);
     const out: ImportancePerformanceRow[] = [];
     for (const wave of [...new Set(driverRows.map((d) => d.wave))]) {
-      const rows = driverRows.filter((d) => d.wave === wave).map((d) => ({
-        wave, attribute: d.attribute, label: d.label, importance: d.relative_weight_pct,
-        performance: ours.find((r) => r.wave === wave && r.attribute === d.attribute)?.mean ?? null
-      }));
+      const rows = driverRows
+        .filter((d) => d.wave === wave)
+        .map((d) => ({
+          wave,
+          attribute: d.attribute,
+          label: d.label,
+          importance: d.relative_weight_pct,
+          performance: ours.find((r) => r.wave === wave && r.attribute === d.attribute)?.mean ?? null
+        }));
       const known = rows.filter((r) => r.performance !== null);
       const meanImportance = known.reduce((s, r) => s + r.importance, 0) / known.length;
       const meanPerformance = known.reduce((s, r) => s + r.performance!, 0) / known.length;
       for (const r of rows) {
-        const quadrant: Quadrant | null = r.performance === null ? null
-          : r.importance >= meanImportance ? (r.performance < meanPerformance ? "concentrate here" : "keep up the good work")
-          : r.performance < meanPerformance ? "low priority" : "possible overkill";
+        const quadrant: Quadrant | null =
+          r.performance === null
+            ? null
+            : r.importance >= meanImportance
+              ? r.performance < meanPerformance
+                ? "concentrate here"
+                : "keep up the good work"
+              : r.performance < meanPerformance
+                ? "low priority"
+                : "possible overkill";
         out.push({ ...r, quadrant });
       }
     }

@@ -39,9 +39,23 @@ const GROUP_SQL = `CASE WHEN likelihood_to_recommend >= 9 THEN 'promoter' WHEN l
  */
 export function loyaltyGroups(context: TableContext): Promise<LoyaltyGroupRow[]> {
   return memoized(context, "loyalty-groups", async () => {
-    if (!hasSurvey(context) || !isNpsScale(context.config) || !context.schema.has("responses", "customer_id") || !context.schema.has("responses", "likelihood_to_recommend") || !context.schema.has("responses", "responded_at")) return [];
+    if (
+      !hasSurvey(context) ||
+      !isNpsScale(context.config) ||
+      !context.schema.has("responses", "customer_id") ||
+      !context.schema.has("responses", "likelihood_to_recommend") ||
+      !context.schema.has("responses", "responded_at")
+    )
+      return [];
     const cost = context.schema.has("orders", "cost");
-    const rows = await context.db.rows<{ group: LoyaltyGroup; n: number; retained: number; revenue: number; revenue_sd: number | null; margin: number | null }>(`
+    const rows = await context.db.rows<{
+      group: LoyaltyGroup;
+      n: number;
+      retained: number;
+      revenue: number;
+      revenue_sd: number | null;
+      margin: number | null;
+    }>(`
       WITH linked AS (
         SELECT respondent_id, wave, customer_id, responded_at, ${GROUP_SQL} AS "group"
         FROM responses
@@ -59,14 +73,23 @@ export function loyaltyGroups(context: TableContext): Promise<LoyaltyGroupRow[]>
              stddev_samp(revenue) AS revenue_sd, avg(margin) AS margin
       FROM behaviour GROUP BY ALL`);
     const order: LoyaltyGroup[] = ["promoter", "passive", "detractor"];
-    return rows.sort((a, b) => order.indexOf(a.group) - order.indexOf(b.group)).map((r) => {
-      const retention = wilsonInterval(r.retained, r.n);
-      const half = r.n > 1 && r.revenue_sd !== null ? normalInterval(r.revenue, r.revenue_sd / Math.sqrt(r.n)) : null;
-      return {
-        group: r.group, n: r.n, retention: round(r.retained / r.n, 4)!, retention_ci_low: round(retention?.low, 4), retention_ci_high: round(retention?.high, 4),
-        revenue: round(r.revenue, 2)!, revenue_ci_low: round(half?.low, 2), revenue_ci_high: round(half?.high, 2), margin: round(r.margin, 2)
-      };
-    });
+    return rows
+      .sort((a, b) => order.indexOf(a.group) - order.indexOf(b.group))
+      .map((r) => {
+        const retention = wilsonInterval(r.retained, r.n);
+        const half = r.n > 1 && r.revenue_sd !== null ? normalInterval(r.revenue, r.revenue_sd / Math.sqrt(r.n)) : null;
+        return {
+          group: r.group,
+          n: r.n,
+          retention: round(r.retained / r.n, 4)!,
+          retention_ci_low: round(retention?.low, 4),
+          retention_ci_high: round(retention?.high, 4),
+          revenue: round(r.revenue, 2)!,
+          revenue_ci_low: round(half?.low, 2),
+          revenue_ci_high: round(half?.high, 2),
+          margin: round(r.margin, 2)
+        };
+      });
   });
 }
 
@@ -93,19 +116,37 @@ export function linkage(context: TableContext): Promise<LinkRow[]> {
     const links: LinkRow[] = [];
     const pooled = (await drivers(context)).filter((d) => d.wave === ALL_WAVES);
     if (pooled.length) {
-      links.push({ link: 1, from_component: "business performance", to_component: "global perceptions", measure: "R² of overall satisfaction on our attribute ratings", value: pooled[0]!.r_squared, ci_low: null, ci_high: null, n: pooled[0]!.n, unit: "share of variance" });
+      links.push({
+        link: 1,
+        from_component: "business performance",
+        to_component: "global perceptions",
+        measure: "R² of overall satisfaction on our attribute ratings",
+        value: pooled[0]!.r_squared,
+        ci_low: null,
+        ci_high: null,
+        n: pooled[0]!.n,
+        unit: "share of variance"
+      });
     }
     // Without a satisfaction question (an NPS-only survey) there is no link from it to stated loyalty.
-    const stated = context.schema.has("responses", "overall_satisfaction") ? ["likelihood_to_recommend", "repurchase_intent"].filter((c) => context.schema.has("responses", c)) : [];
+    const stated = context.schema.has("responses", "overall_satisfaction")
+      ? ["likelihood_to_recommend", "repurchase_intent"].filter((c) => context.schema.has("responses", c))
+      : [];
     for (const column of stated) {
       const [r] = await context.db.rows<{ r: number | null; n: number }>(`
         SELECT corr(overall_satisfaction, ${column}) AS r, count(*) FILTER (WHERE overall_satisfaction IS NOT NULL AND ${column} IS NOT NULL) AS n FROM responses`);
       // Fisher z interval of a correlation.
       const z = r?.r != null && r.n > 3 ? normalInterval(Math.atanh(r.r), 1 / Math.sqrt(r.n - 3)) : null;
       links.push({
-        link: 2, from_component: "global perceptions", to_component: "loyalty behaviours (stated)",
-        measure: `correlation of overall satisfaction with ${column.replaceAll("_", " ")}`, value: round(r?.r, 4),
-        ci_low: round(z ? Math.tanh(z.low) : null, 4), ci_high: round(z ? Math.tanh(z.high) : null, 4), n: r?.n ?? null, unit: "correlation"
+        link: 2,
+        from_component: "global perceptions",
+        to_component: "loyalty behaviours (stated)",
+        measure: `correlation of overall satisfaction with ${column.replaceAll("_", " ")}`,
+        value: round(r?.r, 4),
+        ci_low: round(z ? Math.tanh(z.low) : null, 4),
+        ci_high: round(z ? Math.tanh(z.high) : null, 4),
+        n: r?.n ?? null,
+        unit: "correlation"
       });
     }
     const groups = await loyaltyGroups(context);
@@ -113,20 +154,43 @@ export function linkage(context: TableContext): Promise<LinkRow[]> {
     const detractors = groups.find((g) => g.group === "detractor");
     if (promoters && detractors) {
       const difference = promoters.retention - detractors.retention;
-      const se = Math.sqrt((promoters.retention * (1 - promoters.retention)) / promoters.n + (detractors.retention * (1 - detractors.retention)) / detractors.n);
+      const se = Math.sqrt(
+        (promoters.retention * (1 - promoters.retention)) / promoters.n +
+          (detractors.retention * (1 - detractors.retention)) / detractors.n
+      );
       const interval = normalInterval(difference, se);
       links.push({
-        link: 3, from_component: "loyalty behaviours (stated)", to_component: "loyalty behaviours (actual)",
-        measure: `still buying ${RETAINED_AFTER_DAYS + 1}-${FOLLOW_UP_DAYS} days after answering, promoters minus detractors`, value: round(100 * difference, 2),
-        ci_low: round(interval && 100 * interval.low, 2), ci_high: round(interval && 100 * interval.high, 2), n: promoters.n + detractors.n, unit: "percentage points"
+        link: 3,
+        from_component: "loyalty behaviours (stated)",
+        to_component: "loyalty behaviours (actual)",
+        measure: `still buying ${RETAINED_AFTER_DAYS + 1}-${FOLLOW_UP_DAYS} days after answering, promoters minus detractors`,
+        value: round(100 * difference, 2),
+        ci_low: round(interval && 100 * interval.low, 2),
+        ci_high: round(interval && 100 * interval.high, 2),
+        n: promoters.n + detractors.n,
+        unit: "percentage points"
       });
-      const sd = (g: LoyaltyGroupRow) => (g.revenue_ci_high === null ? NaN : ((g.revenue_ci_high - g.revenue) / 1.959964) * Math.sqrt(g.n));
-      const test = welchTest(promoters.revenue, sd(promoters), promoters.n, detractors.revenue, sd(detractors), detractors.n);
+      const sd = (g: LoyaltyGroupRow) =>
+        g.revenue_ci_high === null ? NaN : ((g.revenue_ci_high - g.revenue) / 1.959964) * Math.sqrt(g.n);
+      const test = welchTest(
+        promoters.revenue,
+        sd(promoters),
+        promoters.n,
+        detractors.revenue,
+        sd(detractors),
+        detractors.n
+      );
       const revenueInterval = test ? normalInterval(test.difference, test.difference / test.t) : null;
       links.push({
-        link: 4, from_component: "loyalty behaviours (actual)", to_component: "financial outcomes",
-        measure: `revenue per customer over ${FOLLOW_UP_DAYS} days, promoters minus detractors`, value: round(test?.difference, 2),
-        ci_low: round(revenueInterval?.low, 2), ci_high: round(revenueInterval?.high, 2), n: promoters.n + detractors.n, unit: "currency"
+        link: 4,
+        from_component: "loyalty behaviours (actual)",
+        to_component: "financial outcomes",
+        measure: `revenue per customer over ${FOLLOW_UP_DAYS} days, promoters minus detractors`,
+        value: round(test?.difference, 2),
+        ci_low: round(revenueInterval?.low, 2),
+        ci_high: round(revenueInterval?.high, 2),
+        n: promoters.n + detractors.n,
+        unit: "currency"
       });
       const atRisk = await revenueAtRisk(context, difference);
       if (atRisk) links.push(atRisk);
@@ -148,8 +212,15 @@ async function revenueAtRisk(context: TableContext, retentionGap: number): Promi
     FROM detractors d LEFT JOIN orders o ON o.customer_id = d.customer_id AND o.ordered_at <= d.responded_at AND o.ordered_at > d.responded_at - INTERVAL 365 DAY`);
   if (!row?.n) return undefined;
   return {
-    link: 5, from_component: "loyalty behaviours (stated)", to_component: "financial outcomes",
-    measure: "revenue at risk from the latest wave's linked detractors (trailing 12-month revenue × retention gap to promoters)",
-    value: round((row.revenue ?? 0) * Math.max(0, retentionGap), 2), ci_low: null, ci_high: null, n: row.n, unit: "currency"
+    link: 5,
+    from_component: "loyalty behaviours (stated)",
+    to_component: "financial outcomes",
+    measure:
+      "revenue at risk from the latest wave's linked detractors (trailing 12-month revenue × retention gap to promoters)",
+    value: round((row.revenue ?? 0) * Math.max(0, retentionGap), 2),
+    ci_low: null,
+    ci_high: null,
+    n: row.n,
+    unit: "currency"
   };
 }

@@ -37,8 +37,17 @@ export function nps(context: TableContext): Promise<NpsRow[]> {
     if (!isNpsScale(context.config)) return []; // said at ingest (config-checks.ts)
     const ours = literal(context.config.brand);
     const competitors = context.schema.has("recommendations")
-      ? `UNION ALL SELECT respondent_id, wave, brand, likelihood_to_recommend FROM recommendations WHERE brand <> ${ours}` : "";
-    const rows = await context.db.rows<{ wave: string; segment: string; brand: string; n: number; p: number; pa: number; d: number }>(`
+      ? `UNION ALL SELECT respondent_id, wave, brand, likelihood_to_recommend FROM recommendations WHERE brand <> ${ours}`
+      : "";
+    const rows = await context.db.rows<{
+      wave: string;
+      segment: string;
+      brand: string;
+      n: number;
+      p: number;
+      pa: number;
+      d: number;
+    }>(`
       WITH answers AS (SELECT respondent_id, wave, ${ours} AS brand, likelihood_to_recommend FROM responses ${competitors})
       SELECT r.wave, s.segment, r.brand, count(r.likelihood_to_recommend) AS n,
              count(*) FILTER (WHERE r.likelihood_to_recommend >= 9) AS p,
@@ -49,14 +58,40 @@ export function nps(context: TableContext): Promise<NpsRow[]> {
     return rows.map(({ wave, segment, brand, n, p, pa, d }) => {
       const is_ours = brand === context.config!.brand;
       const suppressed = n < context.config!.minCellSize;
-      if (suppressed) return { wave, segment, brand, is_ours, n, promoters: null, passives: null, detractors: null, nps: null, se: null, ci_low: null, ci_high: null, suppressed };
+      if (suppressed)
+        return {
+          wave,
+          segment,
+          brand,
+          is_ours,
+          n,
+          promoters: null,
+          passives: null,
+          detractors: null,
+          nps: null,
+          se: null,
+          ci_low: null,
+          ci_high: null,
+          suppressed
+        };
       const [sp, sd] = [p / n, d / n];
       const score = 100 * (sp - sd);
       const se = 100 * Math.sqrt((sp + sd - (sp - sd) ** 2) / n);
       const interval = normalInterval(score, se);
       return {
-        wave, segment, brand, is_ours, n, promoters: round(sp, 4), passives: round(pa / n, 4), detractors: round(sd, 4),
-        nps: round(score, 2), se: round(se, 3), ci_low: round(interval?.low, 2), ci_high: round(interval?.high, 2), suppressed
+        wave,
+        segment,
+        brand,
+        is_ours,
+        n,
+        promoters: round(sp, 4),
+        passives: round(pa / n, 4),
+        detractors: round(sd, 4),
+        nps: round(score, 2),
+        se: round(se, 3),
+        ci_low: round(interval?.low, 2),
+        ci_high: round(interval?.high, 2),
+        suppressed
       };
     });
   });
@@ -90,7 +125,14 @@ export function satisfaction(context: TableContext): Promise<SatisfactionRow[]> 
     for (const measure of measures) {
       const { max } = config.scales[measure];
       const v = `r.${identifier(measure)}`;
-      const rows = await context.db.rows<{ wave: string; segment: string; n: number; mean: number; sd: number | null; top2: number }>(`
+      const rows = await context.db.rows<{
+        wave: string;
+        segment: string;
+        n: number;
+        mean: number;
+        sd: number | null;
+        top2: number;
+      }>(`
         SELECT r.wave, s.segment, count(${v}) AS n, avg(${v}) AS mean, stddev_samp(${v}) AS sd, count(*) FILTER (WHERE ${v} >= ${max - 1}) AS top2
         FROM responses r JOIN (${respondentSegments(context.schema)}) s USING (respondent_id, wave)
         GROUP BY ALL ORDER BY ALL`);
@@ -99,8 +141,17 @@ export function satisfaction(context: TableContext): Promise<SatisfactionRow[]> 
         const interval = suppressed ? null : meanInterval(mean, sd ?? NaN, n);
         const share = suppressed ? null : wilsonInterval(top2, n);
         out.push({
-          wave, segment, measure, n, mean: suppressed ? null : round(mean, 3), ci_low: round(interval?.low, 3), ci_high: round(interval?.high, 3),
-          top2: suppressed ? null : round(top2 / n, 4), top2_ci_low: round(share?.low, 4), top2_ci_high: round(share?.high, 4), suppressed
+          wave,
+          segment,
+          measure,
+          n,
+          mean: suppressed ? null : round(mean, 3),
+          ci_low: round(interval?.low, 3),
+          ci_high: round(interval?.high, 3),
+          top2: suppressed ? null : round(top2 / n, 4),
+          top2_ci_low: round(share?.low, 4),
+          top2_ci_high: round(share?.high, 4),
+          suppressed
         });
       }
     }

@@ -12,7 +12,8 @@ export const quarterLabel = (date: string) => `strftime(${date}, '%Y') || '-Q' |
  */
 export function prepareQuarterlySales(context: TableContext): Promise<void> {
   const cost = context.schema.has("orders", "cost");
-  return memoized(context, "quarterly-sales", () => context.db.run(`
+  return memoized(context, "quarterly-sales", () =>
+    context.db.run(`
     CREATE OR REPLACE TEMP TABLE quarterly_sales AS
     SELECT ${quarterLabel("start")} AS quarter, start, revenue, cost, revenue_with_cost, orders, customers, last_order
     FROM (SELECT date_trunc('quarter', ordered_at)::DATE AS start, sum(amount) AS revenue,
@@ -20,5 +21,6 @@ export function prepareQuarterlySales(context: TableContext): Promise<void> {
                  ${cost ? "sum(amount) FILTER (WHERE cost IS NOT NULL)" : "NULL::DECIMAL(38,2)"} AS revenue_with_cost,
                  count(*) FILTER (WHERE amount >= 0) AS orders, count(DISTINCT customer_id) FILTER (WHERE amount >= 0) AS customers,
                  max(ordered_at) AS last_order
-          FROM orders GROUP BY 1)`));
+          FROM orders GROUP BY 1)`)
+  );
 }

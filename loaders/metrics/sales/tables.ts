@@ -3,12 +3,19 @@ import { D, defineTable, I, V, type TableDefinition } from "../table.js";
 import { prepareQuarterlySales } from "./quarterly-sales.js";
 import { pipelineQuery, wonLost, wonLostReasons } from "./won-lost.js";
 
-
 export const SALES_TABLES: readonly TableDefinition[] = [
   defineTable({
     name: "revenue-by-quarter",
-    description: "Per calendar quarter: net revenue (refunds deducted), cost and gross margin of orders with a cost, orders, customers buying.",
-    columns: [["quarter", V], ["revenue", D], ["cost", D], ["gross_margin", D], ["orders", I], ["customers", I]],
+    description:
+      "Per calendar quarter: net revenue (refunds deducted), cost and gross margin of orders with a cost, orders, customers buying.",
+    columns: [
+      ["quarter", V],
+      ["revenue", D],
+      ["cost", D],
+      ["gross_margin", D],
+      ["orders", I],
+      ["customers", I]
+    ],
     prepare: async (context) => {
       if (!context.schema.has("orders")) return null;
       await prepareQuarterlySales(context);
@@ -20,20 +27,46 @@ export const SALES_TABLES: readonly TableDefinition[] = [
   }),
   defineTable({
     name: "won-lost",
-    description: "Per quarter and competitor (and all deals): deals won and lost, win rate with Wilson 95% CI, value won and lost.",
-    columns: [["quarter", V], ["competitor", V], ["won", I], ["lost", I], ["win_rate", D], ["ci_low", D], ["ci_high", D], ["value_won", D], ["value_lost", D]],
+    description:
+      "Per quarter and competitor (and all deals): deals won and lost, win rate with Wilson 95% CI, value won and lost.",
+    columns: [
+      ["quarter", V],
+      ["competitor", V],
+      ["won", I],
+      ["lost", I],
+      ["win_rate", D],
+      ["ci_low", D],
+      ["ci_high", D],
+      ["value_won", D],
+      ["value_lost", D]
+    ],
     compute: wonLost
   }),
   defineTable({
     name: "won-lost-reasons",
-    description: "Per competitor (and all deals), outcome and reason: deals, share of the competitor's deals with that outcome, value.",
-    columns: [["competitor", V], ["outcome", V], ["reason", V], ["deals", I], ["share", D], ["value", D]],
+    description:
+      "Per competitor (and all deals), outcome and reason: deals, share of the competitor's deals with that outcome, value.",
+    columns: [
+      ["competitor", V],
+      ["outcome", V],
+      ["reason", V],
+      ["deals", I],
+      ["share", D],
+      ["value", D]
+    ],
     compute: wonLostReasons
   }),
   defineTable({
     name: "pipeline",
-    description: "Open deals (stage neither won nor lost), per competitor named and in all: deals, value, earliest and latest expected close. Never in win rates.",
-    columns: [["competitor", V], ["deals", I], ["value", D], ["earliest_close", V], ["latest_close", V]],
+    description:
+      "Open deals (stage neither won nor lost), per competitor named and in all: deals, value, earliest and latest expected close. Never in win rates.",
+    columns: [
+      ["competitor", V],
+      ["deals", I],
+      ["value", D],
+      ["earliest_close", V],
+      ["latest_close", V]
+    ],
     query: pipelineQuery
   })
 ];

@@ -27,8 +27,11 @@ export interface WonLostRow {
  * all), with their value and expected close dates. Open deals are never in win rates.
  */
 export function pipelineQuery(schema: WarehouseSchema): string {
-  if (!schema.has("opportunities")) return `SELECT NULL::VARCHAR AS competitor, NULL::BIGINT AS deals, NULL::DOUBLE AS value, NULL::VARCHAR AS earliest_close, NULL::VARCHAR AS latest_close WHERE false`;
-  const competitor = schema.has("opportunities", "competitor") ? `coalesce(competitor, ${literal(NO_COMPETITOR)})` : literal(NO_COMPETITOR);
+  if (!schema.has("opportunities"))
+    return `SELECT NULL::VARCHAR AS competitor, NULL::BIGINT AS deals, NULL::DOUBLE AS value, NULL::VARCHAR AS earliest_close, NULL::VARCHAR AS latest_close WHERE false`;
+  const competitor = schema.has("opportunities", "competitor")
+    ? `coalesce(competitor, ${literal(NO_COMPETITOR)})`
+    : literal(NO_COMPETITOR);
   return `
     SELECT * FROM (
       SELECT CASE WHEN grouping(competitor) = 1 THEN ${literal(ALL_DEALS)} ELSE competitor END AS competitor, count(*) AS deals,
@@ -43,8 +46,17 @@ export function wonLost(context: TableContext): Promise<WonLostRow[]> {
   return memoized(context, "won-lost", async () => {
     if (!context.schema.has("opportunities")) return [];
     const amount = context.schema.has("opportunities", "amount");
-    const competitor = context.schema.has("opportunities", "competitor") ? `coalesce(competitor, ${literal(NO_COMPETITOR)})` : literal(NO_COMPETITOR);
-    const rows = await context.db.rows<{ quarter: string; competitor: string | null; won: number; lost: number; value_won: number | null; value_lost: number | null }>(`
+    const competitor = context.schema.has("opportunities", "competitor")
+      ? `coalesce(competitor, ${literal(NO_COMPETITOR)})`
+      : literal(NO_COMPETITOR);
+    const rows = await context.db.rows<{
+      quarter: string;
+      competitor: string | null;
+      won: number;
+      lost: number;
+      value_won: number | null;
+      value_lost: number | null;
+    }>(`
       SELECT ${quarterLabel("closed_at")} AS quarter, ${competitor} AS competitor,
              count(*) FILTER (WHERE outcome = 'won') AS won, count(*) FILTER (WHERE outcome = 'lost') AS lost,
              ${amount ? "sum(amount) FILTER (WHERE outcome = 'won')::DOUBLE" : "NULL::DOUBLE"} AS value_won,
@@ -54,9 +66,15 @@ export function wonLost(context: TableContext): Promise<WonLostRow[]> {
     return rows.map((r) => {
       const interval = wilsonInterval(r.won, r.won + r.lost);
       return {
-        quarter: r.quarter, competitor: r.competitor ?? ALL_DEALS, won: r.won, lost: r.lost,
-        win_rate: round(r.won + r.lost ? r.won / (r.won + r.lost) : null, 4), ci_low: round(interval?.low, 4), ci_high: round(interval?.high, 4),
-        value_won: round(r.value_won ?? (amount ? 0 : null), 2), value_lost: round(r.value_lost ?? (amount ? 0 : null), 2)
+        quarter: r.quarter,
+        competitor: r.competitor ?? ALL_DEALS,
+        won: r.won,
+        lost: r.lost,
+        win_rate: round(r.won + r.lost ? r.won / (r.won + r.lost) : null, 4),
+        ci_low: round(interval?.low, 4),
+        ci_high: round(interval?.high, 4),
+        value_won: round(r.value_won ?? (amount ? 0 : null), 2),
+        value_lost: round(r.value_lost ?? (amount ? 0 : null), 2)
       };
     });
   });
@@ -83,12 +101,23 @@ export function wonLostReasons(context: TableContext): Promise<WonLostReasonRow[
                         ${has("amount") ? "amount" : "NULL::DECIMAL(18,2)"} AS amount FROM opportunities WHERE outcome IN ('won', 'lost'))
       SELECT competitor, outcome, reason, count(*) AS deals, sum(amount)::DOUBLE AS value FROM d GROUP BY GROUPING SETS ((competitor, outcome, reason), (outcome, reason))`);
     const totals = new Map<string, number>();
-    for (const r of rows) totals.set(`${r.competitor}\u0000${r.outcome}`, (totals.get(`${r.competitor}\u0000${r.outcome}`) ?? 0) + r.deals);
+    for (const r of rows)
+      totals.set(`${r.competitor}\u0000${r.outcome}`, (totals.get(`${r.competitor}\u0000${r.outcome}`) ?? 0) + r.deals);
     return rows
       .map((r) => ({
-        competitor: r.competitor ?? ALL_DEALS, outcome: r.outcome, reason: r.reason, deals: r.deals,
-        share: round(r.deals / totals.get(`${r.competitor}\u0000${r.outcome}`)!, 4)!, value: round(r.value, 2)
+        competitor: r.competitor ?? ALL_DEALS,
+        outcome: r.outcome,
+        reason: r.reason,
+        deals: r.deals,
+        share: round(r.deals / totals.get(`${r.competitor}\u0000${r.outcome}`)!, 4)!,
+        value: round(r.value, 2)
       }))
-      .sort((a, b) => a.competitor.localeCompare(b.competitor) || a.outcome.localeCompare(b.outcome) || b.deals - a.deals || a.reason.localeCompare(b.reason));
+      .sort(
+        (a, b) =>
+          a.competitor.localeCompare(b.competitor) ||
+          a.outcome.localeCompare(b.outcome) ||
+          b.deals - a.deals ||
+          a.reason.localeCompare(b.reason)
+      );
   });
 }

@@ -21,7 +21,9 @@ export function keyEvents(context: TableContext): Promise<KeyEventRow[]> {
     if (!context.schema.has("events")) return [];
     const events = await context.db.rows<{ date: string; quarter: string; brand: string; title: string }>(`
       SELECT date, ${quarterLabel("date")} AS quarter, brand, title FROM events ORDER BY date`);
-    const scores = (await profiles(context)).scores.filter((s) => s.group === "quality" && s.segment === ALL_SEGMENTS && s.is_ours);
+    const scores = (await profiles(context)).scores.filter(
+      (s) => s.group === "quality" && s.segment === ALL_SEGMENTS && s.is_ours
+    );
     const deals = (await wonLost(context)).filter((d) => d.competitor === ALL_DEALS);
     return events.map((e) => ({
       ...e,

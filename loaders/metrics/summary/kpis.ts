@@ -57,7 +57,8 @@ const LABELS: Record<KpiId, [string, KpiRow["unit"]]> = {
 
 const Z = normalQuantile(0.975, 0, 1);
 /** A symmetric-enough CI's standard error. */
-const seOf = (low: number | null, high: number | null) => (low === null || high === null ? null : (high - low) / (2 * Z));
+const seOf = (low: number | null, high: number | null) =>
+  low === null || high === null ? null : (high - low) / (2 * Z);
 
 /**
  * Survey waves mapped to quarters: a wave labelled `YYYY-Qn` is that quarter; any other label
@@ -83,7 +84,9 @@ export function kpis(context: TableContext): Promise<KpiRow[]> {
     // A survey without orders still has its NPS, quality and price per wave.
     const orders = context.schema.has("orders");
     if (orders) await prepareQuarterlySales(context);
-    const sales = !orders ? [] : await context.db.rows<{ quarter: string; revenue: number; customers: number; complete: boolean }>(`
+    const sales = !orders
+      ? []
+      : await context.db.rows<{ quarter: string; revenue: number; customers: number; complete: boolean }>(`
       SELECT quarter, revenue::DOUBLE AS revenue, customers,
              (SELECT max(last_order) FROM quarterly_sales)::DATE >= (start + INTERVAL 3 MONTH - INTERVAL ${COMPLETE_WITHIN_DAYS} DAY)::DATE AS complete
       FROM quarterly_sales ORDER BY quarter`);
@@ -94,7 +97,11 @@ export function kpis(context: TableContext): Promise<KpiRow[]> {
       put("customers", s.quarter, { value: s.customers });
     }
     for (const c of orders ? (await churn(context)).filter((c) => c.segment === "All" && c.quarter !== null) : []) {
-      put("retention", c.quarter!, { value: c.churn_rate === null ? null : round(1 - c.churn_rate, 4), k: c.customers - c.churned, n: c.customers });
+      put("retention", c.quarter!, {
+        value: c.churn_rate === null ? null : round(1 - c.churn_rate, 4),
+        k: c.customers - c.churned,
+        n: c.customers
+      });
     }
     const waves = await waveQuarters(context);
     const npsRows = await nps(context);
@@ -104,7 +111,11 @@ export function kpis(context: TableContext): Promise<KpiRow[]> {
       if (ours) put("nps", quarter, { value: ours.nps, se: ours.se, wave });
       const point = map.find((r) => r.wave === wave && r.segment === "All" && r.is_ours && !r.suppressed);
       if (point) {
-        put("quality", quarter, { value: point.quality_score, se: seOf(point.quality_ci_low, point.quality_ci_high), wave });
+        put("quality", quarter, {
+          value: point.quality_score,
+          se: seOf(point.quality_ci_low, point.quality_ci_high),
+          wave
+        });
         put("price", quarter, { value: point.relative_price, se: seOf(point.price_ci_low, point.price_ci_high), wave });
       }
     }
@@ -118,12 +129,24 @@ export function kpis(context: TableContext): Promise<KpiRow[]> {
       for (const quarter of all) {
         const current = readings.get(quarter);
         if (!current) continue;
-        const previousQuarter = all.slice(0, all.indexOf(quarter)).reverse().find((q) => readings.has(q)) ?? null;
+        const previousQuarter =
+          all
+            .slice(0, all.indexOf(quarter))
+            .reverse()
+            .find((q) => readings.has(q)) ?? null;
         const previous = previousQuarter ? readings.get(previousQuarter)! : null;
         const comparable = current.value !== null && previous?.value != null && (!relative || previous.value !== 0);
         rows.push({
-          quarter, kpi, label, unit, value: current.value, previous_quarter: previousQuarter, previous: previous?.value ?? null,
-          change: comparable ? round(relative ? current.value! / previous!.value! - 1 : current.value! - previous!.value!, 4) : null,
+          quarter,
+          kpi,
+          label,
+          unit,
+          value: current.value,
+          previous_quarter: previousQuarter,
+          previous: previous?.value ?? null,
+          change: comparable
+            ? round(relative ? current.value! / previous!.value! - 1 : current.value! - previous!.value!, 4)
+            : null,
           change_kind: comparable ? (relative ? "relative" : "difference") : null,
           significant: comparable ? significance(current, previous!) : null,
           wave: current.wave ?? null,

@@ -8,10 +8,14 @@ export const ALL = "All";
  * (breakdown, breakdown_value) = (All, All), (segment, ...), (region, ...).
  */
 export function respondentBreakdowns(context: TableContext): string {
-  const parts = [`SELECT respondent_id, wave, ${literal(ALL)} AS breakdown, ${literal(ALL)} AS breakdown_value FROM responses`];
+  const parts = [
+    `SELECT respondent_id, wave, ${literal(ALL)} AS breakdown, ${literal(ALL)} AS breakdown_value FROM responses`
+  ];
   for (const column of ["segment", "region"]) {
     if (context.schema.has("responses", column)) {
-      parts.push(`SELECT respondent_id, wave, ${literal(column)}, ${identifier(column)} FROM responses WHERE ${identifier(column)} IS NOT NULL`);
+      parts.push(
+        `SELECT respondent_id, wave, ${literal(column)}, ${identifier(column)} FROM responses WHERE ${identifier(column)} IS NOT NULL`
+      );
     }
   }
   return parts.join("\nUNION ALL\n");

@@ -45,12 +45,31 @@ export function competitorRatings(context: TableContext): Promise<CompetitorRati
     const { config, db } = context;
     const breakdowns = respondentBreakdowns(context);
     const top = config.scales.rating.max - 1;
-    const cells = await db.rows<{ wave: string; breakdown: string; breakdown_value: string; brand: string; attribute: string; n: number; mean: number; sd: number | null; top2: number }>(`
+    const cells = await db.rows<{
+      wave: string;
+      breakdown: string;
+      breakdown_value: string;
+      brand: string;
+      attribute: string;
+      n: number;
+      mean: number;
+      sd: number | null;
+      top2: number;
+    }>(`
       SELECT r.wave, b.breakdown, b.breakdown_value, r.brand, r.attribute, count(*) AS n, avg(r.score) AS mean, stddev_samp(r.score) AS sd,
              count(*) FILTER (WHERE r.score >= ${top}) AS top2
       FROM ratings r JOIN (${breakdowns}) b USING (respondent_id, wave) WHERE r.score IS NOT NULL
       GROUP BY ALL`);
-    const pairs = await db.rows<{ wave: string; breakdown: string; breakdown_value: string; competitor: string; attribute: string; n: number; md: number; sd: number | null }>(`
+    const pairs = await db.rows<{
+      wave: string;
+      breakdown: string;
+      breakdown_value: string;
+      competitor: string;
+      attribute: string;
+      n: number;
+      md: number;
+      sd: number | null;
+    }>(`
       SELECT o.wave, b.breakdown, b.breakdown_value, c.brand AS competitor, o.attribute, count(*) AS n, avg(o.score - c.score) AS md, stddev_samp(o.score - c.score) AS sd
       FROM ratings o JOIN ratings c ON c.respondent_id = o.respondent_id AND c.wave = o.wave AND c.attribute = o.attribute AND c.brand <> o.brand
       JOIN (${breakdowns}) b ON b.respondent_id = o.respondent_id AND b.wave = o.wave
@@ -58,7 +77,9 @@ export function competitorRatings(context: TableContext): Promise<CompetitorRati
       GROUP BY ALL`);
     const key = (...parts: string[]) => parts.join("\u0000");
     const cellOf = new Map(cells.map((c) => [key(c.wave, c.breakdown, c.breakdown_value, c.brand, c.attribute), c]));
-    const pairOf = new Map(pairs.map((p) => [key(p.wave, p.breakdown, p.breakdown_value, p.competitor, p.attribute), p]));
+    const pairOf = new Map(
+      pairs.map((p) => [key(p.wave, p.breakdown, p.breakdown_value, p.competitor, p.attribute), p])
+    );
     const labels = new Map(config.attributes.map((a) => [a.id, a.label]));
     const slices = [...new Set(cells.map((c) => key(c.wave, c.breakdown, c.breakdown_value)))].sort();
     const brands = [config.brand, ...config.competitors];
@@ -67,7 +88,9 @@ export function competitorRatings(context: TableContext): Promise<CompetitorRati
       const [wave, breakdown, value] = slice.split("\u0000") as [string, string, string];
       const family = new Map<string, CompetitorRatingRow[]>();
       for (const attribute of config.attributes.map((a) => a.id)) {
-        const usable = brands.map((b) => cellOf.get(key(wave, breakdown, value, b, attribute))).filter((c) => c && c.n >= config.minCellSize);
+        const usable = brands
+          .map((b) => cellOf.get(key(wave, breakdown, value, b, attribute)))
+          .filter((c) => c && c.n >= config.minCellSize);
         const ranking = usable.sort((a, b) => b!.mean - a!.mean).map((c) => c!.brand);
         const ours = cellOf.get(key(wave, breakdown, value, config.brand, attribute));
         const oursOk = ours !== undefined && ours.n >= config.minCellSize;
@@ -77,16 +100,36 @@ export function competitorRatings(context: TableContext): Promise<CompetitorRati
           const interval = suppressed ? null : meanInterval(cell!.mean, cell!.sd ?? NaN, cell!.n);
           const isOurs = brand === config.brand;
           const pair = isOurs ? undefined : pairOf.get(key(wave, breakdown, value, brand, attribute));
-          const test = isOurs || suppressed || !oursOk ? null
-            : pair && pair.n >= config.minCellSize ? pairedTest(pair.md, pair.sd ?? NaN, pair.n)
-            : welchTest(ours!.mean, ours!.sd ?? NaN, ours!.n, cell!.mean, cell!.sd ?? NaN, cell!.n);
+          const test =
+            isOurs || suppressed || !oursOk
+              ? null
+              : pair && pair.n >= config.minCellSize
+                ? pairedTest(pair.md, pair.sd ?? NaN, pair.n)
+                : welchTest(ours!.mean, ours!.sd ?? NaN, ours!.n, cell!.mean, cell!.sd ?? NaN, cell!.n);
           const row: CompetitorRatingRow = {
-            wave, breakdown, breakdown_value: value, brand, is_ours: isOurs, attribute, label: labels.get(attribute) ?? attribute,
-            n: cell?.n ?? 0, mean: suppressed ? null : round(cell!.mean, 3), sd: suppressed ? null : round(cell!.sd, 3),
-            ci_low: round(interval?.low, 3), ci_high: round(interval?.high, 3), top2: suppressed ? null : round(cell!.top2 / cell!.n, 4),
-            rank: suppressed ? null : ranking.indexOf(brand) + 1, gap: isOurs || suppressed || !oursOk ? null : round(ours!.mean - cell!.mean, 3),
-            test: test?.test ?? null, n_pairs: pair?.n ?? 0, t: round(test?.t, 3), p_value: round(test?.p, 6), p_holm: null, significant: null,
-            suppressed, note: suppressed ? `fewer than ${config.minCellSize} respondents (n = ${cell?.n ?? 0})` : null
+            wave,
+            breakdown,
+            breakdown_value: value,
+            brand,
+            is_ours: isOurs,
+            attribute,
+            label: labels.get(attribute) ?? attribute,
+            n: cell?.n ?? 0,
+            mean: suppressed ? null : round(cell!.mean, 3),
+            sd: suppressed ? null : round(cell!.sd, 3),
+            ci_low: round(interval?.low, 3),
+            ci_high: round(interval?.high, 3),
+            top2: suppressed ? null : round(cell!.top2 / cell!.n, 4),
+            rank: suppressed ? null : ranking.indexOf(brand) + 1,
+            gap: isOurs || suppressed || !oursOk ? null : round(ours!.mean - cell!.mean, 3),
+            test: test?.test ?? null,
+            n_pairs: pair?.n ?? 0,
+            t: round(test?.t, 3),
+            p_value: round(test?.p, 6),
+            p_holm: null,
+            significant: null,
+            suppressed,
+            note: suppressed ? `fewer than ${config.minCellSize} respondents (n = ${cell?.n ?? 0})` : null
           };
           rows.push(row);
           if (!isOurs) family.set(brand, [...(family.get(brand) ?? []), row]);

@@ -63,7 +63,9 @@ export function profiles(context: TableContext): Promise<Profiles> {
     const { config } = context;
     const brands = [config.brand, ...config.competitors];
     const weights = await attributeWeights(context);
-    const cells = new Map((await ratingCells(context)).map((c) => [cellKey(c.wave, c.segment, c.brand, c.attribute), c]));
+    const cells = new Map(
+      (await ratingCells(context)).map((c) => [cellKey(c.wave, c.segment, c.brand, c.attribute), c])
+    );
     const slices = [...new Set([...cells.values()].map((c) => `${c.wave}\u0000${c.segment}`))].sort();
     const usable = (cell: Cell | undefined): boolean => cell !== undefined && cell.n >= config.minCellSize;
 
@@ -81,19 +83,37 @@ export function profiles(context: TableContext): Promise<Profiles> {
           for (const attribute of attributes) {
             const weight = weights.find((w) => w.wave === wave && w.attribute === attribute.id);
             const cell = cells.get(cellKey(wave, segment, brand, attribute.id));
-            const others = brands.filter((b) => b !== brand).map((b) => cells.get(cellKey(wave, segment, b, attribute.id))).filter((c): c is Cell => usable(c));
+            const others = brands
+              .filter((b) => b !== brand)
+              .map((b) => cells.get(cellKey(wave, segment, b, attribute.id)))
+              .filter((c): c is Cell => usable(c));
             const competitorMean = others.length ? others.reduce((sum, c) => sum + c.mean, 0) / others.length : null;
             const suppressed = !usable(cell);
             const note = suppressed
               ? `fewer than ${config.minCellSize} respondents (n = ${cell?.n ?? 0})`
-              : competitorMean === null ? "no competitor rated by enough respondents" : null;
+              : competitorMean === null
+                ? "no competitor rated by enough respondents"
+                : null;
             const ratio = !suppressed && competitorMean ? cell!.mean / competitorMean : null;
             const interval = !suppressed ? meanInterval(cell!.mean, cell!.sd ?? NaN, cell!.n) : null;
             rows.push({
-              wave, segment, group, attribute: attribute.id, label: attribute.label, brand, is_ours: brand === config.brand,
-              weight: round(weight?.weight, 2), weight_source: weight?.source ?? null, n: cell?.n ?? 0,
-              mean: suppressed ? null : round(cell!.mean, 3), ci_low: round(interval?.low, 3), ci_high: round(interval?.high, 3),
-              competitor_mean: suppressed ? null : round(competitorMean, 3), ratio: round(ratio, 4), suppressed, note
+              wave,
+              segment,
+              group,
+              attribute: attribute.id,
+              label: attribute.label,
+              brand,
+              is_ours: brand === config.brand,
+              weight: round(weight?.weight, 2),
+              weight_source: weight?.source ?? null,
+              n: cell?.n ?? 0,
+              mean: suppressed ? null : round(cell!.mean, 3),
+              ci_low: round(interval?.low, 3),
+              ci_high: round(interval?.high, 3),
+              competitor_mean: suppressed ? null : round(competitorMean, 3),
+              ratio: round(ratio, 4),
+              suppressed,
+              note
             });
             if (ratio === null || !weight) {
               scoreNote ??= `${attribute.label}: ${note ?? "no weight"}`;
@@ -104,17 +124,39 @@ export function profiles(context: TableContext): Promise<Profiles> {
             // divided by the cell's n. The own-brand mean enters the ratio's numerator, each
             // competitor's mean its denominator (through their average).
             const w = weight.weight;
-            coefficients.push({ wave, segment, focal: brand, brand, attribute: attribute.id, a: w / (competitorMean! * cell!.n), m: cell!.mean });
+            coefficients.push({
+              wave,
+              segment,
+              focal: brand,
+              brand,
+              attribute: attribute.id,
+              a: w / (competitorMean! * cell!.n),
+              m: cell!.mean
+            });
             for (const other of others) {
               coefficients.push({
-                wave, segment, focal: brand, brand: other.brand, attribute: attribute.id,
-                a: (-w * cell!.mean) / (competitorMean! * competitorMean! * others.length * other.n), m: other.mean
+                wave,
+                segment,
+                focal: brand,
+                brand: other.brand,
+                attribute: attribute.id,
+                a: (-w * cell!.mean) / (competitorMean! * competitorMean! * others.length * other.n),
+                m: other.mean
               });
             }
           }
           scores.push({
-            wave, segment, group, brand, is_ours: brand === config.brand, score: scoreNote ? null : score,
-            se: null, ci_low: null, ci_high: null, suppressed: scoreNote !== null, note: scoreNote
+            wave,
+            segment,
+            group,
+            brand,
+            is_ours: brand === config.brand,
+            score: scoreNote ? null : score,
+            se: null,
+            ci_low: null,
+            ci_high: null,
+            suppressed: scoreNote !== null,
+            note: scoreNote
           });
         }
       }
@@ -124,7 +166,8 @@ export function profiles(context: TableContext): Promise<Profiles> {
   });
 }
 
-const cellKey = (wave: string, segment: string, brand: string, attribute: string) => [wave, segment, brand, attribute].join("\u0000");
+const cellKey = (wave: string, segment: string, brand: string, attribute: string) =>
+  [wave, segment, brand, attribute].join("\u0000");
 
 interface Coefficient {
   wave: string;
@@ -141,14 +184,26 @@ interface Coefficient {
  * so that a respondent's ratings of several brands count as one independent unit. One SQL
  * pass over the ratings; the coefficients are a small table.
  */
-async function attachStandardErrors(context: TableContext & { config: SurveyConfig }, scores: ScoreRow[], coefficients: Coefficient[]): Promise<void> {
+async function attachStandardErrors(
+  context: TableContext & { config: SurveyConfig },
+  scores: ScoreRow[],
+  coefficients: Coefficient[]
+): Promise<void> {
   const { db } = context;
-  await db.run(`CREATE OR REPLACE TEMP TABLE score_coefficients (wave VARCHAR, segment VARCHAR, focal VARCHAR, brand VARCHAR, attribute VARCHAR, "group" VARCHAR, a DOUBLE, m DOUBLE)`);
+  await db.run(
+    `CREATE OR REPLACE TEMP TABLE score_coefficients (wave VARCHAR, segment VARCHAR, focal VARCHAR, brand VARCHAR, attribute VARCHAR, "group" VARCHAR, a DOUBLE, m DOUBLE)`
+  );
   const groupOf = new Map(context.config.attributes.map((a) => [a.id, a.group]));
   const appender = await db.connection.createAppender("score_coefficients", "main", "temp");
   for (const c of coefficients) {
-    appender.appendVarchar(c.wave); appender.appendVarchar(c.segment); appender.appendVarchar(c.focal); appender.appendVarchar(c.brand);
-    appender.appendVarchar(c.attribute); appender.appendVarchar(groupOf.get(c.attribute)!); appender.appendDouble(c.a); appender.appendDouble(c.m);
+    appender.appendVarchar(c.wave);
+    appender.appendVarchar(c.segment);
+    appender.appendVarchar(c.focal);
+    appender.appendVarchar(c.brand);
+    appender.appendVarchar(c.attribute);
+    appender.appendVarchar(groupOf.get(c.attribute)!);
+    appender.appendDouble(c.a);
+    appender.appendDouble(c.m);
     appender.endRow();
   }
   appender.closeSync();
@@ -166,7 +221,12 @@ async function attachStandardErrors(context: TableContext & { config: SurveyConf
     if (score.score === null) continue;
     const se = Math.sqrt(byKey.get([score.wave, score.segment, score.brand, score.group].join("\u0000")) ?? NaN);
     const interval = normalInterval(score.score, se);
-    Object.assign(score, { score: round(score.score, 2), se: round(se, 3), ci_low: round(interval?.low, 2), ci_high: round(interval?.high, 2) });
+    Object.assign(score, {
+      score: round(score.score, 2),
+      se: round(se, 3),
+      ci_low: round(interval?.low, 2),
+      ci_high: round(interval?.high, 2)
+    });
   }
 }
 

@@ -9,7 +9,9 @@ export const ALL_SEGMENTS = "All";
 /** Each respondent once in `All` and once in their own segment (when they have one: a survey may have no segments). */
 export function respondentSegments(schema: TableContext["schema"]): string {
   const all = `SELECT respondent_id, wave, ${literal(ALL_SEGMENTS)} AS segment FROM responses`;
-  return schema.has("responses", "segment") ? `${all} UNION ALL SELECT respondent_id, wave, segment FROM responses WHERE segment IS NOT NULL` : all;
+  return schema.has("responses", "segment")
+    ? `${all} UNION ALL SELECT respondent_id, wave, segment FROM responses WHERE segment IS NOT NULL`
+    : all;
 }
 
 /** Ratings of one brand on one attribute by the respondents of one segment in one wave. */
@@ -33,9 +35,13 @@ export async function ratingCells(context: TableContext): Promise<Cell[]> {
 }
 
 /** Mean stated importance per wave and attribute (all respondents who answered). */
-export async function statedImportance(context: TableContext): Promise<{ wave: string; attribute: string; mean: number; n: number }[]> {
+export async function statedImportance(
+  context: TableContext
+): Promise<{ wave: string; attribute: string; mean: number; n: number }[]> {
   if (!context.schema.has("importance")) return [];
-  return context.db.rows(`SELECT wave, attribute, avg(weight) AS mean, count(weight) AS n FROM importance WHERE weight IS NOT NULL GROUP BY ALL`);
+  return context.db.rows(
+    `SELECT wave, attribute, avg(weight) AS mean, count(weight) AS n FROM importance WHERE weight IS NOT NULL GROUP BY ALL`
+  );
 }
 
 /** Waves pooled: the key of moments over every wave together. */
@@ -55,19 +61,31 @@ export interface DriverMoments extends Moments {
  * answered them all (listwise). DuckDB computes every covar_samp in one pass; only the small
  * matrices come back, from which correlations, OLS and relative weights all follow.
  */
-export function driverMoments(context: TableContext & { config: SurveyConfig }, outcome = "overall_satisfaction"): Promise<DriverMoments[]> {
+export function driverMoments(
+  context: TableContext & { config: SurveyConfig },
+  outcome = "overall_satisfaction"
+): Promise<DriverMoments[]> {
   // Derived weights and the drivers table read the same moments: one pass over the ratings.
   // A survey without the outcome (an NPS-only survey asks no satisfaction question) has no drivers of it.
-  return memoized(context, `driver-moments:${outcome}`, async () => (context.schema.has("responses", outcome) ? computeDriverMoments(context, outcome) : []));
+  return memoized(context, `driver-moments:${outcome}`, async () =>
+    context.schema.has("responses", outcome) ? computeDriverMoments(context, outcome) : []
+  );
 }
 
-async function computeDriverMoments(context: TableContext & { config: SurveyConfig }, outcome: string): Promise<DriverMoments[]> {
+async function computeDriverMoments(
+  context: TableContext & { config: SurveyConfig },
+  outcome: string
+): Promise<DriverMoments[]> {
   const attributes = context.config.attributes.map((a) => a.id);
   const names = [...attributes.map((_, i) => `x${i}`), "y"];
-  const pivot = attributes.map((id, i) => `max(score) FILTER (WHERE attribute = ${literal(id)}) AS ${identifier(`x${i}`)}`).join(", ");
+  const pivot = attributes
+    .map((id, i) => `max(score) FILTER (WHERE attribute = ${literal(id)}) AS ${identifier(`x${i}`)}`)
+    .join(", ");
   const aggregates = [
     ...names.map((v) => `avg(${identifier(v)}) AS ${identifier(`m_${v}`)}`),
-    ...names.flatMap((a, i) => names.slice(i).map((b) => `covar_samp(${identifier(a)}, ${identifier(b)}) AS ${identifier(`c_${a}_${b}`)}`))
+    ...names.flatMap((a, i) =>
+      names.slice(i).map((b) => `covar_samp(${identifier(a)}, ${identifier(b)}) AS ${identifier(`c_${a}_${b}`)}`)
+    )
   ];
   const rows = await context.db.rows<Record<string, string | number>>(`
     WITH wide AS (

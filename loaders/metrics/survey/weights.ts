@@ -27,7 +27,9 @@ export function attributeWeights(context: TableContext): Promise<AttributeWeight
   return memoized(context, "attribute-weights", async () => {
     if (!hasSurvey(context)) return [];
     const { config } = context;
-    const waves = (await context.db.rows<{ wave: string }>(`SELECT DISTINCT wave FROM ratings ORDER BY wave`)).map((r) => r.wave);
+    const waves = (await context.db.rows<{ wave: string }>(`SELECT DISTINCT wave FROM ratings ORDER BY wave`)).map(
+      (r) => r.wave
+    );
     const stated = await statedImportance(context);
     const moments = await driverMoments(context);
     const weights: AttributeWeight[] = [];
@@ -44,7 +46,8 @@ export function attributeWeights(context: TableContext): Promise<AttributeWeight
         ];
         const [source, raw] = candidates.find(([, value]) => attributes.every((a) => (value(a.id) ?? 0) > 0))!;
         const total = attributes.reduce((sum, a) => sum + raw(a.id)!, 0);
-        for (const a of attributes) weights.push({ wave, attribute: a.id, group, weight: (100 * raw(a.id)!) / total, source });
+        for (const a of attributes)
+          weights.push({ wave, attribute: a.id, group, weight: (100 * raw(a.id)!) / total, source });
       }
     }
     return weights;
@@ -62,4 +65,3 @@ function derivedWeights(moments: DriverMoments | undefined): Map<string, number>
     return undefined; // perfectly collinear ratings: fall through to equal weights
   }
 }
-

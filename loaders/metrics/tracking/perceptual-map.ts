@@ -63,17 +63,35 @@ export function perceptualMap(context: TableContext): Promise<PerceptualMapRow[]
     const rows: PerceptualMapRow[] = [];
     for (const wave of [...new Set(all.map((r) => r.wave))].sort()) {
       const brands = [context.config.brand, ...context.config.competitors].filter((b) =>
-        attributes.every((a) => all.some((r) => r.wave === wave && r.brand === b && r.attribute === a && !r.suppressed)));
+        attributes.every((a) => all.some((r) => r.wave === wave && r.brand === b && r.attribute === a && !r.suppressed))
+      );
       if (brands.length < 3) continue;
-      const means = brands.map((b) => attributes.map((a) => all.find((r) => r.wave === wave && r.brand === b && r.attribute === a)!.mean!));
+      const means = brands.map((b) =>
+        attributes.map((a) => all.find((r) => r.wave === wave && r.brand === b && r.attribute === a)!.mean!)
+      );
       const { variances, scores, loadings } = principalComponents(means);
       const total = variances.reduce((a, b) => a + b, 0);
       const explained = [variances[0]! / total, variances[1]! / total];
       const row = (kind: PerceptualMapRow["kind"], name: string, pc1: number, pc2: number): PerceptualMapRow => ({
-        wave, kind, name, pc1: round(pc1, 4)!, pc2: round(pc2, 4)!, explained_pc1: round(explained[0], 4)!, explained_pc2: round(explained[1], 4)!
+        wave,
+        kind,
+        name,
+        pc1: round(pc1, 4)!,
+        pc2: round(pc2, 4)!,
+        explained_pc1: round(explained[0], 4)!,
+        explained_pc2: round(explained[1], 4)!
       });
       brands.forEach((name, i) => rows.push(row("brand", name, scores[i]![0]!, scores[i]![1]!)));
-      attributes.forEach((name, j) => rows.push(row("attribute", name, loadings[j]![0]! * Math.sqrt(variances[0]!), loadings[j]![1]! * Math.sqrt(variances[1]!))));
+      attributes.forEach((name, j) =>
+        rows.push(
+          row(
+            "attribute",
+            name,
+            loadings[j]![0]! * Math.sqrt(variances[0]!),
+            loadings[j]![1]! * Math.sqrt(variances[1]!)
+          )
+        )
+      );
     }
     return rows;
   });

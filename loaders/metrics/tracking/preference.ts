@@ -27,7 +27,13 @@ export function shareOfPreference(context: TableContext): Promise<PreferenceRow[
     if (!hasSurvey(context) || !context.schema.has("responses", "preferred_brand")) return [];
     const { config } = context;
     const brands = [config.brand, ...config.competitors];
-    const totals = await context.db.rows<{ wave: string; breakdown: string; breakdown_value: string; brand: string | null; n: number }>(`
+    const totals = await context.db.rows<{
+      wave: string;
+      breakdown: string;
+      breakdown_value: string;
+      brand: string | null;
+      n: number;
+    }>(`
       SELECT r.wave, b.breakdown, b.breakdown_value, r.preferred_brand AS brand, count(*) AS n
       FROM responses r JOIN (${respondentBreakdowns(context)}) b USING (respondent_id, wave)
       WHERE r.preferred_brand IS NOT NULL GROUP BY ALL`);
@@ -42,8 +48,17 @@ export function shareOfPreference(context: TableContext): Promise<PreferenceRow[
         const chosen = counts.get(key(slice, brand)) ?? 0;
         const interval = suppressed ? null : wilsonInterval(chosen, n);
         return {
-          wave, breakdown, breakdown_value: value, brand, is_ours: brand === config.brand, n, chosen: suppressed ? 0 : chosen,
-          share: suppressed ? null : round(chosen / n, 4), ci_low: round(interval?.low, 4), ci_high: round(interval?.high, 4), suppressed
+          wave,
+          breakdown,
+          breakdown_value: value,
+          brand,
+          is_ours: brand === config.brand,
+          n,
+          chosen: suppressed ? 0 : chosen,
+          share: suppressed ? null : round(chosen / n, 4),
+          ci_low: round(interval?.low, 4),
+          ci_high: round(interval?.high, 4),
+          suppressed
         };
       });
     });

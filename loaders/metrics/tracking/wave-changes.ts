@@ -41,7 +41,7 @@ function compare(now: CompetitorRatingRow | undefined, then: CompetitorRatingRow
   if (!now || !then || now.suppressed || then.suppressed) return { change: null, low: null, high: null, p: null };
   const test = welchTest(now.mean!, now.sd ?? NaN, now.n, then.mean!, then.sd ?? NaN, then.n);
   if (!test) return { change: now.mean! - then.mean!, low: null, high: null, p: null };
-  const se = Math.sqrt((now.sd! ** 2) / now.n + (then.sd! ** 2) / then.n);
+  const se = Math.sqrt(now.sd! ** 2 / now.n + then.sd! ** 2 / then.n);
   const half = tQuantile(0.975, test.df) * se;
   return { change: test.difference, low: test.difference - half, high: test.difference + half, p: test.p };
 }
@@ -70,20 +70,37 @@ export function waveChanges(context: TableContext): Promise<WaveChangeRow[]> {
       const previous = i > 0 ? waves[i - 1]! : null;
       const yearAgo = yearEarlier(wave);
       const yearAgoWave = yearAgo && waves.includes(yearAgo) ? yearAgo : null;
-      const members = all.filter((r) => r.wave === wave).map((now) => {
-        const prev = compare(now, find(previous, now.brand, now.attribute));
-        const year = compare(now, find(yearAgoWave, now.brand, now.attribute));
-        return { now, prev, year };
-      });
+      const members = all
+        .filter((r) => r.wave === wave)
+        .map((now) => {
+          const prev = compare(now, find(previous, now.brand, now.attribute));
+          const year = compare(now, find(yearAgoWave, now.brand, now.attribute));
+          return { now, prev, year };
+        });
       const holmPrev = holm(members.map((m) => m.prev.p));
       const holmYear = holm(members.map((m) => m.year.p));
       members.forEach(({ now, prev, year }, k) => {
         rows.push({
-          wave, brand: now.brand, is_ours: now.is_ours, attribute: now.attribute, label: now.label, mean: now.mean,
-          previous_wave: previous, change_prev: round(prev.change, 3), prev_ci_low: round(prev.low, 3), prev_ci_high: round(prev.high, 3),
-          p_prev: round(prev.p, 6), p_holm_prev: round(holmPrev[k], 6), significant_prev: holmPrev[k] == null ? null : holmPrev[k]! < 0.05,
-          year_ago_wave: yearAgoWave, change_year: round(year.change, 3), year_ci_low: round(year.low, 3), year_ci_high: round(year.high, 3),
-          p_year: round(year.p, 6), p_holm_year: round(holmYear[k], 6), significant_year: holmYear[k] == null ? null : holmYear[k]! < 0.05
+          wave,
+          brand: now.brand,
+          is_ours: now.is_ours,
+          attribute: now.attribute,
+          label: now.label,
+          mean: now.mean,
+          previous_wave: previous,
+          change_prev: round(prev.change, 3),
+          prev_ci_low: round(prev.low, 3),
+          prev_ci_high: round(prev.high, 3),
+          p_prev: round(prev.p, 6),
+          p_holm_prev: round(holmPrev[k], 6),
+          significant_prev: holmPrev[k] == null ? null : holmPrev[k]! < 0.05,
+          year_ago_wave: yearAgoWave,
+          change_year: round(year.change, 3),
+          year_ci_low: round(year.low, 3),
+          year_ci_high: round(year.high, 3),
+          p_year: round(year.p, 6),
+          p_holm_year: round(holmYear[k], 6),
+          significant_year: holmYear[k] == null ? null : holmYear[k]! < 0.05
         });
       });
     }

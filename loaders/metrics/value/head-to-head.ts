@@ -44,27 +44,45 @@ export function headToHead(context: TableContext): Promise<HeadToHeadRow[]> {
     const { config } = context;
     const weights = await attributeWeights(context);
     const ratings = (await competitorRatings(context)).filter((r) => r.breakdown === ALL);
-    const find = (wave: string, brand: string, attribute: string) => ratings.find((r) => r.wave === wave && r.brand === brand && r.attribute === attribute);
+    const find = (wave: string, brand: string, attribute: string) =>
+      ratings.find((r) => r.wave === wave && r.brand === brand && r.attribute === attribute);
     const rows: HeadToHeadRow[] = [];
     for (const wave of [...new Set(ratings.map((r) => r.wave))].sort()) {
       for (const competitor of config.competitors) {
         for (const group of ["quality", "price"] as const) {
-          const family: HeadToHeadRow[] = config.attributes.filter((a) => a.group === group).map((attribute) => {
-            const ours = find(wave, config.brand, attribute.id);
-            const theirs = find(wave, competitor, attribute.id);
-            const weight = weights.find((w) => w.wave === wave && w.attribute === attribute.id)?.weight ?? null;
-            const suppressed = !ours || !theirs || ours.suppressed || theirs.suppressed;
-            const gap = suppressed ? null : theirs!.gap;
-            return {
-              wave, competitor, group, attribute: attribute.id, label: attribute.label, weight: round(weight, 2),
-              our_mean: suppressed ? null : ours!.mean, their_mean: suppressed ? null : theirs!.mean, gap,
-              weighted_gap: gap === null || weight === null ? null : round((weight / 100) * gap, 4), net_weighted_gap: null,
-              test: theirs?.test ?? null, n_pairs: theirs?.n_pairs ?? 0, t: theirs?.t ?? null, p_value: theirs?.p_value ?? null,
-              p_holm: null, significant: null, suppressed
-            };
-          });
+          const family: HeadToHeadRow[] = config.attributes
+            .filter((a) => a.group === group)
+            .map((attribute) => {
+              const ours = find(wave, config.brand, attribute.id);
+              const theirs = find(wave, competitor, attribute.id);
+              const weight = weights.find((w) => w.wave === wave && w.attribute === attribute.id)?.weight ?? null;
+              const suppressed = !ours || !theirs || ours.suppressed || theirs.suppressed;
+              const gap = suppressed ? null : theirs!.gap;
+              return {
+                wave,
+                competitor,
+                group,
+                attribute: attribute.id,
+                label: attribute.label,
+                weight: round(weight, 2),
+                our_mean: suppressed ? null : ours!.mean,
+                their_mean: suppressed ? null : theirs!.mean,
+                gap,
+                weighted_gap: gap === null || weight === null ? null : round((weight / 100) * gap, 4),
+                net_weighted_gap: null,
+                test: theirs?.test ?? null,
+                n_pairs: theirs?.n_pairs ?? 0,
+                t: theirs?.t ?? null,
+                p_value: theirs?.p_value ?? null,
+                p_holm: null,
+                significant: null,
+                suppressed
+              };
+            });
           const adjusted = holm(family.map((r) => r.p_value));
-          const net = family.every((r) => r.weighted_gap !== null) ? family.reduce((sum, r) => sum + r.weighted_gap!, 0) : null;
+          const net = family.every((r) => r.weighted_gap !== null)
+            ? family.reduce((sum, r) => sum + r.weighted_gap!, 0)
+            : null;
           family.forEach((row, i) => {
             row.p_holm = round(adjusted[i], 6);
             row.significant = adjusted[i] === null ? null : adjusted[i]! < 0.05;

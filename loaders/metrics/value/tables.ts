@@ -5,71 +5,177 @@ import { headToHead } from "./head-to-head.js";
 import { valueMap } from "./value-map.js";
 import { valueFactors, whatWho } from "./what-who.js";
 
-const PROFILE_COLUMNS = [["wave", V], ["segment", V], ["group", V], ["attribute", V], ["label", V], ["brand", V], ["is_ours", B], ["weight", D],
-  ["weight_source", V], ["n", I], ["mean", D], ["ci_low", D], ["ci_high", D], ["competitor_mean", D], ["ratio", D], ["suppressed", B], ["note", V]] as const;
-const SCORE_COLUMNS = [["wave", V], ["segment", V], ["group", V], ["brand", V], ["is_ours", B], ["score", D], ["se", D], ["ci_low", D], ["ci_high", D],
-  ["suppressed", B], ["note", V]] as const;
-
+const PROFILE_COLUMNS = [
+  ["wave", V],
+  ["segment", V],
+  ["group", V],
+  ["attribute", V],
+  ["label", V],
+  ["brand", V],
+  ["is_ours", B],
+  ["weight", D],
+  ["weight_source", V],
+  ["n", I],
+  ["mean", D],
+  ["ci_low", D],
+  ["ci_high", D],
+  ["competitor_mean", D],
+  ["ratio", D],
+  ["suppressed", B],
+  ["note", V]
+] as const;
+const SCORE_COLUMNS = [
+  ["wave", V],
+  ["segment", V],
+  ["group", V],
+  ["brand", V],
+  ["is_ours", B],
+  ["score", D],
+  ["se", D],
+  ["ci_low", D],
+  ["ci_high", D],
+  ["suppressed", B],
+  ["note", V]
+] as const;
 
 export const VALUE_TABLES: readonly TableDefinition[] = [
   defineTable({
     name: "quality-profile",
-    description: "Per wave, segment, quality attribute and brand: weight (and its source), n, mean with 95% CI, ratio to the competitors' mean.",
+    description:
+      "Per wave, segment, quality attribute and brand: weight (and its source), n, mean with 95% CI, ratio to the competitors' mean.",
     columns: PROFILE_COLUMNS,
     compute: async (context) => (await profiles(context)).rows.filter((r) => r.group === "quality")
   }),
   defineTable({
     name: "quality-score",
-    description: "Per wave, segment and brand: market-perceived quality score (Σ weight × ratio; 100 = parity) with a delta-method 95% CI.",
+    description:
+      "Per wave, segment and brand: market-perceived quality score (Σ weight × ratio; 100 = parity) with a delta-method 95% CI.",
     columns: SCORE_COLUMNS,
     compute: async (context) => (await profiles(context)).scores.filter((s) => s.group === "quality")
   }),
   defineTable({
     name: "price-profile",
-    description: "Per wave, segment, price attribute and brand: weight, n, mean with 95% CI, ratio to the competitors' mean.",
+    description:
+      "Per wave, segment, price attribute and brand: weight, n, mean with 95% CI, ratio to the competitors' mean.",
     columns: PROFILE_COLUMNS,
     compute: async (context) => (await profiles(context)).rows.filter((r) => r.group === "price")
   }),
   defineTable({
     name: "relative-price",
-    description: "Per wave, segment and brand: price-satisfaction score, relative price (100 × 100 / score, or from actual prices) with 95% CI.",
-    columns: [["wave", V], ["segment", V], ["brand", V], ["is_ours", B], ["price_score", D], ["relative_price", D], ["ci_low", D], ["ci_high", D],
-      ["price_basis", V], ["suppressed", B], ["note", V]],
+    description:
+      "Per wave, segment and brand: price-satisfaction score, relative price (100 × 100 / score, or from actual prices) with 95% CI.",
+    columns: [
+      ["wave", V],
+      ["segment", V],
+      ["brand", V],
+      ["is_ours", B],
+      ["price_score", D],
+      ["relative_price", D],
+      ["ci_low", D],
+      ["ci_high", D],
+      ["price_basis", V],
+      ["suppressed", B],
+      ["note", V]
+    ],
     compute: async (context) => {
       const prices = (await profiles(context)).scores.filter((s) => s.group === "price");
       return (await valueMap(context)).map((v) => ({
-        wave: v.wave, segment: v.segment, brand: v.brand, is_ours: v.is_ours,
-        price_score: prices.find((p) => p.wave === v.wave && p.segment === v.segment && p.brand === v.brand)?.score ?? null,
-        relative_price: v.relative_price, ci_low: v.price_ci_low, ci_high: v.price_ci_high, price_basis: v.price_basis,
-        suppressed: v.relative_price === null, note: v.relative_price === null ? v.note : null
+        wave: v.wave,
+        segment: v.segment,
+        brand: v.brand,
+        is_ours: v.is_ours,
+        price_score:
+          prices.find((p) => p.wave === v.wave && p.segment === v.segment && p.brand === v.brand)?.score ?? null,
+        relative_price: v.relative_price,
+        ci_low: v.price_ci_low,
+        ci_high: v.price_ci_high,
+        price_basis: v.price_basis,
+        suppressed: v.relative_price === null,
+        note: v.relative_price === null ? v.note : null
       }));
     }
   }),
   defineTable({
     name: "value-map",
-    description: "Per wave, segment and brand: quality score and relative price, signed distance to the fair-value line (positive = better value) and zone.",
-    columns: [["wave", V], ["segment", V], ["brand", V], ["is_ours", B], ["quality_score", D], ["quality_ci_low", D], ["quality_ci_high", D],
-      ["relative_price", D], ["price_ci_low", D], ["price_ci_high", D], ["price_basis", V], ["value_distance", D], ["zone", V], ["suppressed", B], ["note", V]],
+    description:
+      "Per wave, segment and brand: quality score and relative price, signed distance to the fair-value line (positive = better value) and zone.",
+    columns: [
+      ["wave", V],
+      ["segment", V],
+      ["brand", V],
+      ["is_ours", B],
+      ["quality_score", D],
+      ["quality_ci_low", D],
+      ["quality_ci_high", D],
+      ["relative_price", D],
+      ["price_ci_low", D],
+      ["price_ci_high", D],
+      ["price_basis", V],
+      ["value_distance", D],
+      ["zone", V],
+      ["suppressed", B],
+      ["note", V]
+    ],
     compute: valueMap
   }),
   defineTable({
     name: "head-to-head",
-    description: "Per wave, competitor and attribute: weight, our and their mean, gap, weighted gap and net, paired or Welch test with Holm-adjusted p.",
-    columns: [["wave", V], ["competitor", V], ["group", V], ["attribute", V], ["label", V], ["weight", D], ["our_mean", D], ["their_mean", D], ["gap", D],
-      ["weighted_gap", D], ["net_weighted_gap", D], ["test", V], ["n_pairs", I], ["t", D], ["p_value", D], ["p_holm", D], ["significant", B], ["suppressed", B]],
+    description:
+      "Per wave, competitor and attribute: weight, our and their mean, gap, weighted gap and net, paired or Welch test with Holm-adjusted p.",
+    columns: [
+      ["wave", V],
+      ["competitor", V],
+      ["group", V],
+      ["attribute", V],
+      ["label", V],
+      ["weight", D],
+      ["our_mean", D],
+      ["their_mean", D],
+      ["gap", D],
+      ["weighted_gap", D],
+      ["net_weighted_gap", D],
+      ["test", V],
+      ["n_pairs", I],
+      ["t", D],
+      ["p_value", D],
+      ["p_holm", D],
+      ["significant", B],
+      ["suppressed", B]
+    ],
     compute: headToHead
   }),
   defineTable({
     name: "value-factors",
-    description: "Per wave, brand and value factor (product, service, personnel, image, price): weighted mean rating and score (100 = parity).",
-    columns: [["wave", V], ["brand", V], ["is_ours", B], ["factor", V], ["attributes", I], ["mean", D], ["score", D]],
+    description:
+      "Per wave, brand and value factor (product, service, personnel, image, price): weighted mean rating and score (100 = parity).",
+    columns: [
+      ["wave", V],
+      ["brand", V],
+      ["is_ours", B],
+      ["factor", V],
+      ["attributes", I],
+      ["mean", D],
+      ["score", D]
+    ],
     compute: valueFactors
   }),
   defineTable({
     name: "what-who",
-    description: "Per wave and attribute: the owning function, our gap to the best competitor, and a priority (weight × how far we trail).",
-    columns: [["wave", V], ["attribute", V], ["label", V], ["group", V], ["owner", V], ["weight", D], ["our_mean", D], ["best_competitor", V],
-      ["best_mean", D], ["gap_to_best", D], ["priority", D]],
+    description:
+      "Per wave and attribute: the owning function, our gap to the best competitor, and a priority (weight × how far we trail).",
+    columns: [
+      ["wave", V],
+      ["attribute", V],
+      ["label", V],
+      ["group", V],
+      ["owner", V],
+      ["weight", D],
+      ["our_mean", D],
+      ["best_competitor", V],
+      ["best_mean", D],
+      ["gap_to_best", D],
+      ["priority", D]
+    ],
     compute: whatWho
   })
 ];

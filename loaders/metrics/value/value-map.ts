@@ -38,13 +38,18 @@ export function valueMap(context: TableContext): Promise<ValueMapRow[]> {
     const actual = config.prices;
     const rows: ValueMapRow[] = [];
     for (const quality of scores.filter((s) => s.group === "quality")) {
-      const price = scores.find((s) => s.group === "price" && s.wave === quality.wave && s.segment === quality.segment && s.brand === quality.brand);
+      const price = scores.find(
+        (s) =>
+          s.group === "price" && s.wave === quality.wave && s.segment === quality.segment && s.brand === quality.brand
+      );
       let relativePrice: number | null = null;
       let low: number | null = null;
       let high: number | null = null;
       let basis: ValueMapRow["price_basis"] = null;
       if (actual?.[quality.brand] !== undefined) {
-        const others = Object.entries(actual).filter(([brand]) => brand !== quality.brand).map(([, p]) => p);
+        const others = Object.entries(actual)
+          .filter(([brand]) => brand !== quality.brand)
+          .map(([, p]) => p);
         if (others.length) {
           relativePrice = (100 * actual[quality.brand]!) / (others.reduce((a, b) => a + b, 0) / others.length);
           basis = "actual";
@@ -57,14 +62,34 @@ export function valueMap(context: TableContext): Promise<ValueMapRow[]> {
         basis = "perceived";
       }
       const q = quality.score;
-      const distance = q !== null && relativePrice !== null ? (slope * (q - 100) - (relativePrice - 100)) / Math.sqrt(1 + slope * slope) : null;
-      const zone: ValueZone | null = distance === null ? null : distance > band / 2 ? "better value" : distance < -band / 2 ? "worse value" : "fair value";
+      const distance =
+        q !== null && relativePrice !== null
+          ? (slope * (q - 100) - (relativePrice - 100)) / Math.sqrt(1 + slope * slope)
+          : null;
+      const zone: ValueZone | null =
+        distance === null
+          ? null
+          : distance > band / 2
+            ? "better value"
+            : distance < -band / 2
+              ? "worse value"
+              : "fair value";
       rows.push({
-        wave: quality.wave, segment: quality.segment, brand: quality.brand, is_ours: quality.is_ours,
-        quality_score: q, quality_ci_low: quality.ci_low, quality_ci_high: quality.ci_high,
-        relative_price: round(relativePrice, 2), price_ci_low: round(low, 2), price_ci_high: round(high, 2), price_basis: basis,
-        value_distance: round(distance, 2), zone, suppressed: distance === null,
-        note: quality.note ?? (relativePrice === null ? price?.note ?? "no price attributes or prices" : null)
+        wave: quality.wave,
+        segment: quality.segment,
+        brand: quality.brand,
+        is_ours: quality.is_ours,
+        quality_score: q,
+        quality_ci_low: quality.ci_low,
+        quality_ci_high: quality.ci_high,
+        relative_price: round(relativePrice, 2),
+        price_ci_low: round(low, 2),
+        price_ci_high: round(high, 2),
+        price_basis: basis,
+        value_distance: round(distance, 2),
+        zone,
+        suppressed: distance === null,
+        note: quality.note ?? (relativePrice === null ? (price?.note ?? "no price attributes or prices") : null)
       });
     }
     return rows;

@@ -29,12 +29,22 @@ export function whatWho(context: TableContext): Promise<WhatWhoRow[]> {
     for (const wave of [...new Set(all.map((r) => r.wave))]) {
       for (const attribute of config.attributes) {
         const ours = all.find((r) => r.wave === wave && r.attribute === attribute.id && r.is_ours);
-        const best = all.filter((r) => r.wave === wave && r.attribute === attribute.id && !r.is_ours).sort((a, b) => b.mean! - a.mean!)[0];
+        const best = all
+          .filter((r) => r.wave === wave && r.attribute === attribute.id && !r.is_ours)
+          .sort((a, b) => b.mean! - a.mean!)[0];
         const gap = ours && best ? ours.mean! - best.mean! : null;
         rows.push({
-          wave, attribute: attribute.id, label: attribute.label, group: attribute.group, owner: attribute.owner,
-          weight: ours?.weight ?? null, our_mean: ours?.mean ?? null, best_competitor: best?.brand ?? null, best_mean: best?.mean ?? null,
-          gap_to_best: round(gap, 3), priority: gap === null || ours?.weight == null ? null : round((ours.weight / 100) * Math.max(0, -gap), 4)
+          wave,
+          attribute: attribute.id,
+          label: attribute.label,
+          group: attribute.group,
+          owner: attribute.owner,
+          weight: ours?.weight ?? null,
+          our_mean: ours?.mean ?? null,
+          best_competitor: best?.brand ?? null,
+          best_mean: best?.mean ?? null,
+          gap_to_best: round(gap, 3),
+          priority: gap === null || ours?.weight == null ? null : round((ours.weight / 100) * Math.max(0, -gap), 4)
         });
       }
     }
@@ -65,13 +75,25 @@ export function valueFactors(context: TableContext): Promise<ValueFactorRow[]> {
     for (const wave of [...new Set(all.map((r) => r.wave))]) {
       for (const brand of [config.brand, ...config.competitors]) {
         for (const factor of factors) {
-          const members = all.filter((r) => r.wave === wave && r.brand === brand && config.attributes.find((a) => a.id === r.attribute)?.factor === factor);
-          const complete = members.length > 0 && members.every((r) => !r.suppressed && r.ratio !== null && r.weight !== null);
+          const members = all.filter(
+            (r) =>
+              r.wave === wave &&
+              r.brand === brand &&
+              config.attributes.find((a) => a.id === r.attribute)?.factor === factor
+          );
+          const complete =
+            members.length > 0 && members.every((r) => !r.suppressed && r.ratio !== null && r.weight !== null);
           const totalWeight = members.reduce((sum, r) => sum + (r.weight ?? 0), 0);
           rows.push({
-            wave, brand, is_ours: brand === config.brand, factor, attributes: members.length,
+            wave,
+            brand,
+            is_ours: brand === config.brand,
+            factor,
+            attributes: members.length,
             mean: complete ? round(members.reduce((s, r) => s + r.weight! * r.mean!, 0) / totalWeight, 3) : null,
-            score: complete ? round((100 * members.reduce((s, r) => s + r.weight! * r.ratio!, 0)) / totalWeight, 2) : null
+            score: complete
+              ? round((100 * members.reduce((s, r) => s + r.weight! * r.ratio!, 0)) / totalWeight, 2)
+              : null
           });
         }
       }
