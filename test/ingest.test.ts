@@ -4,7 +4,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { Database } from "../loaders/core/db.js";
-import { ingestFolder, WITHHELD } from "../loaders/ingest/ingest.js";
+import { ingestFolder } from "../loaders/ingest/ingest.js";
+import { WITHHELD } from "../loaders/ingest/rules.js";
 import { formatProblem, IngestError } from "../loaders/core/errors.js";
 import { ingestChanged, VALID_FOLDER, type IngestOutcome } from "./support/fixture-folder.js";
 

@@ -57,3 +57,8 @@ export class IngestError extends CvaError {
 export function noFilterColumn(table: string, column: string): UsageError {
   return new UsageError(`table ${table} has no ${column} column, so --${column} cannot apply to it`);
 }
+
+/** The first line of an error's message: what a one-line problem quotes. */
+export function firstLine(error: unknown): string {
+  return String(error instanceof Error ? error.message : error).split("\n")[0]!;
+}
