@@ -1,3 +1,4 @@
+import { RESPONSE_FIELDS } from "../../loaders/contract/source-config.js";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CsvWriter, type CsvValue } from "./csv-writer.js";
@@ -124,20 +125,8 @@ export function generateSample(options: SampleOptions): SampleSummary {
     "segment"
   ]);
   const ticketsOut = file("tickets", ["ticket_id", "customer_id", "opened_at", "resolved_at", "kind", "satisfaction"]);
-  const responsesOut = file("responses", [
-    "respondent_id",
-    "wave",
-    "responded_at",
-    "customer_id",
-    "segment",
-    "region",
-    "overall_satisfaction",
-    "perceived_value",
-    "likelihood_to_recommend",
-    "repurchase_intent",
-    "preferred_brand",
-    "comment"
-  ]);
+  // Every answer the responses export can hold, in the contract's order.
+  const responsesOut = file("responses", ["respondent_id", "wave", ...RESPONSE_FIELDS]);
   const ratingsOut = file("ratings", ["respondent_id", "wave", "brand", "attribute", "score"]);
   const importanceOut = file("importance", ["respondent_id", "wave", "attribute", "weight"]);
   const recommendationsOut = file("recommendations", ["respondent_id", "wave", "brand", "likelihood_to_recommend"]);
