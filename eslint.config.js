@@ -25,7 +25,7 @@ export default tseslint.config(
   {
     languageOptions: { globals: { ...globals.node } },
     plugins: { cva: { rules: { "no-import-cycle": noImportCycle } } },
-    rules: { "cva/no-import-cycle": "error" }
+    rules: { "cva/no-import-cycle": "error", "no-duplicate-imports": "error" }
   },
   {
     // Tests read tables' rows, whose shape is the table's, and run page functions over browser

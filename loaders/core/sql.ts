@@ -23,3 +23,6 @@ export function literal(value: string | number | boolean | null): string {
 export function literalList(values: readonly (string | number | boolean | null)[]): string {
   return `(${values.map(literal).join(", ")})`;
 }
+
+/** A quarter's label, `2026-Q3`, from a DATE or TIMESTAMP expression. */
+export const quarterLabel = (date: string) => `strftime(${date}, '%Y') || '-Q' || quarter(${date})`;

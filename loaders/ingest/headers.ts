@@ -2,9 +2,8 @@
 import { CONTRACT, type FileSpec } from "../contract/contract.js";
 import type { Database } from "../core/db.js";
 import { literal } from "../core/sql.js";
-import type { Problem } from "../core/errors.js";
+import { type Problem, firstLine } from "../core/errors.js";
 import { type CsvHeader, type SourceFile, emptyFile, headerNameProblems } from "./read-source.js";
-import { firstLine } from "../core/errors.js";
 
 /** The contract's required columns a configured source's view lacks: the rename map must name them. */
 export function missingColumns(source: SourceFile, spec: FileSpec, columns: string[]): Problem[] {

@@ -1,5 +1,5 @@
 import type { ExportFile, ReadFile, FolderRules } from "./context.js";
-import type { FileSummary } from "./summary.js";
+import { type FileSummary, recordSummary } from "./summary.js";
 import type { Warning } from "./warnings.js";
 import { configProblems, configWarnings } from "./config-checks.js";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -26,7 +26,6 @@ import { recordRejects } from "./rejects.js";
 import { personalExtras, personalWarnings } from "./personal-extras.js";
 import { acceptRows } from "./accept.js";
 import { type DirectRead, canLoadDirect, directSummary, finishDirectTables, loadDirect } from "./direct-read.js";
-import { recordSummary } from "./summary.js";
 
 export interface IngestResult {
   files: FileSummary[];

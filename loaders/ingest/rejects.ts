@@ -1,9 +1,8 @@
 /** Rejects: every rule every row broke, with its file, line, column and value (personal data withheld). */
 import type { ReadFile } from "./context.js";
-import { WITHHELD } from "./rules.js";
+import { WITHHELD, brokenList, rowRules } from "./rules.js";
 import { identifier, literal } from "../core/sql.js";
 import type { ReadConventions } from "./parse.js";
-import { brokenList, rowRules } from "./rules.js";
 import { isFirstExportOf } from "./find.js";
 
 /**

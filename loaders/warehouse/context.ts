@@ -40,6 +40,3 @@ export function memoized<T>(context: TableContext, key: string, compute: () => P
 export function hasSurvey(context: TableContext): context is TableContext & { config: SurveyConfig } {
   return isSurveyConfig(context.config) && context.schema.has("ratings") && context.schema.has("responses");
 }
-
-export const round = (x: number | null | undefined, digits: number): number | null =>
-  x === null || x === undefined || !Number.isFinite(x) ? null : Math.round(x * 10 ** digits) / 10 ** digits;

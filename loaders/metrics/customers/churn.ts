@@ -1,9 +1,10 @@
-import { prepareQuarterlySales, quarterLabel } from "../sales/quarterly-sales.js";
+import { prepareQuarterlySales } from "../sales/quarterly-sales.js";
+import { quarterLabel, identifier, literalList } from "../../core/sql.js";
 import { prepareCustomerOrders } from "./customer-orders.js";
 import { CONFIG_FILE, DEFAULT_INACTIVE_DAYS } from "../../contract/config.js";
 import { IngestError } from "../../core/errors.js";
-import { memoized, round, type TableContext } from "../../warehouse/context.js";
-import { identifier, literalList } from "../../core/sql.js";
+import { memoized, type TableContext } from "../../warehouse/context.js";
+import { round } from "../../core/numbers.js";
 import { TRUE_WORDS } from "../../contract/contract.js";
 import { wilsonInterval } from "../../core/stats/intervals.js";
 

@@ -1,6 +1,6 @@
-import { literal } from "../../core/sql.js";
-import { quarterLabel } from "../sales/quarterly-sales.js";
-import { memoized, round, type TableContext } from "../../warehouse/context.js";
+import { literal, quarterLabel } from "../../core/sql.js";
+import { memoized, type TableContext } from "../../warehouse/context.js";
+import { round } from "../../core/numbers.js";
 import {
   expectedPurchases,
   fitBgNbd,

@@ -1,4 +1,5 @@
-import { memoized, round, type TableContext } from "../../warehouse/context.js";
+import { memoized, type TableContext } from "../../warehouse/context.js";
+import { round } from "../../core/numbers.js";
 import { normalInterval, wilsonInterval } from "../../core/stats/intervals.js";
 import { prepareCustomerOrders } from "./customer-orders.js";
 

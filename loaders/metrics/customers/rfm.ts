@@ -1,5 +1,4 @@
-import { literal } from "../../core/sql.js";
-import { quarterLabel } from "../sales/quarterly-sales.js";
+import { literal, quarterLabel } from "../../core/sql.js";
 import { memoized, type TableContext } from "../../warehouse/context.js";
 import { prepareCustomerOrders } from "./customer-orders.js";
 

@@ -1,4 +1,5 @@
-import { memoized, round, type TableContext } from "../../warehouse/context.js";
+import { memoized, type TableContext } from "../../warehouse/context.js";
+import { round } from "../../core/numbers.js";
 import { wilsonInterval } from "../../core/stats/intervals.js";
 import { prepareQuarterlySales } from "../sales/quarterly-sales.js";
 import { FOLLOW_UP_DAYS } from "./linkage.js";

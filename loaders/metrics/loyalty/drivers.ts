@@ -1,4 +1,5 @@
-import { hasSurvey, memoized, round, type TableContext } from "../../warehouse/context.js";
+import { hasSurvey, memoized, type TableContext } from "../../warehouse/context.js";
+import { round } from "../../core/numbers.js";
 import { olsFromMoments, shapleyShares, MAX_SHAPLEY_PREDICTORS } from "../../core/stats/regression.js";
 import { relativeWeights } from "../../core/stats/relative-weights.js";
 import { profiles } from "../survey/profiles.js";

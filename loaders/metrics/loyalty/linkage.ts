@@ -1,5 +1,6 @@
 import { isNpsScale } from "../../contract/config.js";
-import { hasSurvey, memoized, round, type TableContext } from "../../warehouse/context.js";
+import { hasSurvey, memoized, type TableContext } from "../../warehouse/context.js";
+import { round } from "../../core/numbers.js";
 import { normalInterval, welchTest, wilsonInterval } from "../../core/stats/intervals.js";
 import { ALL_WAVES } from "../survey/survey-cells.js";
 import { drivers } from "./drivers.js";

@@ -1,5 +1,6 @@
 import { isNpsScale } from "../../contract/config.js";
-import { hasSurvey, memoized, round, type TableContext } from "../../warehouse/context.js";
+import { hasSurvey, memoized, type TableContext } from "../../warehouse/context.js";
+import { round } from "../../core/numbers.js";
 import { identifier, literal } from "../../core/sql.js";
 import { meanInterval, normalInterval, wilsonInterval } from "../../core/stats/intervals.js";
 import { respondentSegments } from "../survey/survey-cells.js";

@@ -1,7 +1,5 @@
+import { quarterLabel } from "../../core/sql.js";
 import { memoized, type TableContext } from "../../warehouse/context.js";
-
-/** A quarter's label, `2026-Q3`, from a DATE or TIMESTAMP expression. */
-export const quarterLabel = (date: string) => `strftime(${date}, '%Y') || '-Q' || quarter(${date})`;
 
 /**
  * Orders per calendar quarter, once per session (temp table `quarterly_sales`): revenue-by-quarter,

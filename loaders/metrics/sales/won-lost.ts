@@ -1,6 +1,6 @@
-import { literal } from "../../core/sql.js";
-import { quarterLabel } from "./quarterly-sales.js";
-import { memoized, round, type TableContext, type WarehouseSchema } from "../../warehouse/context.js";
+import { literal, quarterLabel } from "../../core/sql.js";
+import { memoized, type TableContext, type WarehouseSchema } from "../../warehouse/context.js";
+import { round } from "../../core/numbers.js";
 import { wilsonInterval } from "../../core/stats/intervals.js";
 
 /** The competitor label of deals with no competitor named. */

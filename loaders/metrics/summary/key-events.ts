@@ -1,4 +1,4 @@
-import { quarterLabel } from "../sales/quarterly-sales.js";
+import { quarterLabel } from "../../core/sql.js";
 import { memoized, type TableContext } from "../../warehouse/context.js";
 import { profiles } from "../survey/profiles.js";
 import { ALL_SEGMENTS } from "../survey/survey-cells.js";

@@ -2,11 +2,13 @@
  * The few numbers an executive reads first, per calendar quarter, each with its change from
  * the quarter before: what the overview's cards and the quarterly review pages show.
  */
-import { memoized, round, type TableContext } from "../../warehouse/context.js";
+import { memoized, type TableContext } from "../../warehouse/context.js";
+import { round } from "../../core/numbers.js";
 import { churn } from "../customers/churn.js";
 import { customerBaseValue } from "../customers/clv.js";
 import { nps } from "../loyalty/nps.js";
-import { prepareQuarterlySales, quarterLabel } from "../sales/quarterly-sales.js";
+import { prepareQuarterlySales } from "../sales/quarterly-sales.js";
+import { quarterLabel } from "../../core/sql.js";
 import normalQuantile from "@stdlib/stats-base-dists-normal-quantile";
 import { valueMap } from "../value/value-map.js";
 

@@ -1,4 +1,5 @@
-import { hasSurvey, memoized, round, type TableContext } from "../../warehouse/context.js";
+import { hasSurvey, memoized, type TableContext } from "../../warehouse/context.js";
+import { round } from "../../core/numbers.js";
 import { literal } from "../../core/sql.js";
 import { holm, meanInterval, pairedTest, welchTest } from "../../core/stats/intervals.js";
 import { respondentBreakdowns } from "./breakdowns.js";

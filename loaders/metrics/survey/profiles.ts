@@ -1,5 +1,6 @@
 import type { SurveyConfig } from "../../contract/config.js";
-import { hasSurvey, memoized, round, type TableContext } from "../../warehouse/context.js";
+import { hasSurvey, memoized, type TableContext } from "../../warehouse/context.js";
+import { round } from "../../core/numbers.js";
 import { meanInterval, normalInterval } from "../../core/stats/intervals.js";
 import { ratingCells, respondentSegments, type Cell } from "./survey-cells.js";
 import { attributeWeights, type WeightSource } from "./weights.js";

@@ -1,5 +1,6 @@
 import { PCA } from "ml-pca";
-import { hasSurvey, memoized, round, type TableContext } from "../../warehouse/context.js";
+import { hasSurvey, memoized, type TableContext } from "../../warehouse/context.js";
+import { round } from "../../core/numbers.js";
 import { ALL } from "../survey/breakdowns.js";
 import { competitorRatings } from "../survey/competitor-ratings.js";
 

@@ -1,5 +1,6 @@
 import tQuantile from "@stdlib/stats-base-dists-t-quantile";
-import { hasSurvey, memoized, round, type TableContext } from "../../warehouse/context.js";
+import { hasSurvey, memoized, type TableContext } from "../../warehouse/context.js";
+import { round } from "../../core/numbers.js";
 import { holm, welchTest } from "../../core/stats/intervals.js";
 import { ALL } from "../survey/breakdowns.js";
 import { competitorRatings, type CompetitorRatingRow } from "../survey/competitor-ratings.js";

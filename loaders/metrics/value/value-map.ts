@@ -1,4 +1,5 @@
-import { hasSurvey, memoized, round, type TableContext } from "../../warehouse/context.js";
+import { hasSurvey, memoized, type TableContext } from "../../warehouse/context.js";
+import { round } from "../../core/numbers.js";
 import { profiles, relativePriceOf } from "../survey/profiles.js";
 
 export type ValueZone = "better value" | "fair value" | "worse value";

@@ -1,4 +1,5 @@
-import { hasSurvey, memoized, round, type TableContext } from "../../warehouse/context.js";
+import { hasSurvey, memoized, type TableContext } from "../../warehouse/context.js";
+import { round } from "../../core/numbers.js";
 import { profiles } from "../survey/profiles.js";
 import { ALL_SEGMENTS } from "../survey/survey-cells.js";
 
