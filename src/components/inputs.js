@@ -34,10 +34,5 @@ export function needsNote(needs, what, { page = false } = {}) {
   if (!missing.length) return "";
   const listed = missing.map((need) => INPUTS[need] ?? need);
   const joined = listed.length === 1 ? listed[0] : `${listed.slice(0, -1).join(", ")} and ${listed.at(-1)}`;
-  return html`<div class=${`card missing-input${page ? " page-wide" : ""}`} role="note">
-    <p>
-      <strong>${what} needs ${joined}.</strong> The data folder lacks ${missing.length === 1 ? "it" : "them"}: add
-      ${missing.length === 1 ? "it" : "them"} (docs/data-contract.md, docs/formats.md) and build again.
-    </p>
-  </div>`;
+  return html`<div class=${`card missing-input${page ? " page-wide" : ""}`} role="note"><p><strong>${what} needs ${joined}.</strong> The data folder lacks ${missing.length === 1 ? "it" : "them"}: add ${missing.length === 1 ? "it" : "them"} (docs/data-contract.md, docs/formats.md) and build again.</p></div>`;
 }

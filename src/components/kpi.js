@@ -14,9 +14,7 @@ export function kpiCard(row, { href, currency = "USD" } = {}) {
   return html`<div class="card kpi" id=${`kpi-${row.kpi}`}>
     <h2>${href ? html`<a href=${href}>${row.label}</a>` : row.label}</h2>
     <div class="kpi-value">${formatKpi(row.value, row.unit, currency)}</div>
-    <div class=${`kpi-change ${better}${noise}`}>
-      ${formatKpiChange(row)}${row.significant === false ? " (noise)" : ""}
-    </div>
+    <div class=${`kpi-change ${better}${noise}`}>${formatKpiChange(row)}${row.significant === false ? " (noise)" : ""}</div>
     <p class="kpi-reading">${kpiReading(row, currency)}</p>
   </div>`;
 }

@@ -14,40 +14,14 @@ export const previewStatus =
   status.problems.length === 0
     ? ""
     : html`<div class="alert" id="preview-status" role="alert">
-        <p>
-          <strong
-            >The exports changed at ${time(status.checkedAt)} and cannot be ingested: ${status.problems.length}
-            problem${status.problems.length === 1 ? "" : "s"}.</strong
-          >
-        </p>
-        <table>
-          <thead>
-            <tr>
-              <th>File</th>
-              <th>Line</th>
-              <th>Column</th>
-              <th>Rule</th>
-              <th>Problem</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${status.problems.map(
-              (p) =>
-                html`<tr>
-                  <td>${p.file}</td>
-                  <td>${p.line ?? ""}</td>
-                  <td>${p.column ?? ""}</td>
-                  <td><code>${p.rule}</code></td>
-                  <td>${p.message}</td>
-                </tr>`
-            )}
-          </tbody>
-        </table>
-        <p>
-          ${
-            status.goodAt
-              ? `The reports below are from the last exports that ingested cleanly (checked at ${time(status.goodAt)}). Fix the files and save: the preview updates by itself.`
-              : "No earlier exports of this folder ingested cleanly, so there are no reports to show yet. Fix the files and save: the preview updates by itself."
-          }
-        </p>
-      </div>`;
+  <p><strong>The exports changed at ${time(status.checkedAt)} and cannot be ingested: ${status.problems.length} problem${status.problems.length === 1 ? "" : "s"}.</strong></p>
+  <table>
+    <thead><tr><th>File</th><th>Line</th><th>Column</th><th>Rule</th><th>Problem</th></tr></thead>
+    <tbody>${status.problems.map((p) => html`<tr><td>${p.file}</td><td>${p.line ?? ""}</td><td>${p.column ?? ""}</td><td><code>${p.rule}</code></td><td>${p.message}</td></tr>`)}</tbody>
+  </table>
+  <p>${
+    status.goodAt
+      ? `The reports below are from the last exports that ingested cleanly (checked at ${time(status.goodAt)}). Fix the files and save: the preview updates by itself.`
+      : "No earlier exports of this folder ingested cleanly, so there are no reports to show yet. Fix the files and save: the preview updates by itself."
+  }</p>
+</div>`;
