@@ -8,12 +8,18 @@ import { identifier } from "../core/sql.js";
 import type { TableContext, WarehouseSchema } from "../warehouse/context.js";
 
 export type ColumnType = "VARCHAR" | "DOUBLE" | "BIGINT" | "BOOLEAN";
-export type Columns = readonly (readonly [string, ColumnType])[];
+/** A column: its name and type, and `NULL` when a row may lack its value. */
+export type Column = readonly [string, ColumnType] | readonly [string, ColumnType, typeof NULL];
+export type Columns = readonly Column[];
 
 type ValueOf<T extends ColumnType> = T extends "VARCHAR" ? string : T extends "BOOLEAN" ? boolean : number;
 
-/** A row of a table with `columns`: every column present, of its type or null. */
-export type RowOf<C extends Columns> = { [K in C[number] as K[0]]: ValueOf<K[1]> | null };
+type CellOf<K extends Column> = K extends readonly [string, infer T extends ColumnType, typeof NULL]
+  ? ValueOf<T> | null
+  : ValueOf<K[1]>;
+
+/** A row of a table with `columns`: every column present, of its type (or null where marked `NULL`). */
+export type RowOf<C extends Columns> = { [K in C[number] as K[0]]: CellOf<K> };
 
 interface TableBase<C extends Columns> {
   name: string;
@@ -75,7 +81,8 @@ export function emptyQuery(table: TableDefinition): string {
   return `SELECT ${table.columns.map(([c, t]) => `NULL::${t} AS ${identifier(c)}`).join(", ")} WHERE false`;
 }
 
-/** Column type shorthands for the families' declarations. */
+/** Column type shorthands for the families' declarations; `NULL` marks a column that may be null. */
+export const NULL = "null";
 export const V = "VARCHAR",
   D = "DOUBLE",
   I = "BIGINT",

@@ -1,3 +1,4 @@
+import { D, I, NULL, V, type RowOf } from "../table.js";
 import { prepareQuarterlySales } from "../sales/quarterly-sales.js";
 import { quarterLabel, identifier, literalList } from "../../core/sql.js";
 import { prepareCustomerOrders } from "./customer-orders.js";
@@ -13,20 +14,22 @@ export const CHURN_FLAG_COLUMNS = ["churned", "churn"];
 /** A churn flag reads as set for the true words, and for "churned" itself. */
 const TRUE_FLAGS = literalList([...TRUE_WORDS, "churned"]);
 
-export interface ChurnRow {
+export const CHURN_COLUMNS = [
   /** Quarter the churn happened in; null with a flag (the CRM does not say when). */
-  quarter: string | null;
+  ["quarter", V, NULL],
   /** All, or a value of customers.segment. */
-  segment: string;
+  ["segment", V],
   /** Customers who could churn: all (flag), or those active at the quarter's start (inactivity). */
-  customers: number;
-  churned: number;
-  churn_rate: number | null;
-  ci_low: number | null;
-  ci_high: number | null;
+  ["customers", I],
+  ["churned", I],
+  ["churn_rate", D, NULL],
+  ["ci_low", D, NULL],
+  ["ci_high", D, NULL],
   /** "flag: churn" or "no order for N days". */
-  definition: string;
-}
+  ["definition", V]
+] as const;
+
+export type ChurnRow = RowOf<typeof CHURN_COLUMNS>;
 
 /**
  * Churn per segment, from an explicit flag in the customers export when it has one (the

@@ -1,3 +1,4 @@
+import { D, I, V, type RowOf } from "../table.js";
 import { literal, quarterLabel } from "../../core/sql.js";
 import { memoized, type TableContext } from "../../warehouse/context.js";
 import { round } from "../../core/numbers.js";
@@ -141,16 +142,18 @@ export function clvModel(context: TableContext, fit: ClvFit): Promise<ClvModel |
   });
 }
 
-export interface ClvParamRow {
-  fit: ClvFit;
-  model: "bg-nbd" | "gamma-gamma";
-  parameter: string;
-  value: number;
-  log_likelihood: number;
-  customers: number;
-  calibration_end: string;
-  period_days: number;
-}
+export const CLV_PARAM_COLUMNS = [
+  ["fit", V],
+  ["model", V],
+  ["parameter", V],
+  ["value", D],
+  ["log_likelihood", D],
+  ["customers", I],
+  ["calibration_end", V],
+  ["period_days", I]
+] as const;
+
+export type ClvParamRow = RowOf<typeof CLV_PARAM_COLUMNS>;
 
 export async function clvParams(context: TableContext): Promise<ClvParamRow[]> {
   const rows: ClvParamRow[] = [];
@@ -182,15 +185,17 @@ export async function clvParams(context: TableContext): Promise<ClvParamRow[]> {
   return rows;
 }
 
-export interface HoldoutRow {
+export const HOLDOUT_COLUMNS = [
   /** Repeat purchases in the calibration period: 0 ... 6, then "7+". */
-  frequency: string;
-  customers: number;
+  ["frequency", V],
+  ["customers", I],
   /** Mean purchases per customer in the holdout period, as happened. */
-  actual: number;
+  ["actual", D],
   /** Mean purchases per customer in the holdout period, as predicted by the calibration fit. */
-  predicted: number;
-}
+  ["predicted", D]
+] as const;
+
+export type HoldoutRow = RowOf<typeof HOLDOUT_COLUMNS>;
 
 /** The calibration fit's predictions for the holdout period against what customers did. */
 export async function clvHoldout(context: TableContext): Promise<HoldoutRow[]> {
@@ -273,14 +278,16 @@ export function clvQuery(model: ClvModel): string {
     ORDER BY clv_3y DESC, s.customer_id`;
 }
 
-export interface BaseValueRow {
+export const BASE_VALUE_COLUMNS = [
   /** Calendar quarter, e.g. `2025-Q3`; its value is as of its last day (or the last order). */
-  quarter: string;
+  ["quarter", V],
   /** Customers with a first order by then. */
-  customers: number;
+  ["customers", I],
   /** Their summed three-year CLV, discounted, currency. */
-  clv_3y: number;
-}
+  ["clv_3y", D]
+] as const;
+
+export type BaseValueRow = RowOf<typeof BASE_VALUE_COLUMNS>;
 
 /**
  * The value of the customer base at the end of every quarter: each customer's three-year CLV

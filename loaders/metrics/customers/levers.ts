@@ -1,3 +1,4 @@
+import { D, I, NULL, V, type RowOf } from "../table.js";
 import { memoized, type TableContext } from "../../warehouse/context.js";
 import { round } from "../../core/numbers.js";
 import { normalInterval, wilsonInterval } from "../../core/stats/intervals.js";
@@ -14,19 +15,21 @@ export const ACTIVATION_DAYS = 90;
 
 export type Lever = "rewards programme" | "activation" | "cross-sell depth";
 
-export interface LeverRow {
-  lever: Lever;
-  group: string;
-  customers: number;
+export const LEVER_COLUMNS = [
+  ["lever", V],
+  ["group", V],
+  ["customers", I],
   /** Share with an order in the last RECENT_DAYS days of the export. */
-  retention: number;
-  ci_low: number | null;
-  ci_high: number | null;
+  ["retention", D],
+  ["ci_low", D, NULL],
+  ["ci_high", D, NULL],
   /** Mean net revenue per year of tenure, currency. */
-  revenue_per_year: number | null;
-  revenue_ci_low: number | null;
-  revenue_ci_high: number | null;
-}
+  ["revenue_per_year", D, NULL],
+  ["revenue_ci_low", D, NULL],
+  ["revenue_ci_high", D, NULL]
+] as const;
+
+export type LeverRow = RowOf<typeof LEVER_COLUMNS>;
 
 /** The day the export ends: the last order's date. */
 const BOUNDS = `bounds AS (SELECT max(ordered_at)::DATE AS as_of FROM orders)`;
@@ -130,23 +133,25 @@ export function levers(context: TableContext): Promise<LeverRow[]> {
   });
 }
 
-export interface ActivationRow {
+export const ACTIVATION_COLUMNS = [
   /** A product category, or All. */
-  category: string;
+  ["category", V],
   /** Purchases at least ACTIVATION_DAYS old when the export ends. */
-  purchases: number;
+  ["purchases", I],
   /** Of those, activated within ACTIVATION_DAYS. */
-  activated: number;
-  activated_share: number;
-  ci_low: number | null;
-  ci_high: number | null;
+  ["activated", I],
+  ["activated_share", D],
+  ["ci_low", D, NULL],
+  ["ci_high", D, NULL],
   /** Median days from purchase to activation, among activated purchases. */
-  median_days_to_activate: number | null;
+  ["median_days_to_activate", D, NULL],
   /** Customers with at least one unused purchase. */
-  customers_with_unused: number;
+  ["customers_with_unused", I],
   /** Net order amount of the unused purchases (needs order_id), currency. */
-  unused_value: number | null;
-}
+  ["unused_value", D, NULL]
+] as const;
+
+export type ActivationRow = RowOf<typeof ACTIVATION_COLUMNS>;
 
 /**
  * How much of what customers buy they put to use: purchases activated within 90 days, overall

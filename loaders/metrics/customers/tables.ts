@@ -1,9 +1,19 @@
 /** The value of each customer: see docs/metrics.md. */
 import { D, defineTable, I, V, type TableDefinition } from "../table.js";
 import { prepareCustomerOrders } from "./customer-orders.js";
-import { churn } from "./churn.js";
-import { clvHoldout, clvModel, clvParams, clvQuery, customerBaseValue, prepareClvPredictions } from "./clv.js";
-import { activation, levers } from "./levers.js";
+import { CHURN_COLUMNS, churn } from "./churn.js";
+import {
+  BASE_VALUE_COLUMNS,
+  CLV_PARAM_COLUMNS,
+  HOLDOUT_COLUMNS,
+  clvHoldout,
+  clvModel,
+  clvParams,
+  clvQuery,
+  customerBaseValue,
+  prepareClvPredictions
+} from "./clv.js";
+import { ACTIVATION_COLUMNS, LEVER_COLUMNS, activation, levers } from "./levers.js";
 import { cohortRetentionQuery, prepareRfm, RFM_QUERY, rfmSegmentsQuery, valueConcentrationQuery } from "./rfm.js";
 
 export const CUSTOMER_TABLES: readonly TableDefinition[] = [
@@ -88,11 +98,7 @@ export const CUSTOMER_TABLES: readonly TableDefinition[] = [
     needs: ["orders"],
     description:
       "At the end of each quarter: customers so far and their summed three-year CLV from their orders to that day (the full fit's parameters).",
-    columns: [
-      ["quarter", V],
-      ["customers", I],
-      ["clv_3y", D]
-    ],
+    columns: BASE_VALUE_COLUMNS,
     compute: customerBaseValue
   }),
   defineTable({
@@ -100,17 +106,7 @@ export const CUSTOMER_TABLES: readonly TableDefinition[] = [
     needs: ["orders"],
     description:
       "Retention levers: rewards members vs the rest, purchases left unused vs all activated, cross-sell depth (categories bought): retention and revenue per year with 95% CIs.",
-    columns: [
-      ["lever", V],
-      ["group", V],
-      ["customers", I],
-      ["retention", D],
-      ["ci_low", D],
-      ["ci_high", D],
-      ["revenue_per_year", D],
-      ["revenue_ci_low", D],
-      ["revenue_ci_high", D]
-    ],
+    columns: LEVER_COLUMNS,
     compute: levers
   }),
   defineTable({
@@ -118,17 +114,7 @@ export const CUSTOMER_TABLES: readonly TableDefinition[] = [
     needs: ["activations.activated_at", "orders"],
     description:
       "Purchases to activate (activations export) at least 90 days old: share activated within 90 days with 95% CI, median days, customers and value left unused; overall and per category.",
-    columns: [
-      ["category", V],
-      ["purchases", I],
-      ["activated", I],
-      ["activated_share", D],
-      ["ci_low", D],
-      ["ci_high", D],
-      ["median_days_to_activate", D],
-      ["customers_with_unused", I],
-      ["unused_value", D]
-    ],
+    columns: ACTIVATION_COLUMNS,
     compute: activation
   }),
   defineTable({
@@ -136,16 +122,7 @@ export const CUSTOMER_TABLES: readonly TableDefinition[] = [
     needs: ["orders"],
     description:
       "Churn rate with Wilson 95% CI, overall and per segment: from a churn flag in the customers export, else per quarter from 180 days without an order.",
-    columns: [
-      ["quarter", V],
-      ["segment", V],
-      ["customers", I],
-      ["churned", I],
-      ["churn_rate", D],
-      ["ci_low", D],
-      ["ci_high", D],
-      ["definition", V]
-    ],
+    columns: CHURN_COLUMNS,
     compute: churn
   }),
   defineTable({
@@ -153,16 +130,7 @@ export const CUSTOMER_TABLES: readonly TableDefinition[] = [
     needs: ["orders"],
     description:
       "BG/NBD (r, alpha, a, b) and Gamma-Gamma (p, q, gamma) maximum-likelihood fits with log-likelihoods: calibration (first half) and full history.",
-    columns: [
-      ["fit", V],
-      ["model", V],
-      ["parameter", V],
-      ["value", D],
-      ["log_likelihood", D],
-      ["customers", I],
-      ["calibration_end", V],
-      ["period_days", I]
-    ],
+    columns: CLV_PARAM_COLUMNS,
     compute: clvParams
   }),
   defineTable({
@@ -170,12 +138,7 @@ export const CUSTOMER_TABLES: readonly TableDefinition[] = [
     needs: ["orders"],
     description:
       "Holdout check: mean purchases per customer in the second half, predicted by the first-half fit and actual, by calibration frequency.",
-    columns: [
-      ["frequency", V],
-      ["customers", I],
-      ["actual", D],
-      ["predicted", D]
-    ],
+    columns: HOLDOUT_COLUMNS,
     compute: clvHoldout
   }),
   defineTable({

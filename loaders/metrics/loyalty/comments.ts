@@ -1,18 +1,21 @@
+import { I, NULL, V, type RowOf } from "../table.js";
 import { memoized, type TableContext } from "../../warehouse/context.js";
 import { prepareNameTokens, redactionSql } from "../privacy/redact.js";
 
 /** Comments published per wave and loyalty group: the most recent, enough to read, never all. */
 export const COMMENTS_PER_GROUP = 100;
 
-export interface CommentRow {
-  wave: string;
-  segment: string | null;
+export const COMMENT_COLUMNS = [
+  ["wave", V],
+  ["segment", V, NULL],
   /** promoter (9-10), passive (7-8), detractor (0-6) on likelihood to recommend, or no answer. */
-  group: "promoter" | "passive" | "detractor" | "no answer";
-  overall_satisfaction: number | null;
+  ["group", V],
+  ["overall_satisfaction", I, NULL],
   /** Emails, phone numbers and known names masked. */
-  comment: string;
-}
+  ["comment", V]
+] as const;
+
+export type CommentRow = RowOf<typeof COMMENT_COLUMNS>;
 
 /**
  * What respondents wrote about us, redacted, by wave and loyalty group: the verbatims behind

@@ -1,21 +1,24 @@
+import { D, I, NULL, V, type RowOf } from "../table.js";
 import { memoized, type TableContext } from "../../warehouse/context.js";
 import { round } from "../../core/numbers.js";
 import { wilsonInterval } from "../../core/stats/intervals.js";
 import { prepareQuarterlySales } from "../sales/quarterly-sales.js";
 import { FOLLOW_UP_DAYS } from "./linkage.js";
 
-export interface ComplaintRow {
-  quarter: string;
+export const COMPLAINT_COLUMNS = [
+  ["quarter", V],
   /** Customers with at least one order (not a refund) in the quarter. */
-  active_customers: number;
-  complaints: number;
+  ["active_customers", I],
+  ["complaints", I],
   /** Complaints per 100 active customers. */
-  complaint_rate: number | null;
+  ["complaint_rate", D, NULL],
   /** Share of the quarter's complaints that were ever resolved. */
-  resolved_share: number | null;
-  median_days_to_resolve: number | null;
-  mean_days_to_resolve: number | null;
-}
+  ["resolved_share", D, NULL],
+  ["median_days_to_resolve", D, NULL],
+  ["mean_days_to_resolve", D, NULL]
+] as const;
+
+export type ComplaintRow = RowOf<typeof COMPLAINT_COLUMNS>;
 
 /** Complaints per quarter of opening, and how fast they were resolved (the tickets export). */
 export function complaints(context: TableContext): Promise<ComplaintRow[]> {
@@ -37,15 +40,17 @@ export function complaints(context: TableContext): Promise<ComplaintRow[]> {
   });
 }
 
-export interface ComplaintRetentionRow {
-  resolution: "resolved" | "not resolved";
+export const COMPLAINT_RETENTION_COLUMNS = [
+  ["resolution", V],
   /** Customers whose first complaint's follow-up window ended before the last order. */
-  customers: number;
+  ["customers", I],
   /** Share who ordered within FOLLOW_UP_DAYS after opening the complaint. */
-  retention: number;
-  ci_low: number | null;
-  ci_high: number | null;
-}
+  ["retention", D],
+  ["ci_low", D, NULL],
+  ["ci_high", D, NULL]
+] as const;
+
+export type ComplaintRetentionRow = RowOf<typeof COMPLAINT_RETENTION_COLUMNS>;
 
 /**
  * Retention of complainers whose (first) complaint was resolved against those whose was not:

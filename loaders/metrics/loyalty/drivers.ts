@@ -1,3 +1,4 @@
+import { D, I, NULL, V, type RowOf } from "../table.js";
 import { hasSurvey, memoized, type TableContext } from "../../warehouse/context.js";
 import { round } from "../../core/numbers.js";
 import { olsFromMoments, shapleyShares, MAX_SHAPLEY_PREDICTORS } from "../../core/stats/regression.js";
@@ -5,30 +6,32 @@ import { relativeWeights } from "../../core/stats/relative-weights.js";
 import { profiles } from "../survey/profiles.js";
 import { ALL_SEGMENTS, ALL_WAVES, correlationsOf, driverMoments } from "../survey/survey-cells.js";
 
-export interface DriverRow {
+export const DRIVER_COLUMNS = [
   /** A wave, or "All waves" pooled. */
-  wave: string;
-  outcome: string;
-  attribute: string;
-  label: string;
+  ["wave", V],
+  ["outcome", V],
+  ["attribute", V],
+  ["label", V],
   /** Respondents with every rating of our brand and the outcome (listwise). */
-  n: number;
-  r_squared: number;
+  ["n", I],
+  ["r_squared", D],
   /** Pearson correlation of the rating with the outcome. */
-  correlation: number;
+  ["correlation", D],
   /** Unstandardized OLS coefficient: outcome points per rating point, others held fixed. */
-  coefficient: number;
-  intercept: number;
+  ["coefficient", D],
+  ["intercept", D],
   /** Standardized OLS coefficient. */
-  beta: number;
+  ["beta", D],
   /** Johnson's relative weight: share of R² (sums to r_squared). */
-  relative_weight: number;
+  ["relative_weight", D],
   /** relative_weight / r_squared × 100. */
-  relative_weight_pct: number;
+  ["relative_weight_pct", D],
   /** Shapley (LMG) share of R² (sums to r_squared); null beyond 15 drivers. */
-  shapley: number | null;
-  rank: number;
-}
+  ["shapley", D, NULL],
+  ["rank", I]
+] as const;
+
+export type DriverRow = RowOf<typeof DRIVER_COLUMNS>;
 
 /**
  * Key-driver analysis of a global perception (default overall satisfaction) on our brand's
@@ -73,16 +76,18 @@ export function drivers(context: TableContext, outcome = "overall_satisfaction")
 
 export type Quadrant = "concentrate here" | "keep up the good work" | "low priority" | "possible overkill";
 
-export interface ImportancePerformanceRow {
-  wave: string;
-  attribute: string;
-  label: string;
+export const IMPORTANCE_PERFORMANCE_COLUMNS = [
+  ["wave", V],
+  ["attribute", V],
+  ["label", V],
   /** Derived importance: relative weight as a percentage of R² (wave's drivers). */
-  importance: number;
+  ["importance", D],
   /** Our brand's mean rating (all respondents). */
-  performance: number | null;
-  quadrant: Quadrant | null;
-}
+  ["performance", D, NULL],
+  ["quadrant", V, NULL]
+] as const;
+
+export type ImportancePerformanceRow = RowOf<typeof IMPORTANCE_PERFORMANCE_COLUMNS>;
 
 /**
  * Importance-performance analysis (Martilla & James 1977) with derived importance: each

@@ -1,3 +1,4 @@
+import { D, I, NULL, V, type RowOf } from "../table.js";
 import { isNpsScale } from "../../contract/config.js";
 import { hasSurvey, memoized, type TableContext } from "../../warehouse/context.js";
 import { round } from "../../core/numbers.js";
@@ -15,21 +16,23 @@ export const RETAINED_AFTER_DAYS = 90;
 
 export type LoyaltyGroup = "promoter" | "passive" | "detractor";
 
-export interface LoyaltyGroupRow {
-  group: LoyaltyGroup;
+export const LOYALTY_GROUP_COLUMNS = [
+  ["group", V],
   /** Linked respondents whose follow-up window ended before the last order in the export. */
-  n: number;
+  ["n", I],
   /** Share who ordered between RETAINED_AFTER_DAYS and FOLLOW_UP_DAYS after responding. */
-  retention: number;
-  retention_ci_low: number | null;
-  retention_ci_high: number | null;
+  ["retention", D],
+  ["retention_ci_low", D, NULL],
+  ["retention_ci_high", D, NULL],
   /** Mean net revenue per respondent over the window (refunds deducted), currency. */
-  revenue: number;
-  revenue_ci_low: number | null;
-  revenue_ci_high: number | null;
+  ["revenue", D],
+  ["revenue_ci_low", D, NULL],
+  ["revenue_ci_high", D, NULL],
   /** Mean gross margin (amount − cost) per respondent over the window; null without costs. */
-  margin: number | null;
-}
+  ["margin", D, NULL]
+] as const;
+
+export type LoyaltyGroupRow = RowOf<typeof LOYALTY_GROUP_COLUMNS>;
 
 const GROUP_SQL = `CASE WHEN likelihood_to_recommend >= 9 THEN 'promoter' WHEN likelihood_to_recommend >= 7 THEN 'passive' ELSE 'detractor' END`;
 
@@ -94,17 +97,19 @@ export function loyaltyGroups(context: TableContext): Promise<LoyaltyGroupRow[]>
   });
 }
 
-export interface LinkRow {
-  link: number;
-  from_component: string;
-  to_component: string;
-  measure: string;
-  value: number | null;
-  ci_low: number | null;
-  ci_high: number | null;
-  n: number | null;
-  unit: string;
-}
+export const LINK_COLUMNS = [
+  ["link", I],
+  ["from_component", V],
+  ["to_component", V],
+  ["measure", V],
+  ["value", D, NULL],
+  ["ci_low", D, NULL],
+  ["ci_high", D, NULL],
+  ["n", I, NULL],
+  ["unit", V]
+] as const;
+
+export type LinkRow = RowOf<typeof LINK_COLUMNS>;
 
 /**
  * The customer loyalty model's four components, each link measured: business performance

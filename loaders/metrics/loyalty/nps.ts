@@ -1,3 +1,4 @@
+import { B, D, I, NULL, V, type RowOf } from "../table.js";
 import { isNpsScale } from "../../contract/config.js";
 import { hasSurvey, memoized, type TableContext } from "../../warehouse/context.js";
 import { round } from "../../core/numbers.js";
@@ -5,26 +6,28 @@ import { identifier, literal } from "../../core/sql.js";
 import { meanInterval, normalInterval, wilsonInterval } from "../../core/stats/intervals.js";
 import { respondentSegments } from "../survey/survey-cells.js";
 
-export interface NpsRow {
-  wave: string;
-  segment: string;
+export const NPS_COLUMNS = [
+  ["wave", V],
+  ["segment", V],
   /** Our brand (the responses export) or a competitor (the recommendations export). */
-  brand: string;
-  is_ours: boolean;
+  ["brand", V],
+  ["is_ours", B],
   /** Respondents who answered likelihood to recommend. */
-  n: number;
+  ["n", I],
   /** Shares of the answers: 9-10, 7-8, 0-6. */
-  promoters: number | null;
-  passives: number | null;
-  detractors: number | null;
+  ["promoters", D, NULL],
+  ["passives", D, NULL],
+  ["detractors", D, NULL],
   /** 100 × (promoters − detractors). */
-  nps: number | null;
+  ["nps", D, NULL],
   /** 100 × √((p + d − (p − d)²) / n). */
-  se: number | null;
-  ci_low: number | null;
-  ci_high: number | null;
-  suppressed: boolean;
-}
+  ["se", D, NULL],
+  ["ci_low", D, NULL],
+  ["ci_high", D, NULL],
+  ["suppressed", B]
+] as const;
+
+export type NpsRow = RowOf<typeof NPS_COLUMNS>;
 
 /**
  * Net Promoter Score (Reichheld 2003) per wave, segment and brand, from likelihood to
@@ -98,21 +101,23 @@ export function nps(context: TableContext): Promise<NpsRow[]> {
   });
 }
 
-export interface SatisfactionRow {
-  wave: string;
-  segment: string;
+export const SATISFACTION_COLUMNS = [
+  ["wave", V],
+  ["segment", V],
   /** overall_satisfaction or perceived_value. */
-  measure: string;
-  n: number;
-  mean: number | null;
-  ci_low: number | null;
-  ci_high: number | null;
+  ["measure", V],
+  ["n", I],
+  ["mean", D, NULL],
+  ["ci_low", D, NULL],
+  ["ci_high", D, NULL],
   /** Share of answers in the top two points of the scale. */
-  top2: number | null;
-  top2_ci_low: number | null;
-  top2_ci_high: number | null;
-  suppressed: boolean;
-}
+  ["top2", D, NULL],
+  ["top2_ci_low", D, NULL],
+  ["top2_ci_high", D, NULL],
+  ["suppressed", B]
+] as const;
+
+export type SatisfactionRow = RowOf<typeof SATISFACTION_COLUMNS>;
 
 const GLOBAL_PERCEPTIONS = ["overall_satisfaction", "perceived_value"] as const;
 

@@ -1,7 +1,7 @@
 /** Sales from the CRM: revenue by quarter, deals won and lost, the open pipeline. See docs/metrics.md. */
 import { D, defineTable, I, V, type TableDefinition } from "../table.js";
 import { prepareQuarterlySales } from "./quarterly-sales.js";
-import { pipelineQuery, wonLost, wonLostReasons } from "./won-lost.js";
+import { WON_LOST_COLUMNS, WON_LOST_REASON_COLUMNS, pipelineQuery, wonLost, wonLostReasons } from "./won-lost.js";
 
 export const SALES_TABLES: readonly TableDefinition[] = [
   defineTable({
@@ -29,31 +29,14 @@ export const SALES_TABLES: readonly TableDefinition[] = [
     name: "won-lost",
     description:
       "Per quarter and competitor (and all deals): deals won and lost, win rate with Wilson 95% CI, value won and lost.",
-    columns: [
-      ["quarter", V],
-      ["competitor", V],
-      ["won", I],
-      ["lost", I],
-      ["win_rate", D],
-      ["ci_low", D],
-      ["ci_high", D],
-      ["value_won", D],
-      ["value_lost", D]
-    ],
+    columns: WON_LOST_COLUMNS,
     compute: wonLost
   }),
   defineTable({
     name: "won-lost-reasons",
     description:
       "Per competitor (and all deals), outcome and reason: deals, share of the competitor's deals with that outcome, value.",
-    columns: [
-      ["competitor", V],
-      ["outcome", V],
-      ["reason", V],
-      ["deals", I],
-      ["share", D],
-      ["value", D]
-    ],
+    columns: WON_LOST_REASON_COLUMNS,
     compute: wonLostReasons
   }),
   defineTable({

@@ -1,3 +1,4 @@
+import { D, I, NULL, V, type RowOf } from "../table.js";
 import { literal, quarterLabel } from "../../core/sql.js";
 import { memoized, type TableContext, type WarehouseSchema } from "../../warehouse/context.js";
 import { round } from "../../core/numbers.js";
@@ -8,19 +9,21 @@ export const NO_COMPETITOR = "(none named)";
 /** The label of the rows that total every competitor. */
 export const ALL_DEALS = "All deals";
 
-export interface WonLostRow {
-  quarter: string;
-  competitor: string;
-  won: number;
-  lost: number;
+export const WON_LOST_COLUMNS = [
+  ["quarter", V],
+  ["competitor", V],
+  ["won", I],
+  ["lost", I],
   /** won / (won + lost). */
-  win_rate: number | null;
+  ["win_rate", D, NULL],
   /** Wilson 95% interval of the win rate. */
-  ci_low: number | null;
-  ci_high: number | null;
-  value_won: number | null;
-  value_lost: number | null;
-}
+  ["ci_low", D, NULL],
+  ["ci_high", D, NULL],
+  ["value_won", D, NULL],
+  ["value_lost", D, NULL]
+] as const;
+
+export type WonLostRow = RowOf<typeof WON_LOST_COLUMNS>;
 
 /**
  * The open pipeline: deals whose stage is neither won nor lost, per competitor named (and in
@@ -80,15 +83,17 @@ export function wonLost(context: TableContext): Promise<WonLostRow[]> {
   });
 }
 
-export interface WonLostReasonRow {
-  competitor: string;
-  outcome: "won" | "lost";
-  reason: string;
-  deals: number;
+export const WON_LOST_REASON_COLUMNS = [
+  ["competitor", V],
+  ["outcome", V],
+  ["reason", V],
+  ["deals", I],
   /** Share of this competitor's deals with this outcome. */
-  share: number;
-  value: number | null;
-}
+  ["share", D],
+  ["value", D, NULL]
+] as const;
+
+export type WonLostReasonRow = RowOf<typeof WON_LOST_REASON_COLUMNS>;
 
 /** Why deals were won and lost, per competitor (and over all deals), over the whole export. */
 export function wonLostReasons(context: TableContext): Promise<WonLostReasonRow[]> {

@@ -1,19 +1,22 @@
+import { D, NULL, V, type RowOf } from "../table.js";
 import { quarterLabel } from "../../core/sql.js";
 import { memoized, type TableContext } from "../../warehouse/context.js";
 import { profiles } from "../survey/profiles.js";
 import { ALL_SEGMENTS } from "../survey/survey-cells.js";
 import { ALL_DEALS, wonLost } from "../sales/won-lost.js";
 
-export interface KeyEventRow {
-  date: string;
-  quarter: string;
-  brand: string;
-  title: string;
+export const KEY_EVENT_COLUMNS = [
+  ["date", V],
+  ["quarter", V],
+  ["brand", V],
+  ["title", V],
   /** Our market-perceived quality score in the survey wave of the event's quarter, if any. */
-  our_quality_score: number | null;
+  ["our_quality_score", D, NULL],
   /** Our win rate over all deals closed in the event's quarter, if any. */
-  win_rate: number | null;
-}
+  ["win_rate", D, NULL]
+] as const;
+
+export type KeyEventRow = RowOf<typeof KEY_EVENT_COLUMNS>;
 
 /** The events export on the timeline of our quality score and win rate. */
 export function keyEvents(context: TableContext): Promise<KeyEventRow[]> {

@@ -2,6 +2,7 @@
  * The few numbers an executive reads first, per calendar quarter, each with its change from
  * the quarter before: what the overview's cards and the quarterly review pages show.
  */
+import { B, D, NULL, V, type RowOf } from "../table.js";
 import { memoized, type TableContext } from "../../warehouse/context.js";
 import { round } from "../../core/numbers.js";
 import { churn } from "../customers/churn.js";
@@ -14,25 +15,27 @@ import { valueMap } from "../value/value-map.js";
 
 export type KpiId = "revenue" | "customers" | "retention" | "nps" | "quality" | "price" | "clv";
 
-export interface KpiRow {
-  quarter: string;
-  kpi: KpiId;
-  label: string;
+export const KPI_COLUMNS = [
+  ["quarter", V],
+  ["kpi", V],
+  ["label", V],
   /** currency, count, share (0-1), score (NPS points) or index (100 = market parity). */
-  unit: "currency" | "count" | "share" | "score" | "index";
-  value: number | null;
-  previous_quarter: string | null;
-  previous: number | null;
+  ["unit", V],
+  ["value", D, NULL],
+  ["previous_quarter", V, NULL],
+  ["previous", D, NULL],
   /** Relative change (0.08 = +8%) for currency and counts; a difference in the unit otherwise. */
-  change: number | null;
-  change_kind: "relative" | "difference" | null;
+  ["change", D, NULL],
+  ["change_kind", V, NULL],
   /** Whether the change is beyond sampling noise (two-sided 5% test); null where there is no sampling. */
-  significant: boolean | null;
+  ["significant", B, NULL],
   /** Survey wave behind a survey figure. */
-  wave: string | null;
+  ["wave", V, NULL],
   /** The orders export covers the quarter to within its last week (else the quarter is partial). */
-  complete: boolean;
-}
+  ["complete", B]
+] as const;
+
+export type KpiRow = RowOf<typeof KPI_COLUMNS>;
 
 /** A quarter counts as complete when the last order falls within its final week. */
 export const COMPLETE_WITHIN_DAYS = 7;

@@ -1,39 +1,42 @@
+import { B, D, I, NULL, V, type RowOf } from "../table.js";
 import { hasSurvey, memoized, type TableContext } from "../../warehouse/context.js";
 import { round } from "../../core/numbers.js";
 import { literal } from "../../core/sql.js";
 import { holm, meanInterval, pairedTest, welchTest } from "../../core/stats/intervals.js";
 import { respondentBreakdowns } from "./breakdowns.js";
 
-export interface CompetitorRatingRow {
-  wave: string;
+export const COMPETITOR_RATING_COLUMNS = [
+  ["wave", V],
   /** All, segment or region. */
-  breakdown: string;
-  breakdown_value: string;
-  brand: string;
-  is_ours: boolean;
-  attribute: string;
-  label: string;
-  n: number;
-  mean: number | null;
-  sd: number | null;
-  ci_low: number | null;
-  ci_high: number | null;
+  ["breakdown", V],
+  ["breakdown_value", V],
+  ["brand", V],
+  ["is_ours", B],
+  ["attribute", V],
+  ["label", V],
+  ["n", I],
+  ["mean", D, NULL],
+  ["sd", D, NULL],
+  ["ci_low", D, NULL],
+  ["ci_high", D, NULL],
   /** Share of scores in the top two points of the rating scale. */
-  top2: number | null;
+  ["top2", D, NULL],
   /** 1 = the highest mean among the brands not suppressed. */
-  rank: number | null;
+  ["rank", I, NULL],
   /** Our mean minus this brand's (null on our own rows). */
-  gap: number | null;
-  test: "paired" | "welch" | null;
-  n_pairs: number;
-  t: number | null;
-  p_value: number | null;
+  ["gap", D, NULL],
+  ["test", V, NULL],
+  ["n_pairs", I],
+  ["t", D, NULL],
+  ["p_value", D, NULL],
   /** Holm-adjusted across the attributes, for this wave, breakdown and competitor. */
-  p_holm: number | null;
-  significant: boolean | null;
-  suppressed: boolean;
-  note: string | null;
-}
+  ["p_holm", D, NULL],
+  ["significant", B, NULL],
+  ["suppressed", B],
+  ["note", V, NULL]
+] as const;
+
+export type CompetitorRatingRow = RowOf<typeof COMPETITOR_RATING_COLUMNS>;
 
 /**
  * Every brand's ratings on every attribute, per wave and breakdown (all, segment, region),

@@ -1,52 +1,57 @@
+import { B, D, I, NULL, V, type RowOf } from "../table.js";
 import type { SurveyConfig } from "../../contract/config.js";
 import { hasSurvey, memoized, type TableContext } from "../../warehouse/context.js";
 import { round } from "../../core/numbers.js";
 import { meanInterval, normalInterval } from "../../core/stats/intervals.js";
 import { ratingCells, respondentSegments, type Cell } from "./survey-cells.js";
-import { attributeWeights, type WeightSource } from "./weights.js";
+import { attributeWeights } from "./weights.js";
 
 export type AttributeGroup = "quality" | "price";
 
 /** One brand on one attribute: Gale's quality profile (or price profile) row. */
-export interface ProfileRow {
-  wave: string;
-  segment: string;
-  group: AttributeGroup;
-  attribute: string;
-  label: string;
-  brand: string;
-  is_ours: boolean;
-  weight: number | null;
-  weight_source: WeightSource | null;
-  n: number;
+export const PROFILE_COLUMNS = [
+  ["wave", V],
+  ["segment", V],
+  ["group", V],
+  ["attribute", V],
+  ["label", V],
+  ["brand", V],
+  ["is_ours", B],
+  ["weight", D, NULL],
+  ["weight_source", V, NULL],
+  ["n", I],
   /** Null when suppressed. */
-  mean: number | null;
-  ci_low: number | null;
-  ci_high: number | null;
+  ["mean", D, NULL],
+  ["ci_low", D, NULL],
+  ["ci_high", D, NULL],
   /** Mean of the other brands' means on the attribute. */
-  competitor_mean: number | null;
+  ["competitor_mean", D, NULL],
   /** mean / competitor_mean: 1 is parity. */
-  ratio: number | null;
-  suppressed: boolean;
-  note: string | null;
-}
+  ["ratio", D, NULL],
+  ["suppressed", B],
+  ["note", V, NULL]
+] as const;
+
+export type ProfileRow = RowOf<typeof PROFILE_COLUMNS>;
 
 /** A brand's market-perceived quality score (or price-satisfaction score) in a wave and segment. */
-export interface ScoreRow {
-  wave: string;
-  segment: string;
-  group: AttributeGroup;
-  brand: string;
-  is_ours: boolean;
+export const SCORE_COLUMNS = [
+  ["wave", V],
+  ["segment", V],
+  ["group", V],
+  ["brand", V],
+  ["is_ours", B],
   /** Σ weight × ratio over the group's attributes; 100 is parity with the competitors. */
-  score: number | null;
+  ["score", D, NULL],
   /** Delta-method standard error, respondents resampled as the independent units. */
-  se: number | null;
-  ci_low: number | null;
-  ci_high: number | null;
-  suppressed: boolean;
-  note: string | null;
-}
+  ["se", D, NULL],
+  ["ci_low", D, NULL],
+  ["ci_high", D, NULL],
+  ["suppressed", B],
+  ["note", V, NULL]
+] as const;
+
+export type ScoreRow = RowOf<typeof SCORE_COLUMNS>;
 
 export interface Profiles {
   rows: ProfileRow[];

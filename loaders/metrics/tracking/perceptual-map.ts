@@ -1,20 +1,23 @@
+import { D, V, type RowOf } from "../table.js";
 import { PCA } from "ml-pca";
 import { hasSurvey, memoized, type TableContext } from "../../warehouse/context.js";
 import { round } from "../../core/numbers.js";
 import { ALL } from "../survey/breakdowns.js";
 import { competitorRatings } from "../survey/competitor-ratings.js";
 
-export interface PerceptualMapRow {
-  wave: string;
+export const PERCEPTUAL_MAP_COLUMNS = [
+  ["wave", V],
   /** "brand" (a point) or "attribute" (a loading arrow). */
-  kind: "brand" | "attribute";
-  name: string;
-  pc1: number;
-  pc2: number;
+  ["kind", V],
+  ["name", V],
+  ["pc1", D],
+  ["pc2", D],
   /** Share of the variance of the standardized brand means on each component. */
-  explained_pc1: number;
-  explained_pc2: number;
-}
+  ["explained_pc1", D],
+  ["explained_pc2", D]
+] as const;
+
+export type PerceptualMapRow = RowOf<typeof PERCEPTUAL_MAP_COLUMNS>;
 
 export interface Pca {
   /** Eigenvalues, largest first. */

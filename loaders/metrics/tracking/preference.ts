@@ -1,23 +1,26 @@
+import { B, D, I, NULL, V, type RowOf } from "../table.js";
 import { hasSurvey, memoized, type TableContext } from "../../warehouse/context.js";
 import { round } from "../../core/numbers.js";
 import { wilsonInterval } from "../../core/stats/intervals.js";
 import { respondentBreakdowns } from "../survey/breakdowns.js";
 
-export interface PreferenceRow {
-  wave: string;
-  breakdown: string;
-  breakdown_value: string;
-  brand: string;
-  is_ours: boolean;
+export const PREFERENCE_COLUMNS = [
+  ["wave", V],
+  ["breakdown", V],
+  ["breakdown_value", V],
+  ["brand", V],
+  ["is_ours", B],
   /** Respondents who named a preferred brand. */
-  n: number;
-  chosen: number;
+  ["n", I],
+  ["chosen", I],
   /** chosen / n, with a Wilson 95% interval. */
-  share: number | null;
-  ci_low: number | null;
-  ci_high: number | null;
-  suppressed: boolean;
-}
+  ["share", D, NULL],
+  ["ci_low", D, NULL],
+  ["ci_high", D, NULL],
+  ["suppressed", B]
+] as const;
+
+export type PreferenceRow = RowOf<typeof PREFERENCE_COLUMNS>;
 
 /**
  * Share of preference: of the respondents who answered "which would you choose"

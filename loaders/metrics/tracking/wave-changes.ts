@@ -1,3 +1,4 @@
+import { B, D, NULL, V, type RowOf } from "../table.js";
 import tQuantile from "@stdlib/stats-base-dists-t-quantile";
 import { hasSurvey, memoized, type TableContext } from "../../warehouse/context.js";
 import { round } from "../../core/numbers.js";
@@ -5,31 +6,33 @@ import { holm, welchTest } from "../../core/stats/intervals.js";
 import { ALL } from "../survey/breakdowns.js";
 import { competitorRatings, type CompetitorRatingRow } from "../survey/competitor-ratings.js";
 
-export interface WaveChangeRow {
-  wave: string;
-  brand: string;
-  is_ours: boolean;
-  attribute: string;
-  label: string;
-  mean: number | null;
-  previous_wave: string | null;
+export const WAVE_CHANGE_COLUMNS = [
+  ["wave", V],
+  ["brand", V],
+  ["is_ours", B],
+  ["attribute", V],
+  ["label", V],
+  ["mean", D, NULL],
+  ["previous_wave", V, NULL],
   /** mean − the previous wave's mean. */
-  change_prev: number | null;
-  prev_ci_low: number | null;
-  prev_ci_high: number | null;
-  p_prev: number | null;
+  ["change_prev", D, NULL],
+  ["prev_ci_low", D, NULL],
+  ["prev_ci_high", D, NULL],
+  ["p_prev", D, NULL],
   /** Holm-adjusted across every brand and attribute of this wave's comparison with the previous. */
-  p_holm_prev: number | null;
-  significant_prev: boolean | null;
+  ["p_holm_prev", D, NULL],
+  ["significant_prev", B, NULL],
   /** The same quarter a year earlier (waves labelled YYYY-Qn). */
-  year_ago_wave: string | null;
-  change_year: number | null;
-  year_ci_low: number | null;
-  year_ci_high: number | null;
-  p_year: number | null;
-  p_holm_year: number | null;
-  significant_year: boolean | null;
-}
+  ["year_ago_wave", V, NULL],
+  ["change_year", D, NULL],
+  ["year_ci_low", D, NULL],
+  ["year_ci_high", D, NULL],
+  ["p_year", D, NULL],
+  ["p_holm_year", D, NULL],
+  ["significant_year", B, NULL]
+] as const;
+
+export type WaveChangeRow = RowOf<typeof WAVE_CHANGE_COLUMNS>;
 
 interface Change {
   change: number | null;

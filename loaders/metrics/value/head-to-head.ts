@@ -1,36 +1,38 @@
+import { B, D, I, NULL, V, type RowOf } from "../table.js";
 import { hasSurvey, memoized, type TableContext } from "../../warehouse/context.js";
 import { round } from "../../core/numbers.js";
 import { holm } from "../../core/stats/intervals.js";
 import { ALL } from "../survey/breakdowns.js";
 import { competitorRatings } from "../survey/competitor-ratings.js";
-import type { AttributeGroup } from "../survey/profiles.js";
 import { attributeWeights } from "../survey/weights.js";
 
-export interface HeadToHeadRow {
-  wave: string;
-  competitor: string;
-  group: AttributeGroup;
-  attribute: string;
-  label: string;
-  weight: number | null;
-  our_mean: number | null;
-  their_mean: number | null;
+export const HEAD_TO_HEAD_COLUMNS = [
+  ["wave", V],
+  ["competitor", V],
+  ["group", V],
+  ["attribute", V],
+  ["label", V],
+  ["weight", D, NULL],
+  ["our_mean", D, NULL],
+  ["their_mean", D, NULL],
   /** our_mean − their_mean, rating points. */
-  gap: number | null;
+  ["gap", D, NULL],
   /** weight / 100 × gap: this attribute's share of the net. */
-  weighted_gap: number | null;
+  ["weighted_gap", D, NULL],
   /** Σ weighted_gap over the group's attributes: the area of Gale's head-to-head chart. */
-  net_weighted_gap: number | null;
-  test: "paired" | "welch" | null;
+  ["net_weighted_gap", D, NULL],
+  ["test", V, NULL],
   /** Respondents who rated both brands on the attribute (used by the paired test). */
-  n_pairs: number;
-  t: number | null;
-  p_value: number | null;
+  ["n_pairs", I],
+  ["t", D, NULL],
+  ["p_value", D, NULL],
   /** Holm-adjusted across the group's attributes in the wave, for this competitor. */
-  p_holm: number | null;
-  significant: boolean | null;
-  suppressed: boolean;
-}
+  ["p_holm", D, NULL],
+  ["significant", B, NULL],
+  ["suppressed", B]
+] as const;
+
+export type HeadToHeadRow = RowOf<typeof HEAD_TO_HEAD_COLUMNS>;
 
 /**
  * Gale's head-to-head comparison with each competitor, attribute by attribute, on the whole

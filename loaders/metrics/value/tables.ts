@@ -1,42 +1,9 @@
 /** Customer value analysis (Gale): see docs/metrics.md for every formula. */
-import { profiles } from "../survey/profiles.js";
-import { B, D, defineTable, I, V, type TableDefinition } from "../table.js";
-import { headToHead } from "./head-to-head.js";
-import { valueMap } from "./value-map.js";
-import { valueFactors, whatWho } from "./what-who.js";
-
-const PROFILE_COLUMNS = [
-  ["wave", V],
-  ["segment", V],
-  ["group", V],
-  ["attribute", V],
-  ["label", V],
-  ["brand", V],
-  ["is_ours", B],
-  ["weight", D],
-  ["weight_source", V],
-  ["n", I],
-  ["mean", D],
-  ["ci_low", D],
-  ["ci_high", D],
-  ["competitor_mean", D],
-  ["ratio", D],
-  ["suppressed", B],
-  ["note", V]
-] as const;
-const SCORE_COLUMNS = [
-  ["wave", V],
-  ["segment", V],
-  ["group", V],
-  ["brand", V],
-  ["is_ours", B],
-  ["score", D],
-  ["se", D],
-  ["ci_low", D],
-  ["ci_high", D],
-  ["suppressed", B],
-  ["note", V]
-] as const;
+import { PROFILE_COLUMNS, SCORE_COLUMNS, profiles } from "../survey/profiles.js";
+import { B, D, defineTable, NULL, V, type TableDefinition } from "../table.js";
+import { HEAD_TO_HEAD_COLUMNS, headToHead } from "./head-to-head.js";
+import { VALUE_MAP_COLUMNS, valueMap } from "./value-map.js";
+import { VALUE_FACTOR_COLUMNS, WHAT_WHO_COLUMNS, valueFactors, whatWho } from "./what-who.js";
 
 export const VALUE_TABLES: readonly TableDefinition[] = [
   defineTable({
@@ -69,13 +36,13 @@ export const VALUE_TABLES: readonly TableDefinition[] = [
       ["segment", V],
       ["brand", V],
       ["is_ours", B],
-      ["price_score", D],
-      ["relative_price", D],
-      ["ci_low", D],
-      ["ci_high", D],
-      ["price_basis", V],
+      ["price_score", D, NULL],
+      ["relative_price", D, NULL],
+      ["ci_low", D, NULL],
+      ["ci_high", D, NULL],
+      ["price_basis", V, NULL],
       ["suppressed", B],
-      ["note", V]
+      ["note", V, NULL]
     ],
     compute: async (context) => {
       const prices = (await profiles(context)).scores.filter((s) => s.group === "price");
@@ -99,83 +66,28 @@ export const VALUE_TABLES: readonly TableDefinition[] = [
     name: "value-map",
     description:
       "Per wave, segment and brand: quality score and relative price, signed distance to the fair-value line (positive = better value) and zone.",
-    columns: [
-      ["wave", V],
-      ["segment", V],
-      ["brand", V],
-      ["is_ours", B],
-      ["quality_score", D],
-      ["quality_ci_low", D],
-      ["quality_ci_high", D],
-      ["relative_price", D],
-      ["price_ci_low", D],
-      ["price_ci_high", D],
-      ["price_basis", V],
-      ["value_distance", D],
-      ["zone", V],
-      ["suppressed", B],
-      ["note", V]
-    ],
+    columns: VALUE_MAP_COLUMNS,
     compute: valueMap
   }),
   defineTable({
     name: "head-to-head",
     description:
       "Per wave, competitor and attribute: weight, our and their mean, gap, weighted gap and net, paired or Welch test with Holm-adjusted p.",
-    columns: [
-      ["wave", V],
-      ["competitor", V],
-      ["group", V],
-      ["attribute", V],
-      ["label", V],
-      ["weight", D],
-      ["our_mean", D],
-      ["their_mean", D],
-      ["gap", D],
-      ["weighted_gap", D],
-      ["net_weighted_gap", D],
-      ["test", V],
-      ["n_pairs", I],
-      ["t", D],
-      ["p_value", D],
-      ["p_holm", D],
-      ["significant", B],
-      ["suppressed", B]
-    ],
+    columns: HEAD_TO_HEAD_COLUMNS,
     compute: headToHead
   }),
   defineTable({
     name: "value-factors",
     description:
       "Per wave, brand and value factor (product, service, personnel, image, price): weighted mean rating and score (100 = parity).",
-    columns: [
-      ["wave", V],
-      ["brand", V],
-      ["is_ours", B],
-      ["factor", V],
-      ["attributes", I],
-      ["mean", D],
-      ["score", D]
-    ],
+    columns: VALUE_FACTOR_COLUMNS,
     compute: valueFactors
   }),
   defineTable({
     name: "what-who",
     description:
       "Per wave and attribute: the owning function, our gap to the best competitor, and a priority (weight × how far we trail).",
-    columns: [
-      ["wave", V],
-      ["attribute", V],
-      ["label", V],
-      ["group", V],
-      ["owner", V],
-      ["weight", D],
-      ["our_mean", D],
-      ["best_competitor", V],
-      ["best_mean", D],
-      ["gap_to_best", D],
-      ["priority", D]
-    ],
+    columns: WHAT_WHO_COLUMNS,
     compute: whatWho
   })
 ];

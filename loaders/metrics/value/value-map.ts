@@ -1,29 +1,32 @@
+import { B, D, NULL, V, type RowOf } from "../table.js";
 import { hasSurvey, memoized, type TableContext } from "../../warehouse/context.js";
 import { round } from "../../core/numbers.js";
 import { profiles, relativePriceOf } from "../survey/profiles.js";
 
 export type ValueZone = "better value" | "fair value" | "worse value";
 
-export interface ValueMapRow {
-  wave: string;
-  segment: string;
-  brand: string;
-  is_ours: boolean;
+export const VALUE_MAP_COLUMNS = [
+  ["wave", V],
+  ["segment", V],
+  ["brand", V],
+  ["is_ours", B],
   /** Market-perceived quality score (100 = parity). */
-  quality_score: number | null;
-  quality_ci_low: number | null;
-  quality_ci_high: number | null;
+  ["quality_score", D, NULL],
+  ["quality_ci_low", D, NULL],
+  ["quality_ci_high", D, NULL],
   /** 100 × 100 / price-satisfaction score, or from actual prices (see price_basis). */
-  relative_price: number | null;
-  price_ci_low: number | null;
-  price_ci_high: number | null;
-  price_basis: "perceived" | "actual" | null;
+  ["relative_price", D, NULL],
+  ["price_ci_low", D, NULL],
+  ["price_ci_high", D, NULL],
+  ["price_basis", V, NULL],
   /** Signed distance to the fair-value line, in points across it; positive = better value. */
-  value_distance: number | null;
-  zone: ValueZone | null;
-  suppressed: boolean;
-  note: string | null;
-}
+  ["value_distance", D, NULL],
+  ["zone", V, NULL],
+  ["suppressed", B],
+  ["note", V, NULL]
+] as const;
+
+export type ValueMapRow = RowOf<typeof VALUE_MAP_COLUMNS>;
 
 /**
  * Gale's customer value map: relative perceived quality against relative price. The fair-value

@@ -1,24 +1,27 @@
+import { B, D, I, NULL, V, type RowOf } from "../table.js";
 import { hasSurvey, memoized, type TableContext } from "../../warehouse/context.js";
 import { round } from "../../core/numbers.js";
 import { profiles } from "../survey/profiles.js";
 import { ALL_SEGMENTS } from "../survey/survey-cells.js";
 
-export interface WhatWhoRow {
-  wave: string;
-  attribute: string;
-  label: string;
-  group: string;
+export const WHAT_WHO_COLUMNS = [
+  ["wave", V],
+  ["attribute", V],
+  ["label", V],
+  ["group", V],
   /** The business function that owns the attribute. */
-  owner: string;
-  weight: number | null;
-  our_mean: number | null;
-  best_competitor: string | null;
-  best_mean: number | null;
+  ["owner", V],
+  ["weight", D, NULL],
+  ["our_mean", D, NULL],
+  ["best_competitor", V, NULL],
+  ["best_mean", D, NULL],
   /** our_mean − best_mean: negative when the best competitor is ahead. */
-  gap_to_best: number | null;
+  ["gap_to_best", D, NULL],
   /** weight / 100 × how far we trail the best competitor (0 when we lead): what to fix first. */
-  priority: number | null;
-}
+  ["priority", D, NULL]
+] as const;
+
+export type WhatWhoRow = RowOf<typeof WHAT_WHO_COLUMNS>;
 
 /** Gale's what/who matrix: each attribute, the function that owns it, and how far we trail the best. */
 export function whatWho(context: TableContext): Promise<WhatWhoRow[]> {
@@ -53,17 +56,19 @@ export function whatWho(context: TableContext): Promise<WhatWhoRow[]> {
   });
 }
 
-export interface ValueFactorRow {
-  wave: string;
-  brand: string;
-  is_ours: boolean;
-  factor: string;
-  attributes: number;
+export const VALUE_FACTOR_COLUMNS = [
+  ["wave", V],
+  ["brand", V],
+  ["is_ours", B],
+  ["factor", V],
+  ["attributes", I],
   /** Weighted mean rating of the factor's attributes. */
-  mean: number | null;
+  ["mean", D, NULL],
   /** 100 × Σ weight × ratio / Σ weight over the factor's attributes: 100 is parity. */
-  score: number | null;
-}
+  ["score", D, NULL]
+] as const;
+
+export type ValueFactorRow = RowOf<typeof VALUE_FACTOR_COLUMNS>;
 
 /** Scores on the value factors (product, service, personnel, image, price) the config maps attributes to. */
 export function valueFactors(context: TableContext): Promise<ValueFactorRow[]> {
