@@ -137,7 +137,7 @@ describe("npm run dev follows the data", () => {
       null,
       { timeout: 90_000 }
     );
-    expect(output).toMatch(/cva dev: loaders\/kpis\.ts changed/);
+    expect(output).toMatch(/cva dev: loaders\/metrics\/summary\/kpis\.ts changed/);
   });
 
   it("never lets a build carry the preview's problems", async () => {
