@@ -576,7 +576,7 @@ describe("privacy of the built site", () => {
       names: read("customers").map((d) => d.name!),
       emails: read("customers").map((d) => d.email!),
       phones: read("customers").map((d) => d.phone!),
-      // Comments with personal details, in the sample generator's phrasing (loaders/sample/people.ts).
+      // Comments with personal details, in the sample generator's phrasing (scripts/sample/people.ts).
       commentNames: [...raw.matchAll(/Thanks to (.+?) for the help/g)].map((m) => m[1]!),
       commentEmails: [...raw.matchAll(/reach me at (\S+)\./g)].map((m) => m[1]!),
       commentPhones: [...raw.matchAll(/call me back on ([^.]+)\./g)].map((m) => m[1]!)

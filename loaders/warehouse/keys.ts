@@ -15,9 +15,6 @@ import { moduleClosure } from "../core/import-graph.js";
 /** Where warehouses are kept (see `warehouseDirFrom`). */
 export const DEFAULT_WAREHOUSE_DIR = warehouseDirFrom();
 
-/** The module that turns a data folder into a warehouse: its closure is the ingest code. */
-const INGEST_ENTRY = join(LIBRARY_DIR, "ingest", "ingest.ts");
-
 /** A hash of files' paths (relative to `root`) and contents. */
 function contentHash(files: readonly string[], root: string): string {
   const hash = createHash("sha256");
@@ -27,7 +24,7 @@ function contentHash(files: readonly string[], root: string): string {
 
 /** The code that ingest runs: every module `ingest.ts` reaches through its imports, by content. */
 export function ingestCodeKey(libraryDir = LIBRARY_DIR): string {
-  return contentHash(moduleClosure(join(libraryDir, relative(LIBRARY_DIR, INGEST_ENTRY))), libraryDir);
+  return contentHash(moduleClosure(join(libraryDir, "ingest", "ingest.ts")), libraryDir);
 }
 
 /** All of the library's code, by content: the tables' key, since any module may shape a table. */

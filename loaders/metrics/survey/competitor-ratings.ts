@@ -5,6 +5,21 @@ import { literal } from "../../core/sql.js";
 import { holm, meanInterval, pairedTest, welchTest } from "../../core/stats/intervals.js";
 import { respondentBreakdowns } from "./breakdowns.js";
 
+/**
+ * The test of our gap to a competitor on an attribute: paired when the same respondents rated
+ * both brands, Welch's otherwise; `p_holm` adjusted across the attributes of the family the
+ * table says (head-to-head takes its tests from these ratings).
+ */
+export const GAP_TEST_COLUMNS = [
+  ["test", V, NULL],
+  /** Respondents who rated both brands on the attribute (used by the paired test). */
+  ["n_pairs", I],
+  ["t", D, NULL],
+  ["p_value", D, NULL],
+  ["p_holm", D, NULL],
+  ["significant", B, NULL]
+] as const;
+
 export const COMPETITOR_RATING_COLUMNS = [
   ["wave", V],
   /** All, segment or region. */
@@ -25,13 +40,8 @@ export const COMPETITOR_RATING_COLUMNS = [
   ["rank", I, NULL],
   /** Our mean minus this brand's (null on our own rows). */
   ["gap", D, NULL],
-  ["test", V, NULL],
-  ["n_pairs", I],
-  ["t", D, NULL],
-  ["p_value", D, NULL],
-  /** Holm-adjusted across the attributes, for this wave, breakdown and competitor. */
-  ["p_holm", D, NULL],
-  ["significant", B, NULL],
+  /** p_holm adjusted across the attributes, for this wave, breakdown and competitor. */
+  ...GAP_TEST_COLUMNS,
   ["suppressed", B],
   ["note", V, NULL]
 ] as const;

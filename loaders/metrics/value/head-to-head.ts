@@ -1,9 +1,9 @@
-import { B, D, I, NULL, V, type RowOf } from "../table.js";
+import { B, D, NULL, V, type RowOf } from "../table.js";
 import { hasSurvey, memoized, type TableContext } from "../../warehouse/context.js";
 import { round } from "../../core/numbers.js";
 import { holm } from "../../core/stats/intervals.js";
 import { ALL } from "../survey/breakdowns.js";
-import { competitorRatings } from "../survey/competitor-ratings.js";
+import { competitorRatings, GAP_TEST_COLUMNS } from "../survey/competitor-ratings.js";
 import { attributeWeights } from "../survey/weights.js";
 
 export const HEAD_TO_HEAD_COLUMNS = [
@@ -21,14 +21,8 @@ export const HEAD_TO_HEAD_COLUMNS = [
   ["weighted_gap", D, NULL],
   /** Σ weighted_gap over the group's attributes: the area of Gale's head-to-head chart. */
   ["net_weighted_gap", D, NULL],
-  ["test", V, NULL],
-  /** Respondents who rated both brands on the attribute (used by the paired test). */
-  ["n_pairs", I],
-  ["t", D, NULL],
-  ["p_value", D, NULL],
-  /** Holm-adjusted across the group's attributes in the wave, for this competitor. */
-  ["p_holm", D, NULL],
-  ["significant", B, NULL],
+  /** The competitor ratings' test; p_holm adjusted across the group's attributes in the wave. */
+  ...GAP_TEST_COLUMNS,
   ["suppressed", B]
 ] as const;
 
