@@ -26,19 +26,10 @@ import { contextOf } from "../loaders/warehouse/context.js";
 import { formatAlarm, rejectionAlarms } from "../loaders/ingest/rejection-alarms.js";
 import { DEFAULT_MAX_REJECTED_SHARE } from "../loaders/contract/config.js";
 import { newPage, NewPageError } from "./new-page.js";
+import { USAGE } from "./usage.js";
 
 /** The project this command belongs to: new pages go into its src/. */
 const PROJECT_DIR = fileURLToPath(new URL("..", import.meta.url));
-
-const USAGE = `usage:
-  cva validate [--data DIR]                 check the exports, print a summary per file
-  cva tables                                list the tables
-  cva table NAME [--data DIR] [--format csv|json|parquet] [--out FILE] [--wave W] [--segment S]
-                                            compute a table (to stdout unless --out),
-                                            only one wave's or segment's rows if asked
-  cva new-page "TITLE"                      scaffold your own page (src/analyses/) and its
-                                            loader (src/data/analyses/); see docs/analyst-guide.md
-The data folder is --data, else $CVA_DATA, else the bundled sample data.`;
 
 /** Exit codes: 0 fine, 1 the data stops ingest or a file is mostly rejected (validate), 2 the command line is wrong. */
 export async function main(argv: string[], io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {

@@ -1,5 +1,9 @@
 /**
- * npm run bench -- [--customers 10000,100000,1000000] [--cache DIR] [--no-build]
+ * npm run bench -- [--customers 10000,100000,1000000] [--cache DIR] [--no-build] [--check] [--save-baseline]
+ *
+ * First the bundled sample: `npm run build` cold (no warehouse, no Framework cache) and warm
+ * (nothing changed), each with its breakdown (browser modules, ingest, tables, the pages'
+ * files, Framework), and `npx cva --help`.
  *
  * For each size: generates the sample company's exports with about that many customers (once;
  * kept in the cache folder, outside the repo, keyed by the generator's code), then times, each
@@ -7,6 +11,11 @@
  * CSVs and computing the aggregates our tables are made from, and the full `npm run build`
  * cold and warm (the peak RSS of the build is that of its whole process tree). Also the bytes
  * each built page makes the browser fetch. Prints a table and writes JSON to bench/results/.
+ *
+ * --check compares the run with bench/baseline.json (the last results committed) and lists
+ * every stage more than 20% slower: against the floor where the stage has one (the ratio
+ * ours / floor), else in seconds; it exits with 1 if there is any. --save-baseline makes this
+ * run the new baseline.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -23,9 +32,16 @@ const { values } = parseArgs({
   options: {
     customers: { type: "string", default: "10000,100000,1000000" },
     cache: { type: "string", default: join(homedir(), ".cache", "cva-reports", "bench") },
-    "no-build": { type: "boolean", default: false }
+    "no-build": { type: "boolean", default: false },
+    check: { type: "boolean", default: false },
+    "save-baseline": { type: "boolean", default: false }
   }
 });
+const BASELINE_FILE = join(projectDir, "bench", "baseline.json");
+/** A stage this much slower than in the baseline (relative to the floor where it has one) is a regression. */
+const SLOWER = 1.2;
+/** Below this many seconds of difference, a stage without a floor is within noise. */
+const NOISE_SECONDS = 0.5;
 const sizes = values.customers.split(",").map(Number);
 if (sizes.some((n) => !(n >= 100))) throw new Error(`invalid --customers: ${values.customers} (at least 100 each)`);
 /** Customers the generator wins at scale 1 (docs/sample-data.md). */
@@ -90,34 +106,111 @@ function treeRssMb(root: number): number {
   return Math.round(total / 1024);
 }
 
-/** `npm run build` on a data folder: seconds, and the peak RSS of its process tree (sampled every 100 ms). */
-async function timeBuild(dataDir: string, workDir: string): Promise<{ seconds: number; peakRssMb: number }> {
-  // Framework clears only an output folder inside the project: start each build from none.
-  rmSync(join(workDir, "dist"), { recursive: true, force: true });
+/** What `npm run build` says it spent, from its last line (scripts/build.ts). */
+const BREAKDOWN =
+  /^built .* in [\d.]+ s: browser modules ([\d.]+) s, ingest ([\d.]+) s, tables ([\d.]+) s, the pages' files ([\d.]+) s, Framework ([\d.]+) s$/m;
+
+interface BuildTimes {
+  seconds: number;
+  peakRssMb: number;
+  /** Seconds per step, when the build ran (none when it found nothing to do). */
+  steps?: Record<string, number>;
+}
+
+/**
+ * `npm run build` on a data folder: seconds, the peak RSS of its process tree (sampled every
+ * 100 ms) and its breakdown. Cold: no output, no warehouse and no Framework cache (vendored
+ * modules, loader outputs, the last build's stamp), as on a fresh clone; warm: all kept.
+ */
+async function timeBuild(dataDir: string, workDir: string, cold: boolean): Promise<BuildTimes> {
+  const env = { CVA_DATA: dataDir, CVA_WAREHOUSE: join(workDir, "warehouse"), CVA_OUT: join(workDir, "dist") };
+  if (cold) {
+    for (const dir of [env.CVA_OUT, env.CVA_WAREHOUSE, join(projectDir, "src", ".observablehq", "cache")])
+      rmSync(dir, { recursive: true, force: true });
+  }
   const started = performance.now();
   const child = spawn("npm", ["run", "build"], {
     cwd: projectDir,
-    env: {
-      ...process.env,
-      CVA_DATA: dataDir,
-      CVA_WAREHOUSE: join(workDir, "warehouse"),
-      CVA_OUT: join(workDir, "dist")
-    },
-    stdio: ["ignore", "ignore", "pipe"]
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"]
   });
+  let stdout = "";
   let stderr = "";
+  child.stdout.on("data", (chunk) => (stdout += chunk));
   child.stderr.on("data", (chunk) => (stderr += chunk));
   let peak = 0;
   const sampler = setInterval(() => (peak = Math.max(peak, treeRssMb(child.pid!))), 100);
   const status = await new Promise<number | null>((done) => child.on("close", done));
   clearInterval(sampler);
   if (status !== 0) throw new Error(`npm run build failed on ${dataDir}:\n${stderr.slice(-2000)}`);
-  return { seconds: (performance.now() - started) / 1000, peakRssMb: peak };
+  const seconds = (performance.now() - started) / 1000;
+  const match = BREAKDOWN.exec(stdout);
+  if (!match) return { seconds, peakRssMb: peak };
+  const [vendoring, ingest, tables, pageFiles, framework] = match.slice(1).map(Number) as number[];
+  return {
+    seconds,
+    peakRssMb: peak,
+    steps: {
+      "browser modules": vendoring!,
+      ingest: ingest!,
+      tables: tables!,
+      "the pages' files": pageFiles!,
+      Framework: framework!
+    }
+  };
+}
+
+/** Result rows for a cold and a warm build, with each step of the cold one. */
+function buildResults(customers: number | null, label: string, cold: BuildTimes, warm: BuildTimes): Result[] {
+  const row = (stage: string, seconds: number, peakRssMb: number) => ({
+    customers,
+    stage,
+    seconds,
+    baselineSeconds: null,
+    peakRssMb
+  });
+  return [
+    row(`${label}`, cold.seconds, cold.peakRssMb),
+    ...Object.entries(cold.steps ?? {}).map(([step, seconds]) => row(`${label}: ${step}`, seconds, cold.peakRssMb)),
+    row(`${label}, warm`, warm.seconds, warm.peakRssMb)
+  ];
+}
+
+/** The fastest of `runs` runs of a command, in seconds. */
+function fastestRun(command: string, args: string[], runs = 3): number {
+  let best = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    const child = spawnSync(command, args, { cwd: projectDir, stdio: "ignore" });
+    if (child.status !== 0) throw new Error(`${command} ${args.join(" ")} failed`);
+    best = Math.min(best, (performance.now() - started) / 1000);
+  }
+  return best;
 }
 
 const results: Result[] = [];
 const weights: Record<number, Record<string, number>> = {};
 const generator = generatorHash();
+results.push({
+  customers: null,
+  stage: "npx cva --help",
+  seconds: fastestRun("npx", ["cva", "--help"]),
+  baselineSeconds: null,
+  peakRssMb: 0
+});
+if (!values["no-build"]) {
+  process.stderr.write(`the bundled sample: npm run build, cold and warm\n`);
+  const workDir = mkdtempSync(join(tmpdir(), "cva-bench-sample-"));
+  try {
+    const sampleDir = join(projectDir, "data");
+    const cold = await timeBuild(sampleDir, workDir, true);
+    const warm = await timeBuild(sampleDir, workDir, false);
+    results.push(...buildResults(null, "sample: npm run build", cold, warm));
+    weights[0] = pageWeights(join(workDir, "dist"));
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
 for (const customers of sizes) {
   const scale = customers / CUSTOMERS_AT_SCALE_1;
   const dataDir = join(values.cache, `customers-${customers}-${generator}`);
@@ -182,24 +275,9 @@ for (const customers of sizes) {
     );
     if (!values["no-build"]) {
       process.stderr.write(`~${customers.toLocaleString("en-US")} customers: npm run build, cold and warm\n`);
-      const build = await timeBuild(dataDir, workDir);
-      const rebuild = await timeBuild(dataDir, workDir);
-      results.push(
-        {
-          customers,
-          stage: "npm run build",
-          seconds: build.seconds,
-          baselineSeconds: null,
-          peakRssMb: build.peakRssMb
-        },
-        {
-          customers,
-          stage: "npm run build, warm",
-          seconds: rebuild.seconds,
-          baselineSeconds: null,
-          peakRssMb: rebuild.peakRssMb
-        }
-      );
+      const build = await timeBuild(dataDir, workDir, true);
+      const rebuild = await timeBuild(dataDir, workDir, false);
+      results.push(...buildResults(customers, "npm run build", build, rebuild));
       weights[customers] = pageWeights(join(workDir, "dist"));
     }
   } finally {
@@ -259,7 +337,7 @@ for (const [customers, pages] of Object.entries(weights)) {
     .at(-1);
   const shown = Object.entries(pages).filter(([p]) => !p.startsWith("/quarters/") || p === latestQuarter);
   console.log(
-    `bytes each page fetches, ~${Number(customers).toLocaleString("en-US")} customers: ${shown.map(([p, b]) => `${p} ${(b / 1024).toFixed(0)} KB`).join(", ")}`
+    `bytes each page fetches, ${customers === "0" ? "the bundled sample" : `~${Number(customers).toLocaleString("en-US")} customers`}: ${shown.map(([p, b]) => `${p} ${(b / 1024).toFixed(0)} KB`).join(", ")}`
   );
 }
 const outDir = join(projectDir, "bench", "results");
@@ -267,3 +345,35 @@ mkdirSync(outDir, { recursive: true });
 const outFile = join(outDir, `${new Date().toISOString().replaceAll(":", "-")}.json`);
 writeFileSync(outFile, JSON.stringify({ node: process.version, generator, results, pageWeights: weights }, null, 2));
 console.log(`results written to ${outFile}`);
+
+if (values["save-baseline"]) {
+  writeFileSync(BASELINE_FILE, JSON.stringify({ node: process.version, generator, results }, null, 2) + "\n");
+  console.log(`baseline written to ${BASELINE_FILE}`);
+}
+if (values.check) {
+  const baseline = JSON.parse(readFileSync(BASELINE_FILE, "utf-8")) as { results: Result[] };
+  const slower: string[] = [];
+  for (const now of results) {
+    const then = baseline.results.find((r) => r.customers === now.customers && r.stage === now.stage);
+    if (!then) continue;
+    const who = `${now.customers === null ? "sample" : `${now.customers.toLocaleString("en-US")} customers`}, ${now.stage}`;
+    if (now.baselineSeconds && then.baselineSeconds) {
+      const [ratio, before] = [now.seconds / now.baselineSeconds, then.seconds / then.baselineSeconds];
+      if (ratio > before * SLOWER)
+        slower.push(
+          `${who}: ${ratio.toFixed(2)}× the floor, was ${before.toFixed(2)}× (+${((ratio / before - 1) * 100).toFixed(0)}%)`
+        );
+    } else if (now.seconds > then.seconds * SLOWER && now.seconds - then.seconds > NOISE_SECONDS) {
+      slower.push(
+        `${who}: ${now.seconds.toFixed(2)} s, was ${then.seconds.toFixed(2)} s (+${((now.seconds / then.seconds - 1) * 100).toFixed(0)}%)`
+      );
+    }
+  }
+  if (slower.length) {
+    console.log(
+      `${slower.length} stage${slower.length === 1 ? "" : "s"} more than 20% slower than bench/baseline.json:`
+    );
+    for (const line of slower) console.log(`  ${line}`);
+    process.exitCode = 1;
+  } else console.log(`no stage more than 20% slower than bench/baseline.json`);
+}

@@ -10,7 +10,7 @@
  * Each refresh runs in its own process (scripts/preview-refresh.ts), so an edit to the library
  * is computed with the edited code, never with what this process loaded at start.
  *
- * When the new exports break the contract, nothing is touched but the status loader: every page
+ * When the new exports break the contract, nothing is touched but the site's archive: every page
  * shows the problems (file, line, column, rule) above the reports of the last exports that
  * ingested cleanly, which the loaders keep reading (loaders/preview-state.ts).
  */
@@ -75,7 +75,8 @@ const loaderFiles = () =>
   readdirSync(join(root, "data"), { recursive: true, encoding: "utf-8" })
     .filter((file) => /\.(ts|js)$/.test(file))
     .map((file) => join(root, "data", file));
-const statusLoader = join(root, "data", "preview-status.json.ts");
+// The site's archive carries the preview's status beside the reports of the pinned warehouse.
+const siteLoader = join(root, "data", "site.zip.ts");
 const configFile = join(projectDir, "observablehq.config.ts");
 
 let running = false;
@@ -89,7 +90,7 @@ async function schedule(reason: string): Promise<void> {
   running = true;
   try {
     const ok = await refresh(reason);
-    touch(ok ? [...loaderFiles(), configFile] : [statusLoader]);
+    touch(ok ? [...loaderFiles(), configFile] : [siteLoader]);
   } finally {
     running = false;
   }

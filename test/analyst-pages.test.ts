@@ -84,9 +84,9 @@ describe("the explore page", () => {
   const source = readFileSync(join(PROJECT_DIR, "src", "explore.md"), "utf-8");
 
   it("registers exactly the aggregated tables, by their SQL names, and none with rows of people", () => {
-    const registered = [...source.matchAll(/^ {2}(\w+): FileAttachment\("data\/tables\/([\w-]+)\.parquet"\)/gm)].map(
-      ([, sql, file]) => [sql, file]
-    );
+    const registered = [
+      ...source.matchAll(/^ {2}(\w+): FileAttachment\("data\/site\/tables\/([\w-]+)\.parquet"\)/gm)
+    ].map(([, sql, file]) => [sql, file]);
     expect(registered).toEqual(EXPLORE_TABLES.map((t) => [t.name.replaceAll("-", "_"), t.name]));
     for (const name of ["rejects", "comments", "rfm", "clv", "best-customers"]) {
       expect(TABLES.find((t) => t.name === name)?.rowLevel || TABLES.find((t) => t.name === name)?.large, name).toBe(

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Database } from "../loaders/core/db.js";
 import { TABLES } from "../loaders/metrics/registry.js";
 import { literal } from "../loaders/core/sql.js";
+import { USAGE } from "../cli/usage.js";
 import { VALID_FOLDER } from "./support/fixture-folder.js";
 import { PROJECT_DIR } from "./support/project.js";
 
@@ -35,6 +36,19 @@ describe("the cva command", () => {
     writeFileSync(join(dataDir, "README.txt"), "notes");
   });
   afterAll(() => [dataDir, scratch, warehouseDir].forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  it("cva --help prints the usage on stdout; with no command, on stderr with exit code 2; a reader that stops early is no error", () => {
+    for (const flag of ["--help", "-h"]) expect(cva(flag)).toEqual({ status: 0, stdout: `${USAGE}\n`, stderr: "" });
+    expect(cva()).toEqual({ status: 2, stdout: "", stderr: `${USAGE}\n` });
+    // The help is answered before TypeScript is loaded: the same text as the full command's.
+    expect(cva("tables", "--help")).toEqual({ status: 0, stdout: `${USAGE}\n`, stderr: "" });
+    const head = spawnSync("sh", ["-c", `"${process.execPath}" bin/cva.js tables | head -1`], {
+      cwd: PROJECT_DIR,
+      encoding: "utf-8"
+    });
+    expect(head.stderr).toBe("");
+    expect(head.stdout).toMatch(/^ingest-summary /);
+  });
 
   it("cva validate prints read, accepted and rejected by rule per file", () => {
     const { status, stdout } = cva("validate", "--data", dataDir);

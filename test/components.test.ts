@@ -1,6 +1,7 @@
 // The site's small helpers that need no browser: URL state and CSV downloads.
 import { describe, expect, it } from "vitest";
 import { csvCell, tableCsv } from "../src/components/csv.js";
+import { tablesNamed } from "../src/components/sql-tables.js";
 import { readParam, withParams } from "../src/components/url-state.js";
 
 describe("url-state", () => {
@@ -60,5 +61,18 @@ describe("CSV downloads", () => {
       }
     });
     expect(csv).toBe("brand,Share,n\r\nUs,38%,357\r\n'=cmd,suppressed,<5\r\n");
+  });
+});
+
+describe("the explore page's tables, loaded when a query names them", () => {
+  const names = ["kpis", "revenue_by_quarter", "nps", "won_lost", "won_lost_reasons"];
+  it("finds each table named as a whole word, in any case, and no other", () => {
+    expect(tablesNamed("SELECT * FROM Revenue_By_Quarter JOIN kpis USING (quarter)", names)).toEqual([
+      "kpis",
+      "revenue_by_quarter"
+    ]);
+    expect(tablesNamed("SELECT * FROM won_lost_reasons", names)).toEqual(["won_lost_reasons"]);
+    expect(tablesNamed("DESCRIBE nps", names)).toEqual(["nps"]);
+    expect(tablesNamed("SELECT 42 AS npsx, 'kpis_2' AS label", names)).toEqual([]);
   });
 });

@@ -5,18 +5,27 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Database } from "../loaders/core/db.js";
 import { literal } from "../loaders/core/sql.js";
+import JSZip from "jszip";
+import { TABLES } from "../loaders/metrics/registry.js";
 import { precomputeTables } from "../loaders/publish/precompute.js";
+import { overviewOfFolder } from "../loaders/site/overview.js";
+import { readCachedTable } from "../loaders/warehouse/table-cache.js";
 import { PROJECT_DIR } from "./support/project.js";
 
-// The site's real data loaders, run as Framework runs them (tsx, arguments, stdout, stderr),
-// on the sample data with its tables precomputed into a scratch warehouse folder.
+// Data loaders run as Framework runs them (tsx, arguments, stdout, stderr), on the sample data
+// with its tables precomputed into a scratch warehouse folder: the site's own (src/data/site.zip.ts)
+// and loaders of the shape an analyst writes (test/fixtures/loaders/, as `cva new-page` scaffolds).
 const tsx = join(PROJECT_DIR, "node_modules", ".bin", "tsx");
 const sampleDir = join(PROJECT_DIR, "data");
 let warehouseDir: string;
 let scratch: string;
 
 function loader(file: string, args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(tsx, [join(PROJECT_DIR, "src", "data", file), ...args], {
+  const path =
+    file === "site.zip.ts"
+      ? join(PROJECT_DIR, "src", "data", file)
+      : join(PROJECT_DIR, "test", "fixtures", "loaders", file);
+  const result = spawnSync(tsx, [path, ...args], {
     cwd: PROJECT_DIR,
     env: { ...process.env, CVA_DATA: sampleDir, CVA_WAREHOUSE: warehouseDir, ...env },
     maxBuffer: 64 << 20
@@ -44,9 +53,43 @@ async function parquetRows(bytes: Buffer): Promise<Record<string, unknown>[]> {
   }
 }
 
+describe("the site's archive (src/data/site.zip.ts)", () => {
+  it("holds every precomputed table as JSON, Parquet and CSV and the pages' five files, the same bytes on a second run", async () => {
+    const first = loader("site.zip.ts", []);
+    expect(first.status, first.stderr).toBe(0);
+    const tables = TABLES.filter((t) => !t.large);
+    expect(first.stderr.trim()).toMatch(new RegExp(`^site\\.zip: ${tables.length * 3 + 5} files in \\d+\\.\\d s$`));
+    const zip = await JSZip.loadAsync(first.stdout);
+    const names = Object.keys(zip.files).sort();
+    expect(names).toEqual(
+      [
+        ...tables.flatMap((t) => ["json", "parquet", "csv"].map((format) => `tables/${t.name}.${format}`)),
+        "explore-tables.json",
+        "overview.json",
+        "preview-status.json",
+        "report-config.json",
+        "survey-config.json"
+      ].sort()
+    );
+    const member = async (name: string) => JSON.parse(await zip.file(name)!.async("string")) as unknown;
+    expect(await member("tables/nps.json")).toEqual(readCachedTable({ dataDir: sampleDir, warehouseDir }, "nps"));
+    expect(await parquetRows(Buffer.from(await zip.file("tables/nps.parquet")!.async("uint8array")))).toEqual(
+      await member("tables/nps.json")
+    );
+    const csv = (await zip.file("tables/nps.csv")!.async("string")).trimEnd().split("\n");
+    expect(csv).toHaveLength(((await member("tables/nps.json")) as unknown[]).length + 1);
+    expect(await member("overview.json")).toEqual(
+      JSON.parse(JSON.stringify(await overviewOfFolder(sampleDir, { warehouseDir })))
+    );
+    expect(await member("preview-status.json")).toEqual({ problems: [], checkedAt: null, goodAt: null });
+    // The same inputs, the same archive: reproducible outputs.
+    expect(Buffer.compare(loader("site.zip.ts", []).stdout, first.stdout)).toBe(0);
+  });
+});
+
 describe("every data loader", () => {
   it("writes a table as JSON from the precomputed copy, with a one-line summary on stderr", () => {
-    const { status, stdout, stderr } = loader("tables/[table].json.ts", ["--table=kpis"]);
+    const { status, stdout, stderr } = loader("[table].json.ts", ["--table=kpis"]);
     expect(status, stderr).toBe(0);
     const rows = JSON.parse(stdout.toString()) as unknown[];
     expect(rows.length).toBeGreaterThan(20);
@@ -54,7 +97,7 @@ describe("every data loader", () => {
   });
 
   it("keeps one wave and one segment when asked (--wave, --segment), in JSON, Parquet and CSV alike", async () => {
-    const all = JSON.parse(loader("tables/[table].json.ts", ["--table=nps"]).stdout.toString()) as {
+    const all = JSON.parse(loader("[table].json.ts", ["--table=nps"]).stdout.toString()) as {
       wave: string;
       segment: string;
       brand: string;
@@ -65,33 +108,33 @@ describe("every data loader", () => {
     expect(expected.length).toBeGreaterThan(0);
     expect(expected.length).toBeLessThan(all.length);
 
-    const json = loader("tables/[table].json.ts", ["--table=nps", "--wave", wave, "--segment", "Enterprise"]);
+    const json = loader("[table].json.ts", ["--table=nps", "--wave", wave, "--segment", "Enterprise"]);
     expect(json.status, json.stderr).toBe(0);
     expect(JSON.parse(json.stdout.toString())).toEqual(expected);
     expect(json.stderr).toContain(`nps.json: ${expected.length} rows in`);
 
-    const parquet = loader("tables/[table].parquet.ts", ["--table=nps", "--wave", wave, "--segment", "Enterprise"]);
+    const parquet = loader("[table].parquet.ts", ["--table=nps", "--wave", wave, "--segment", "Enterprise"]);
     expect(parquet.status, parquet.stderr).toBe(0);
     const rows = await parquetRows(parquet.stdout);
     expect(rows.map((r) => [r.brand, r.nps])).toEqual(expected.map((d) => [d.brand, d.nps]));
     expect(parquet.stderr).toContain(`nps.parquet: ${expected.length} rows in`);
 
-    const csv = loader("tables/[table].csv.ts", ["--table=nps", `--wave=${wave}`, "--segment=Enterprise"]);
+    const csv = loader("[table].csv.ts", ["--table=nps", `--wave=${wave}`, "--segment=Enterprise"]);
     expect(csv.status, csv.stderr).toBe(0);
     expect(csv.stdout.toString().trimEnd().split("\n")).toHaveLength(expected.length + 1);
   });
 
   it("writes the precomputed Parquet as is when not filtered, the same rows as the JSON", async () => {
-    const parquet = loader("tables/[table].parquet.ts", ["--table=revenue-by-quarter"]);
+    const parquet = loader("[table].parquet.ts", ["--table=revenue-by-quarter"]);
     expect(parquet.status, parquet.stderr).toBe(0);
-    const json = JSON.parse(loader("tables/[table].json.ts", ["--table=revenue-by-quarter"]).stdout.toString());
+    const json = JSON.parse(loader("[table].json.ts", ["--table=revenue-by-quarter"]).stdout.toString());
     expect(await parquetRows(parquet.stdout)).toEqual(json);
   });
 
   it("computes a table when no precomputed copy exists, saying so", () => {
     const empty = mkdtempSync(join(tmpdir(), "cva-loader-empty-"));
     try {
-      const { status, stdout, stderr } = loader("tables/[table].json.ts", ["--table=revenue-by-quarter"], {
+      const { status, stdout, stderr } = loader("[table].json.ts", ["--table=revenue-by-quarter"], {
         CVA_WAREHOUSE: empty
       });
       expect(status, stderr).toBe(0);
@@ -105,37 +148,37 @@ describe("every data loader", () => {
   });
 
   it("fails naming the output and the cause: a filter the table cannot take, an unknown table or option", () => {
-    const noSegment = loader("tables/[table].json.ts", ["--table=kpis", "--segment=Enterprise"]);
+    const noSegment = loader("[table].json.ts", ["--table=kpis", "--segment=Enterprise"]);
     expect(noSegment.status).toBe(1);
     expect(noSegment.stderr.trim()).toBe(
       "kpis.json failed: table kpis has no segment column, so --segment cannot apply to it"
     );
-    const parquet = loader("tables/[table].parquet.ts", ["--table=kpis", "--segment=Enterprise"]);
+    const parquet = loader("[table].parquet.ts", ["--table=kpis", "--segment=Enterprise"]);
     expect(parquet.status).toBe(1);
     expect(parquet.stderr.trim()).toBe(
       "kpis.parquet failed: table kpis has no segment column, so --segment cannot apply to it"
     );
     // An empty table (the sample has no ingest warnings) still knows its columns.
-    const empty = loader("tables/[table].json.ts", ["--table=ingest-warnings", "--wave=2025-Q4"]);
-    expect(JSON.parse(loader("tables/[table].json.ts", ["--table=ingest-warnings"]).stdout.toString())).toEqual([]);
+    const empty = loader("[table].json.ts", ["--table=ingest-warnings", "--wave=2025-Q4"]);
+    expect(JSON.parse(loader("[table].json.ts", ["--table=ingest-warnings"]).stdout.toString())).toEqual([]);
     expect(empty.status).toBe(1);
     expect(empty.stderr.trim()).toBe(
       "ingest-warnings.json failed: table ingest-warnings has no wave column, so --wave cannot apply to it"
     );
-    const unknown = loader("tables/[table].json.ts", ["--table=churn-by-planet"]);
+    const unknown = loader("[table].json.ts", ["--table=churn-by-planet"]);
     expect(unknown.status).toBe(1);
     expect(unknown.stderr).toMatch(
       /^churn-by-planet\.json failed: unknown table churn-by-planet: the tables are ingest-summary, /m
     );
-    const option = loader("overview.json.ts", ["--region=EMEA"]);
+    const option = loader("site.zip.ts", ["--region=EMEA"]);
     expect(option.status).toBe(1);
     expect(option.stderr.trim()).toMatch(
-      /^overview\.json failed: Unknown option '--region'.*the options are --data DIR .*--wave WAVE, --segment SEGMENT$/
+      /^site\.zip failed: Unknown option '--region'.*the options are --data DIR .*--wave WAVE, --segment SEGMENT$/
     );
-    const overview = loader("overview.json.ts", ["--wave=2025-Q4"]);
-    expect(overview.status).toBe(1);
-    expect(overview.stderr).toContain("overview.json failed: the overview covers every wave and segment");
-    for (const failed of [noSegment, parquet, empty, unknown, option, overview]) expect(failed.stdout.length).toBe(0);
+    const site = loader("site.zip.ts", ["--wave=2025-Q4"]);
+    expect(site.status).toBe(1);
+    expect(site.stderr).toContain("site.zip failed: the site holds every wave and segment");
+    for (const failed of [noSegment, parquet, empty, unknown, option, site]) expect(failed.stdout.length).toBe(0);
   });
 
   it("reads another data folder given by --data, and names each problem of a broken export with file, line, column and rule", () => {
@@ -144,10 +187,10 @@ describe("every data loader", () => {
       cpSync(sampleDir, broken, { recursive: true });
       const orders = readFileSync(join(broken, "orders.csv"), "utf-8");
       writeFileSync(join(broken, "orders.csv"), orders.replace("ordered_at,amount,", "ordered_at,amount_usd,"));
-      const { status, stdout, stderr } = loader("overview.json.ts", ["--data", broken]);
+      const { status, stdout, stderr } = loader("site.zip.ts", ["--data", broken]);
       expect(status).toBe(1);
       expect(stdout.length).toBe(0);
-      expect(stderr).toContain("overview.json failed: the exports cannot be ingested (1 problem):");
+      expect(stderr).toContain("site.zip failed: the exports cannot be ingested (1 problem):");
       expect(stderr).toMatch(/^ {2}orders\.csv:1: amount: required column amount is missing .*\[missing-column\]$/m);
     } finally {
       rmSync(broken, { recursive: true, force: true });

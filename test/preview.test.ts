@@ -142,7 +142,7 @@ describe("npm run dev follows the data", () => {
 
   it("never lets a build carry the preview's problems", async () => {
     // What a preview of broken exports leaves in Framework's cache, newer than its loader.
-    const cached = join(clone, "src", ".observablehq", "cache", "data", "preview-status.json");
+    const cached = join(clone, "src", ".observablehq", "cache", "data", "site", "preview-status.json");
     writeFileSync(
       cached,
       JSON.stringify({ problems: [{ file: "orders.csv", rule: "missing-column", message: "a value from the export" }] })
@@ -157,6 +157,8 @@ describe("npm run dev follows the data", () => {
       encoding: "utf-8"
     });
     expect(prepared.status, prepared.stderr).toBe(0);
-    expect(existsSync(cached)).toBe(false);
+    // Written again by the build's preparation, with the build's status: no problems.
+    expect(JSON.parse(readFileSync(cached, "utf-8"))).toEqual({ problems: [], checkedAt: null, goodAt: null });
+    expect(existsSync(join(clone, "src", ".observablehq", "cache", "data", "site.zip"))).toBe(false);
   });
 });

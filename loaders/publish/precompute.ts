@@ -11,8 +11,8 @@ import { copyQuery, tableQuery } from "./table-output.js";
 /**
  * Computes every table of a data folder once, in one process, so that the tables sharing work
  * (the profiles behind nine of them) share it. Tables with a row per customer are left out:
- * pages read their summaries. Each is kept as JSON (what pages read) and Parquet (typed: the
- * explore page's SQL tables and the CSV downloads). Returns the number of tables computed (0
+ * pages read their summaries. Each is kept as JSON (what pages read), Parquet (typed: the
+ * explore page's SQL tables) and CSV (the downloads, made safe to open in a spreadsheet). Returns the number of tables computed (0
  * when the cache was current).
  */
 export async function precomputeTables(
@@ -26,14 +26,13 @@ export async function precomputeTables(
       const context = await contextOf(db);
       for (const table of tables) {
         const started = performance.now();
-        // The query runs once, into Parquet; the JSON is read back from that file.
+        // The query runs once, into Parquet; the CSV and JSON are read back from that file.
         const { query, rows } = await tableQuery(db, table.name, context);
         const parquet = join(dir, `${table.name}.parquet`);
         await copyQuery(db, table.name, query, "parquet", { out: parquet });
-        writeFileSync(
-          join(dir, `${table.name}.json`),
-          JSON.stringify(rows ?? (await db.rows(`SELECT * FROM read_parquet(${literal(parquet)})`)))
-        );
+        const stored = `SELECT * FROM read_parquet(${literal(parquet)})`;
+        await copyQuery(db, table.name, stored, "csv", { out: join(dir, `${table.name}.csv`) });
+        writeFileSync(join(dir, `${table.name}.json`), JSON.stringify(rows ?? (await db.rows(stored))));
         options.onTable?.(table.name, (performance.now() - started) / 1000);
       }
     } finally {

@@ -134,6 +134,8 @@ export interface LoaderReport {
 
 export interface LoaderOutcome {
   rows: number;
+  /** What `rows` counts, when not rows (an archive's files). */
+  unit?: string;
   /** How the output was made, e.g. "precomputed" or "computed". */
   source?: string;
 }
@@ -154,9 +156,9 @@ export async function runLoader(
   try {
     const options = loaderOptions();
     if (typeof output !== "string") name = output(options);
-    const { rows, source } = await work(options, { progress: (stage) => say(`${name}: ${stage}`) });
+    const { rows, unit = "row", source } = await work(options, { progress: (stage) => say(`${name}: ${stage}`) });
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    say(`${name}: ${rows} row${rows === 1 ? "" : "s"} in ${seconds} s${source ? ` (${source})` : ""}`);
+    say(`${name}: ${rows} ${unit}${rows === 1 ? "" : "s"} in ${seconds} s${source ? ` (${source})` : ""}`);
     return true;
   } catch (error) {
     if (error instanceof IngestError) {

@@ -1,4 +1,5 @@
 /** What pages need to know of a data folder besides its tables: the survey's settings, the currency and scales, the inputs it holds. */
+import type { Database } from "../core/db.js";
 import { literal } from "../core/sql.js";
 import { configSchema, DEFAULT_CURRENCY, isSurveyConfig } from "../contract/config.js";
 import { CONTRACT } from "../contract/contract.js";
@@ -12,23 +13,26 @@ import { contextOf } from "../warehouse/context.js";
  * page in a CRM-only folder draws nothing rather than failing (it says which export it needs).
  */
 export function surveyConfigOfFolder(dataDir: string, options: FolderOptions = {}) {
-  return withWarehouse({ ...options, dataDir }, async (db) => {
-    const { config } = await contextOf(db);
-    const { minCellSize, fairValue, currency, scales } = config ?? configSchema.parse({});
-    if (!isSurveyConfig(config))
-      return {
-        survey: false,
-        brand: "",
-        competitors: [] as string[],
-        attributes: [],
-        minCellSize,
-        fairValue,
-        currency,
-        scales
-      };
-    const { brand, competitors, attributes } = config;
-    return { survey: true, brand, competitors, attributes, minCellSize, fairValue, currency, scales };
-  });
+  return withWarehouse({ ...options, dataDir }, surveyConfigFrom);
+}
+
+/** What pages need of the config (see `surveyConfigOfFolder`), from an open warehouse. */
+export async function surveyConfigFrom(db: Database) {
+  const { config } = await contextOf(db);
+  const { minCellSize, fairValue, currency, scales } = config ?? configSchema.parse({});
+  if (!isSurveyConfig(config))
+    return {
+      survey: false,
+      brand: "",
+      competitors: [] as string[],
+      attributes: [],
+      minCellSize,
+      fairValue,
+      currency,
+      scales
+    };
+  const { brand, competitors, attributes } = config;
+  return { survey: true, brand, competitors, attributes, minCellSize, fairValue, currency, scales };
 }
 
 /**
@@ -37,18 +41,21 @@ export function surveyConfigOfFolder(dataDir: string, options: FolderOptions = {
  * which export would bring a report it cannot show.
  */
 export function reportConfigOfFolder(dataDir: string, options: FolderOptions = {}) {
-  return withWarehouse({ ...options, dataDir }, async (db) => {
-    const { config } = await contextOf(db);
-    const exports = CONTRACT.map((spec) => spec.name);
-    const columns = await db.rows<{ t: string; c: string }>(`
+  return withWarehouse({ ...options, dataDir }, reportConfigFrom);
+}
+
+/** What every page needs (see `reportConfigOfFolder`), from an open warehouse. */
+export async function reportConfigFrom(db: Database) {
+  const { config } = await contextOf(db);
+  const exports = CONTRACT.map((spec) => spec.name);
+  const columns = await db.rows<{ t: string; c: string }>(`
       SELECT table_name AS t, column_name AS c FROM duckdb_columns() WHERE schema_name = 'main' AND table_name IN (${exports.map(literal).join(", ")}) ORDER BY ALL`);
-    const inputs = [...new Set(columns.flatMap(({ t, c }) => [t, `${t}.${c}`]))];
-    return {
-      currency: config?.currency ?? DEFAULT_CURRENCY,
-      scales: config?.scales ?? configSchema.parse({}).scales,
-      inputs
-    };
-  });
+  const inputs = [...new Set(columns.flatMap(({ t, c }) => [t, `${t}.${c}`]))];
+  return {
+    currency: config?.currency ?? DEFAULT_CURRENCY,
+    scales: config?.scales ?? configSchema.parse({}).scales,
+    inputs
+  };
 }
 
 /** The name of a table in the explore page's SQL: `rfm-segments` is `rfm_segments`. */

@@ -82,3 +82,34 @@ export function tableCacheDirOf(warehousePath: string): string {
 export function loaderCacheKey(dataDir: string, libraryDir = LIBRARY_DIR): string {
   return createHash("sha256").update(folderFingerprint(dataDir)).update(libraryCodeKey(libraryDir)).digest("hex");
 }
+
+/** The files under `dir` (recursively) that `keep` accepts, sorted, as paths. */
+function filesUnder(dir: string, keep: (name: string) => boolean): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name))
+    .filter((file) => keep(relative(dir, file)))
+    .sort();
+}
+
+/**
+ * The key of a built site: the exports (as `folderFingerprint` sees them), the library's code,
+ * and, by content, the pages and components (`src/`, Framework's cache aside), the build's
+ * own scripts, Framework's config and the lockfile (the vendored browser modules), and where
+ * the site is written. A build whose key and output are as the last build left them has
+ * nothing to do.
+ */
+export function siteBuildKey(dataDir: string, projectDir: string, output: string, libraryDir = LIBRARY_DIR): string {
+  const files = [
+    ...filesUnder(join(projectDir, "src"), (name) => !name.startsWith(".observablehq")),
+    ...filesUnder(join(projectDir, "scripts"), () => true),
+    join(projectDir, "observablehq.config.ts"),
+    join(projectDir, "package-lock.json")
+  ];
+  return createHash("sha256")
+    .update(folderFingerprint(resolve(dataDir)))
+    .update(libraryCodeKey(libraryDir))
+    .update(contentHash(files, projectDir))
+    .update(resolve(output))
+    .digest("hex");
+}

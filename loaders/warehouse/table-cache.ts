@@ -6,11 +6,11 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { dirname, join } from "node:path";
 import { tableCacheDirOf, warehousePathFor, type WarehouseLocation } from "./keys.js";
 
-/** The precomputed file of a table in `format` (json or parquet), if the cache is current. */
+/** The precomputed file of a table in `format`, if the cache is current. */
 export function cachedTableFile(
   location: WarehouseLocation,
   name: string,
-  format: "json" | "parquet"
+  format: "json" | "parquet" | "csv"
 ): string | undefined {
   const file = join(tableCacheDirOf(warehousePathFor(location)), `${name}.${format}`);
   return existsSync(file) ? file : undefined;

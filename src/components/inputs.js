@@ -3,8 +3,8 @@
 import { FileAttachment } from "observablehq:stdlib";
 import { html } from "npm:htl";
 
-/** The currency, scales and inputs of the data folder (src/data/report-config.json.ts). */
-export const report = await FileAttachment("../data/report-config.json").json();
+/** The currency, scales and inputs of the data folder (the member report-config.json of src/data/site.zip.ts). */
+export const report = await FileAttachment("../data/site/report-config.json").json();
 
 const INPUTS = {
   orders: "the orders export (orders.csv, or an e-commerce or CRM order export mapped under sources)",

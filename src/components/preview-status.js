@@ -4,7 +4,7 @@
 import { FileAttachment } from "observablehq:stdlib";
 import { html } from "npm:htl";
 
-const status = await FileAttachment("../data/preview-status.json").json();
+const status = await FileAttachment("../data/site/preview-status.json").json();
 
 const time = (iso) =>
   iso ? new Date(iso).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit" }) : "";
