@@ -189,7 +189,8 @@ function fastestRun(command: string, args: string[], runs = 3): number {
 }
 
 const results: Result[] = [];
-const weights: Record<number, Record<string, number>> = {};
+/** Bytes per page, by the folder built: "the bundled sample" or "~N customers". */
+const weights: Record<string, Record<string, number>> = {};
 const generator = generatorHash();
 results.push({
   customers: null,
@@ -206,7 +207,7 @@ if (!values["no-build"]) {
     const cold = await timeBuild(sampleDir, workDir, true);
     const warm = await timeBuild(sampleDir, workDir, false);
     results.push(...buildResults(null, "sample: npm run build", cold, warm));
-    weights[0] = pageWeights(join(workDir, "dist"));
+    weights["the bundled sample"] = pageWeights(join(workDir, "dist"));
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
@@ -278,7 +279,7 @@ for (const customers of sizes) {
       const build = await timeBuild(dataDir, workDir, true);
       const rebuild = await timeBuild(dataDir, workDir, false);
       results.push(...buildResults(customers, "npm run build", build, rebuild));
-      weights[customers] = pageWeights(join(workDir, "dist"));
+      weights[`~${customers.toLocaleString("en-US")} customers`] = pageWeights(join(workDir, "dist"));
     }
   } finally {
     rmSync(workDir, { recursive: true, force: true });
@@ -329,7 +330,7 @@ console.table(
     "peak RSS (MB)": r.peakRssMb
   }))
 );
-for (const [customers, pages] of Object.entries(weights)) {
+for (const [folder, pages] of Object.entries(weights)) {
   // Quarterly reviews all weigh alike: the latest one stands for them.
   const latestQuarter = Object.keys(pages)
     .filter((p) => p.startsWith("/quarters/"))
@@ -337,7 +338,7 @@ for (const [customers, pages] of Object.entries(weights)) {
     .at(-1);
   const shown = Object.entries(pages).filter(([p]) => !p.startsWith("/quarters/") || p === latestQuarter);
   console.log(
-    `bytes each page fetches, ${customers === "0" ? "the bundled sample" : `~${Number(customers).toLocaleString("en-US")} customers`}: ${shown.map(([p, b]) => `${p} ${(b / 1024).toFixed(0)} KB`).join(", ")}`
+    `bytes each page fetches, ${folder}: ${shown.map(([p, b]) => `${p} ${(b / 1024).toFixed(0)} KB`).join(", ")}`
   );
 }
 const outDir = join(projectDir, "bench", "results");

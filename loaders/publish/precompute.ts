@@ -12,8 +12,8 @@ import { copyQuery, tableQuery } from "./table-output.js";
  * Computes every table of a data folder once, in one process, so that the tables sharing work
  * (the profiles behind nine of them) share it. Tables with a row per customer are left out:
  * pages read their summaries. Each is kept as JSON (what pages read), Parquet (typed: the
- * explore page's SQL tables) and CSV (the downloads, made safe to open in a spreadsheet). Returns the number of tables computed (0
- * when the cache was current).
+ * explore page's SQL tables) and CSV (the downloads, made safe to open in a spreadsheet).
+ * Returns the number of tables computed (0 when the cache was current).
  */
 export async function precomputeTables(
   options: WarehouseOptions & { onTable?: (name: string, seconds: number) => void }
