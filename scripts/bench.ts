@@ -3,7 +3,8 @@
  *
  * First the bundled sample: `npm run build` cold (no warehouse, no Framework cache) and warm
  * (nothing changed), each with its breakdown (browser modules, ingest, tables, the pages'
- * files, Framework), and `npx cva --help`.
+ * files, Framework), the live preview's latency (scripts/bench-preview.ts) and `npx cva --help`.
+ * Each size's builds are followed by its preview's latency too.
  *
  * For each size: generates the sample company's exports with about that many customers (once;
  * kept in the cache folder, outside the repo, keyed by the generator's code), then times, each
@@ -25,6 +26,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { generateSample } from "./sample/generate.js";
+import { previewLatency, type PreviewTimes } from "./bench-preview.js";
 import { pageWeights } from "./page-weight.js";
 
 const projectDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -176,6 +178,26 @@ function buildResults(customers: number | null, label: string, cold: BuildTimes,
   ];
 }
 
+/** Result rows for the live preview: its start, and from saving an export to the page updated. */
+function previewResults(customers: number | null, prefix: string, times: PreviewTimes): Result[] {
+  return [
+    {
+      customers,
+      stage: `${prefix}npm run dev: start to first page`,
+      seconds: times.start,
+      baselineSeconds: null,
+      peakRssMb: 0
+    },
+    {
+      customers,
+      stage: `${prefix}npm run dev: save an export to the page updated`,
+      seconds: times.update,
+      baselineSeconds: null,
+      peakRssMb: 0
+    }
+  ];
+}
+
 /** The fastest of `runs` runs of a command, in seconds. */
 function fastestRun(command: string, args: string[], runs = 3): number {
   let best = Infinity;
@@ -206,7 +228,10 @@ if (!values["no-build"]) {
     const sampleDir = join(projectDir, "data");
     const cold = await timeBuild(sampleDir, workDir, true);
     const warm = await timeBuild(sampleDir, workDir, false);
-    results.push(...buildResults(null, "sample: npm run build", cold, warm));
+    results.push(
+      ...buildResults(null, "sample: npm run build", cold, warm),
+      ...previewResults(null, "sample: ", await previewLatency(projectDir, sampleDir, workDir))
+    );
     weights["the bundled sample"] = pageWeights(join(workDir, "dist"));
   } finally {
     rmSync(workDir, { recursive: true, force: true });
@@ -279,6 +304,8 @@ for (const customers of sizes) {
       const build = await timeBuild(dataDir, workDir, true);
       const rebuild = await timeBuild(dataDir, workDir, false);
       results.push(...buildResults(customers, "npm run build", build, rebuild));
+      process.stderr.write(`~${customers.toLocaleString("en-US")} customers: npm run dev, save an export\n`);
+      results.push(...previewResults(customers, "", await previewLatency(projectDir, dataDir, workDir)));
       weights[`~${customers.toLocaleString("en-US")} customers`] = pageWeights(join(workDir, "dist"));
     }
   } finally {

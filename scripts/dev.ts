@@ -7,8 +7,9 @@
  * "touches" the loaders (Framework's own signal to re-run them) and the config (whose footer
  * and quarter pages come from the data), so open pages update without a restart.
  *
- * Each refresh runs in its own process (scripts/preview-refresh.ts), so an edit to the library
- * is computed with the edited code, never with what this process loaded at start.
+ * A refresh (scripts/preview-refresh.ts) runs in this process while the library is unchanged,
+ * and in a fresh process once it has been edited, so an edit to the library is computed with
+ * the edited code, never with what this process loaded before.
  *
  * When the new exports break the contract, nothing is touched but the site's archive: every page
  * shows the problems (file, line, column, rule) above the reports of the last exports that
@@ -20,7 +21,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { dataFolderFrom, LIBRARY_DIR } from "../loaders/core/environment.js";
 import { PREVIEW_STATE_ENV, readPreviewState, writePreviewState } from "../loaders/site/preview-state.js";
-import { DEFAULT_WAREHOUSE_DIR } from "../loaders/warehouse/keys.js";
+import { DEFAULT_WAREHOUSE_DIR, libraryCodeKey } from "../loaders/warehouse/keys.js";
 import { vendorNpm } from "./vendor-npm.js";
 
 const projectDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -34,12 +35,25 @@ const { paths } = await vendorNpm({ root, projectDir });
 log(`${paths.length} browser modules vendored from node_modules`);
 mkdirSync(DEFAULT_WAREHOUSE_DIR, { recursive: true });
 
+/** The refresh as loaded into this process, with the library's code key at the time. */
+let loaded: { key: string; refreshPreview: (statePath: string) => Promise<boolean> } | undefined;
+
 /**
- * Ingests and computes the folder as it is now, in a fresh process so that the library's
- * current code does the work, and records the outcome for the preview; true if it ingested.
+ * Ingests and computes the folder as it is now and records the outcome for the preview; true
+ * if it ingested. In this process while the library is as it was when first loaded here (no
+ * process to start), else in a fresh one, so that the library's current code does the work.
  */
 async function refresh(reason: string): Promise<boolean> {
   log(`${reason}: checking ${relative(process.cwd(), dataDir) || "."}`);
+  const key = libraryCodeKey();
+  loaded ??= { key, ...(await import("./preview-refresh.js")) };
+  if (loaded.key === key) {
+    try {
+      return await loaded.refreshPreview(statePath);
+    } catch (error) {
+      return refreshFailed(String((error as Error)?.message ?? error));
+    }
+  }
   const child = spawn(
     join(projectDir, "node_modules", ".bin", "tsx"),
     [join(projectDir, "scripts", "preview-refresh.ts"), statePath],
@@ -47,7 +61,11 @@ async function refresh(reason: string): Promise<boolean> {
   );
   const code = await new Promise<number | null>((done) => child.on("close", done));
   if (code === 0 || code === 1) return code === 0;
-  // A crash of the refresh itself (not a data problem): say so on every page too.
+  return refreshFailed(`exit code ${code}`);
+}
+
+/** A crash of the refresh itself (not a data problem): said on every page too. */
+function refreshFailed(cause: string): false {
   const previous = readPreviewState({ [PREVIEW_STATE_ENV]: statePath });
   writePreviewState(statePath, {
     dataDir,
@@ -58,17 +76,19 @@ async function refresh(reason: string): Promise<boolean> {
       {
         file: "(npm run dev)",
         rule: "refresh-failed",
-        message: `ingesting the exports stopped unexpectedly (exit code ${code}); see the terminal`
+        message: `ingesting the exports stopped unexpectedly (${cause}); see the terminal`
       }
     ]
   });
   return false;
 }
 
-/** Framework re-runs a loader whose file is newer than its cached output, and reloads pages when its config is touched. */
-function touch(files: string[]): void {
-  const now = new Date();
-  for (const file of files) if (existsSync(file)) utimesSync(file, now, now);
+/**
+ * Framework re-runs a loader whose file is newer than its cached output, and reloads pages
+ * when its config is touched; a page reads a file again when its loader's time changed.
+ */
+function touch(files: string[], time = new Date()): void {
+  for (const file of files) if (existsSync(file)) utimesSync(file, time, time);
 }
 
 const loaderFiles = () =>
@@ -89,8 +109,15 @@ async function schedule(reason: string): Promise<void> {
   }
   running = true;
   try {
+    const checked = new Date();
     const ok = await refresh(reason);
-    touch(ok ? [...loaderFiles(), configFile] : [siteLoader]);
+    if (ok) {
+      touch([...loaderFiles().filter((file) => file !== siteLoader), configFile]);
+      // The refresh wrote the archive's members after `checked`: set to that time, the loader
+      // is newer than what the pages read before and older than what they read now, so Framework
+      // serves the new members without running it.
+      touch([siteLoader], checked);
+    } else touch([siteLoader]);
   } finally {
     running = false;
   }

@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { chromium } from "playwright-core";
+import { launchChromium } from "./chromium.js";
 import { startStaticServer } from "./static-server.js";
 
 const { values, positionals } = parseArgs({
@@ -42,17 +42,7 @@ const fileName = (page: string) => `${(page || "overview").replace(/[^A-Za-z0-9_
 
 mkdirSync(values.out, { recursive: true });
 const server = await startStaticServer(dist);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-  args: [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run"
-  ]
-});
+const browser = await launchChromium();
 try {
   for (const page of pages) {
     // A wide window lays the charts out as on a desk screen; print CSS then drops the sidebar.

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStaticServer, type StaticServer } from "../scripts/static-server.js";
-import { launchChromium } from "./support/chromium.js";
+import { launchChromium } from "../scripts/chromium.js";
 import { npmRun, PROJECT_DIR, scratchClone, type CommandResult } from "./support/project.js";
 
 // A survey without the CRM, and the CRM without a survey: each folder ingests as it is, and

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "./support/chromium.js";
+import { launchChromium } from "../scripts/chromium.js";
 import { PROJECT_DIR, scratchClone } from "./support/project.js";
 import { q4RevenueCard } from "./support/sample-exports.js";
 

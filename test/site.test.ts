@@ -6,7 +6,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStaticServer, type StaticServer } from "../scripts/static-server.js";
-import { launchChromium } from "./support/chromium.js";
+import { launchChromium } from "../scripts/chromium.js";
 import { ARTIFACTS_DIR, PROJECT_DIR, npmRun, scratchClone, type CommandResult } from "./support/project.js";
 import { findPii } from "./support/pii-scan.js";
 import { q4RevenueCard, sampleExports } from "./support/sample-exports.js";

@@ -9,7 +9,7 @@
  * the explore page's list of tables and the preview's status. Framework copies into `dist/`
  * only the members a page references.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -21,7 +21,10 @@ import { cachedTableFile } from "../warehouse/table-cache.js";
 import type { LoaderOptions, LoaderReport } from "./data-loader.js";
 import { overviewFrom } from "./overview.js";
 import { exploreTableList, reportConfigFrom, surveyConfigFrom } from "./page-config.js";
-import { previewStatusOf } from "./preview-state.js";
+import { previewStatusOf, type PreviewStatus } from "./preview-state.js";
+
+/** A folder's site, and the preview's status to show in it (default: as the environment names it). */
+export type SiteOptions = LoaderOptions & { previewStatus?: PreviewStatus };
 
 /** The formats each precomputed table is archived in, as the pages and downloads read them. */
 export const ARCHIVED_FORMATS = ["json", "parquet", "csv"] as const;
@@ -31,7 +34,7 @@ const MEMBER_DATE = new Date(Date.UTC(2000, 0, 1));
 
 /** The archive's members, by path, for the folder of `options` (computing its tables if they are not yet). */
 export async function siteArchiveMembers(
-  options: LoaderOptions,
+  options: SiteOptions,
   report?: LoaderReport
 ): Promise<Map<string, Buffer | string>> {
   const location = { dataDir: options.dataDir, pinned: options.pinned };
@@ -52,16 +55,12 @@ export async function siteArchiveMembers(
     members.set("survey-config.json", JSON.stringify(await surveyConfigFrom(db)));
   });
   members.set("explore-tables.json", JSON.stringify(exploreTableList()));
-  members.set("preview-status.json", JSON.stringify(previewStatusOf(options.dataDir)));
+  members.set("preview-status.json", JSON.stringify(options.previewStatus ?? previewStatusOf(options.dataDir)));
   return members;
 }
 
 /** Writes the site archive (a zip, stored uncompressed: Parquet already is) to `stream`; returns its member count. */
-export async function writeSiteArchive(
-  options: LoaderOptions,
-  stream: Writable,
-  report?: LoaderReport
-): Promise<number> {
+export async function writeSiteArchive(options: SiteOptions, stream: Writable, report?: LoaderReport): Promise<number> {
   const members = await siteArchiveMembers(options, report);
   const zip = new JSZip();
   for (const [path, content] of [...members].sort(([a], [b]) => a.localeCompare(b)))
@@ -75,11 +74,14 @@ export async function writeSiteArchive(
  * extracted members): a build that finds them newer than the loader neither runs it nor
  * extracts. Returns the member count.
  */
-export async function writeSiteMembers(options: LoaderOptions, dir: string, report?: LoaderReport): Promise<number> {
+export async function writeSiteMembers(options: SiteOptions, dir: string, report?: LoaderReport): Promise<number> {
   const members = await siteArchiveMembers(options, report);
   for (const [path, content] of members) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), content);
+    // Each file whole or not at all: a preview may be serving the folder meanwhile.
+    const file = join(dir, path);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(`${file}.${process.pid}.tmp`, content);
+    renameSync(`${file}.${process.pid}.tmp`, file);
   }
   return members.size;
 }
