@@ -86,7 +86,9 @@ export async function previewLatency(projectDir: string, dataDir: string, workDi
     const page = await browser.newPage();
     await page.goto(url);
     const card = page.locator("#kpi-revenue .kpi-value");
-    await card.waitFor({ timeout: 600_000 });
+    await card.waitFor({ timeout: 600_000 }).catch((error: Error) => {
+      throw new Error(`${error.message}\nnpm run dev said:\n${output}`);
+    });
     const start = (performance.now() - started) / 1000;
     const before = await card.textContent();
     const saved = performance.now();
@@ -100,7 +102,14 @@ export async function previewLatency(projectDir: string, dataDir: string, workDi
     return { start, update: (performance.now() - saved) / 1000 };
   } finally {
     await browser.close();
-    // npm, tsx, scripts/dev.ts and Framework: the whole process group.
-    if (dev.exitCode === null) process.kill(-dev.pid!, "SIGTERM");
+    // npm, tsx, scripts/dev.ts and Framework: the whole process group, which must not outlive
+    // the measurement (a second preview of the project would share Framework's cache).
+    if (dev.exitCode === null) {
+      const exited = new Promise((resolve) => dev.once("exit", resolve));
+      process.kill(-dev.pid!, "SIGTERM");
+      const timer = setTimeout(() => process.kill(-dev.pid!, "SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
   }
 }
