@@ -9,6 +9,8 @@ import {
   fitGammaGamma,
   gammaGammaLogLikelihood,
   gammaGammaObjective,
+  rfmCountsOf,
+  spendObservationsOf,
   hypergeometric2F1
 } from "../loaders/metrics/customers/clv-models.js";
 import { tableOfFolder } from "../loaders/index.js";
@@ -94,13 +96,13 @@ describe("the fitted likelihoods", () => {
       readFileSync(publicDataset("cdnow", "cdnow_customers_summary_with_transactions.csv"), "utf-8")
     );
     const customers = rows.map((r) => ({ x: +r.x!, t_x: +r.t_x!, T: +r.T!, count: 1, meanSpend: +r.zbar! }));
-    const bg = fitBgNbd(customers);
+    const bg = fitBgNbd(rfmCountsOf(customers));
     expect(customers.reduce((s, c) => s + bgNbdLogLikelihood(bg.params, c.x, c.t_x, c.T), 0)).toBeCloseTo(
       bg.logLikelihood,
       6
     );
     const buyers = customers.filter((c) => c.x > 0);
-    const gg = fitGammaGamma(buyers);
+    const gg = fitGammaGamma(spendObservationsOf(buyers));
     expect(buyers.reduce((s, c) => s + gammaGammaLogLikelihood(gg.params, c.x, c.meanSpend), 0)).toBeCloseTo(
       gg.logLikelihood,
       6
@@ -132,7 +134,7 @@ describe("the likelihoods' gradients", () => {
       const params = { r: Math.exp(lr!), alpha: Math.exp(la!), a: Math.exp(laa!), b: Math.exp(lb!) };
       return -customers.reduce((s, c) => s + bgNbdLogLikelihood(params, c.x, c.t_x, c.T), 0);
     };
-    const bg = bgNbdObjective(customers)(bgAt);
+    const bg = bgNbdObjective(rfmCountsOf(customers))(bgAt);
     expect(bg.value).toBeCloseTo(bgSum(bgAt), 6);
     numericGradient(bgSum, bgAt).forEach((d, i) => expect(bg.gradient[i]! / d).toBeCloseTo(1, 5));
 
@@ -144,7 +146,7 @@ describe("the likelihoods' gradients", () => {
           s + gammaGammaLogLikelihood({ p: Math.exp(lp!), q: Math.exp(lq!), gamma: Math.exp(lg!) }, c.x, c.meanSpend),
         0
       );
-    const gg = gammaGammaObjective(buyers)(ggAt);
+    const gg = gammaGammaObjective(spendObservationsOf(buyers))(ggAt);
     expect(gg.value).toBeCloseTo(ggSum(ggAt), 6);
     numericGradient(ggSum, ggAt).forEach((d, i) => expect(gg.gradient[i]! / d).toBeCloseTo(1, 5));
   });

@@ -63,3 +63,27 @@ describe("a failing table", () => {
     }
   });
 });
+
+describe("Database.doubleColumns(sql)", () => {
+  let db: Database;
+  beforeAll(async () => (db = await Database.open()));
+  afterAll(() => db.close());
+
+  it("reads every row of every chunk, in order, into one Float64Array per column", async () => {
+    // 5,000 rows: more than two of DuckDB's 2,048-row chunks, the last one partial.
+    const [i, half] = await db.doubleColumns("SELECT i::DOUBLE, i / 2 FROM range(5000) t(i) ORDER BY i");
+    expect(i).toBeInstanceOf(Float64Array);
+    expect(i!.length).toBe(5000);
+    expect(half!.length).toBe(5000);
+    expect([i![0], i![2047], i![2048], i![4999]]).toEqual([0, 2047, 2048, 4999]);
+    expect(half![4999]).toBe(2499.5);
+  });
+
+  it("reads integers as numbers and NULL as NaN, and refuses text", async () => {
+    const [big, missing] = await db.doubleColumns("SELECT 42::BIGINT, NULL::DOUBLE");
+    expect([...big!]).toEqual([42]);
+    expect(Number.isNaN(missing![0])).toBe(true);
+    expect(await db.doubleColumns("SELECT 1.0::DOUBLE AS x WHERE false")).toEqual([new Float64Array(0)]);
+    await expect(db.doubleColumns("SELECT 'a' AS s")).rejects.toThrow(/cast the column to DOUBLE/);
+  });
+});

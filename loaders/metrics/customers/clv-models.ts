@@ -3,16 +3,38 @@ import digamma from "@stdlib/math-base-special-digamma";
 import { bfgs, type ValueAndGradient } from "../../core/stats/bfgs.js";
 import { nelderMead } from "../../core/stats/nelder-mead.js";
 
-/** One group of customers sharing sufficient statistics (DuckDB aggregates them). */
-export interface RfmCount {
+/**
+ * Groups of customers sharing sufficient statistics (DuckDB aggregates them), column by
+ * column: with recency and age in days, groups run to the customers, and a million of them
+ * are four arrays rather than a million objects.
+ */
+export interface RfmCounts {
   /** Repeat transactions in the calibration period. */
-  x: number;
+  readonly x: Float64Array;
   /** Time of the last transaction, from the first, in periods. */
-  t_x: number;
+  readonly t_x: Float64Array;
   /** Time from the first transaction to the end of calibration, in periods. */
-  T: number;
+  readonly T: Float64Array;
   /** Customers with these statistics. */
+  readonly count: Float64Array;
+}
+
+/** One group of customers, as tests and small folders write them. */
+export interface RfmCount {
+  x: number;
+  t_x: number;
+  T: number;
   count: number;
+}
+
+/** RFM counts from one record per group. */
+export function rfmCountsOf(groups: readonly RfmCount[]): RfmCounts {
+  return {
+    x: Float64Array.from(groups, (g) => g.x),
+    t_x: Float64Array.from(groups, (g) => g.t_x),
+    T: Float64Array.from(groups, (g) => g.T),
+    count: Float64Array.from(groups, (g) => g.count)
+  };
 }
 
 export interface BgNbdParams {
@@ -38,8 +60,8 @@ export function bgNbdLogLikelihood({ r, alpha, a, b }: BgNbdParams, x: number, t
  * Maximum-likelihood BG/NBD fit on log-parameters from the counts of (x, t_x, T), by BFGS on
  * the analytic gradient.
  */
-export function fitBgNbd(counts: readonly RfmCount[]): { params: BgNbdParams; logLikelihood: number } {
-  const best = fitFromSubsample(counts, bgNbdObjective, 4);
+export function fitBgNbd(counts: RfmCounts): { params: BgNbdParams; logLikelihood: number } {
+  const best = fitFromSubsample(counts, everyNthRow(counts), bgNbdObjective, 4);
   return { params: bgNbdParamsOf(best.x), logLikelihood: -best.value };
 }
 
@@ -54,14 +76,14 @@ const bgNbdParamsOf = ([lr, la, laa, lb]: number[]): BgNbdParams => ({
  * What the BG/NBD fit minimizes, as a function of the log-parameters (log r, log α, log a,
  * log b): the negative log-likelihood of `counts` and its gradient.
  */
-export function bgNbdObjective(counts: readonly RfmCount[]): (v: number[]) => ValueAndGradient {
+export function bgNbdObjective(counts: RfmCounts): (v: number[]) => ValueAndGradient {
   // Every term depending on x alone, on T alone or on t_x alone is computed once per
   // distinct value in each evaluation, not once per group: customers share few values of
   // each (x counts purchases; T and t_x are whole days), while groups run to the customers.
-  const xs = indexOf(counts.map((c) => c.x));
-  const ts = indexOf(counts.map((c) => c.T));
-  const txs = indexOf(counts.map((c) => c.t_x));
-  const weight = Float64Array.from(counts, (c) => c.count);
+  const xs = indexOf(counts.x);
+  const ts = indexOf(counts.T);
+  const txs = indexOf(counts.t_x);
+  const weight = counts.count;
   const weightByX = new Float64Array(xs.distinct.length);
   weight.forEach((w, g) => {
     const xi = xs.of[g]!;
@@ -138,7 +160,7 @@ export function bgNbdObjective(counts: readonly RfmCount[]): (v: number[]) => Va
 }
 
 /** The distinct values of a column and, for each row, the position of its value among them. */
-function indexOf(values: readonly number[]): { distinct: Float64Array; of: Uint32Array } {
+function indexOf(values: ArrayLike<number> & Iterable<number>): { distinct: Float64Array; of: Uint32Array } {
   const distinct = [...new Set(values)];
   const position = new Map(distinct.map((v, i) => [v, i]));
   return { distinct: Float64Array.from(distinct), of: Uint32Array.from(values, (v) => position.get(v)!) };
@@ -147,6 +169,22 @@ function indexOf(values: readonly number[]): { distinct: Float64Array; of: Uint3
 /** Observations beyond which a fit first runs on an evenly spread subset of them. */
 const SUBSAMPLE = 4000;
 
+/** How many observations there are, and every stride-th of them (the same kind of collection). */
+interface Subsets<T> {
+  size: number;
+  everyNth: (stride: number) => T;
+}
+
+/** Observations held column by column: every stride-th row of each column. */
+function everyNthRow<T extends Record<keyof T, Float64Array>>(columns: T): Subsets<T> {
+  const entries = Object.entries(columns) as [string, Float64Array][];
+  return {
+    size: entries[0]?.[1].length ?? 0,
+    everyNth: (stride) =>
+      Object.fromEntries(entries.map(([name, values]) => [name, values.filter((_, i) => i % stride === 0)])) as T
+  };
+}
+
 /**
  * Maximum likelihood by BFGS on all `observations`, started from the optimum on an evenly
  * spread subset of them when they are many: the full data then only polishes a nearby point,
@@ -154,16 +192,17 @@ const SUBSAMPLE = 4000;
  * data's. Should BFGS stop short of its tolerance (a flat ridge), Nelder-Mead finishes.
  */
 function fitFromSubsample<T>(
-  observations: readonly T[],
-  negativeOf: (o: readonly T[]) => (v: number[]) => ValueAndGradient,
+  observations: T,
+  subsets: Subsets<T>,
+  negativeOf: (o: T) => (v: number[]) => ValueAndGradient,
   dimensions: number
 ) {
   let start = Array<number>(dimensions).fill(0);
   const negative = negativeOf(observations);
   let inverseHessian: number[][] | undefined;
-  if (observations.length > SUBSAMPLE) {
-    const stride = Math.ceil(observations.length / SUBSAMPLE);
-    const subset = bfgs(negativeOf(observations.filter((_, i) => i % stride === 0)), start);
+  if (subsets.size > SUBSAMPLE) {
+    const stride = Math.ceil(subsets.size / SUBSAMPLE);
+    const subset = bfgs(negativeOf(subsets.everyNth(stride)), start);
     start = subset.x;
     // The subset's curvature, scaled to all the data: a log-likelihood is a sum over the
     // observations, so its Hessian grows with them and the inverse shrinks by the same ratio.
@@ -234,10 +273,19 @@ export interface GammaGammaParams {
   gamma: number;
 }
 
-/** Repeat buyers: their number of repeat transactions and mean repeat spend. */
-export interface SpendObservation {
-  x: number;
-  meanSpend: number;
+/**
+ * Repeat buyers, column by column: each one's repeat transactions and mean repeat spend. The
+ * Gamma-Gamma likelihood needs every buyer (see gammaGammaObjective): at a million customers,
+ * two arrays rather than a million objects.
+ */
+export interface SpendObservations {
+  readonly x: Float64Array;
+  readonly meanSpend: Float64Array;
+}
+
+/** Spend observations from one record per buyer (tests, small folders). */
+export function spendObservationsOf(buyers: readonly { x: number; meanSpend: number }[]): SpendObservations {
+  return { x: Float64Array.from(buyers, (b) => b.x), meanSpend: Float64Array.from(buyers, (b) => b.meanSpend) };
 }
 
 /** Gamma-Gamma log-likelihood of one repeat buyer (Fader, Hardie & Lee 2005b, "RFM and CLV"). */
@@ -253,11 +301,11 @@ export function gammaGammaLogLikelihood({ p, q, gamma }: GammaGammaParams, x: nu
   );
 }
 
-export function fitGammaGamma(buyers: readonly SpendObservation[]): {
+export function fitGammaGamma(buyers: SpendObservations): {
   params: GammaGammaParams;
   logLikelihood: number;
 } {
-  const best = fitFromSubsample(buyers, gammaGammaObjective, 3);
+  const best = fitFromSubsample(buyers, everyNthRow(buyers), gammaGammaObjective, 3);
   return { params: gammaGammaParamsOf(best.x), logLikelihood: -best.value };
 }
 
@@ -268,18 +316,18 @@ const gammaGammaParamsOf = ([lp, lq, lg]: number[]): GammaGammaParams => ({
 });
 
 /** What the Gamma-Gamma fit minimizes over (log p, log q, log γ): the negative log-likelihood and its gradient. */
-export function gammaGammaObjective(buyers: readonly SpendObservation[]): (v: number[]) => ValueAndGradient {
+export function gammaGammaObjective(buyers: SpendObservations): (v: number[]) => ValueAndGradient {
   // Only log(γ + m x) needs each buyer; every other term sums by x, and Σ log m by x is
   // taken once, not once per evaluation.
-  const xs = indexOf(buyers.map((c) => c.x));
-  const m = Float64Array.from(buyers, (c) => c.meanSpend);
+  const xs = indexOf(buyers.x);
+  const m = buyers.meanSpend;
   const buyersByX = new Float64Array(xs.distinct.length);
   const logMByX = new Float64Array(xs.distinct.length);
-  buyers.forEach((c, i) => {
+  for (let i = 0; i < m.length; ++i) {
     const xi = xs.of[i]!;
     buyersByX[xi] = buyersByX[xi]! + 1;
-    logMByX[xi] = logMByX[xi]! + Math.log(c.meanSpend);
-  });
+    logMByX[xi] = logMByX[xi]! + Math.log(m[i]!);
+  }
   const logTotalByX = new Float64Array(xs.distinct.length);
   const inverseTotalByX = new Float64Array(xs.distinct.length);
   return (v: number[]): ValueAndGradient => {

@@ -8,6 +8,7 @@ import {
   fitGammaGamma,
   probabilityAlive,
   type BgNbdParams,
+  type RfmCounts,
   type GammaGammaParams
 } from "./clv-models.js";
 
@@ -73,15 +74,13 @@ function preparePurchaseDays(context: TableContext): Promise<void> {
 }
 
 /** A fit's customers grouped by (x, t_x, T), once per session: the fit and the predictions read them. */
-function clvGroups(
-  context: TableContext,
-  fit: ClvFit
-): Promise<{ x: number; t_x: number; T: number; count: number }[]> {
+function clvGroups(context: TableContext, fit: ClvFit): Promise<RfmCounts> {
   return memoized(context, `clv-groups:${fit}`, async () => {
     await prepareClvStatistics(context);
-    return context.db.rows<{ x: number; t_x: number; T: number; count: number }>(
-      `SELECT x, t_x, "T", count(*) AS count FROM clv_statistics_${fit} GROUP BY ALL`
+    const [x, t_x, T, count] = await context.db.doubleColumns(
+      `SELECT x, t_x, "T", count(*) FROM clv_statistics_${fit} GROUP BY ALL`
     );
+    return { x: x!, t_x: t_x!, T: T!, count: count! };
   });
 }
 
@@ -110,8 +109,9 @@ export function clvModel(context: TableContext, fit: ClvFit): Promise<ClvModel |
     const counts = await clvGroups(context, fit);
     // The models learn how purchase rates and drop-out vary across customers: too few customers,
     // or too few who bought again, and the likelihood has no maximum (r and alpha run off together).
-    const customers = counts.reduce((sum, g) => sum + g.count, 0),
-      repeaters = counts.reduce((sum, g) => sum + (g.x > 0 ? g.count : 0), 0);
+    let customers = 0,
+      repeaters = 0;
+    counts.count.forEach((n, g) => ((customers += n), (repeaters += counts.x[g]! > 0 ? n : 0)));
     if (customers < MIN_CLV_CUSTOMERS || repeaters < MIN_CLV_REPEAT_BUYERS) return null;
     const [meta] = await db.rows<{ end: string; customers: number }>(
       `SELECT any_value(calibration_end) AS end, count(*) AS customers FROM ${table}`
@@ -119,10 +119,11 @@ export function clvModel(context: TableContext, fit: ClvFit): Promise<ClvModel |
     const { params: bgNbd, logLikelihood } = fitBgNbd(counts);
     // A history too short or too thin to fit (a handful of customers, a few weeks) has no model: no CLV rather than NaN.
     if (![...Object.values(bgNbd), logLikelihood].every(Number.isFinite)) return null;
-    const buyers = await db.rows<{ x: number; meanSpend: number }>(
-      `SELECT x, mean_spend AS "meanSpend" FROM ${table} WHERE x > 0 AND mean_spend > 0`
+    const [x, meanSpend] = await db.doubleColumns(
+      `SELECT x::DOUBLE, mean_spend::DOUBLE FROM ${table} WHERE x > 0 AND mean_spend > 0`
     );
-    const fitted = buyers.length >= 3 ? fitGammaGamma(buyers) : null;
+    const buyers = { x: x!, meanSpend: meanSpend! };
+    const fitted = buyers.x.length >= 3 ? fitGammaGamma(buyers) : null;
     const spend =
       fitted && [...Object.values(fitted.params), fitted.logLikelihood].every(Number.isFinite) && fitted.params.q > 1
         ? fitted
@@ -132,7 +133,7 @@ export function clvModel(context: TableContext, fit: ClvFit): Promise<ClvModel |
       fit,
       calibrationEnd: meta!.end,
       customers: meta!.customers,
-      repeatBuyers: buyers.length,
+      repeatBuyers: buyers.x.length,
       bgNbd,
       bgNbdLogLikelihood: logLikelihood,
       gammaGamma: spend?.params ?? null,
@@ -201,24 +202,17 @@ export type HoldoutRow = RowOf<typeof HOLDOUT_COLUMNS>;
 export async function clvHoldout(context: TableContext): Promise<HoldoutRow[]> {
   const model = await clvModel(context, "calibration");
   if (!model) return [];
-  const combos = await context.db.rows<{
-    x: number;
-    t_x: number;
-    T: number;
-    holdout_periods: number;
-    count: number;
-    actual: number;
-  }>(`
-    SELECT x, t_x, "T", holdout_periods, count(*) AS count, sum(holdout) AS actual FROM clv_statistics_calibration GROUP BY ALL`);
+  const [x, t_x, T, periods, count, actual] = await context.db.doubleColumns(`
+    SELECT x, t_x, "T", holdout_periods, count(*), sum(holdout) FROM clv_statistics_calibration GROUP BY ALL`);
   const groups = new Map<string, { customers: number; actual: number; predicted: number }>();
-  for (const c of combos) {
-    const key = c.x >= 7 ? "7+" : String(c.x);
+  count!.forEach((n, c) => {
+    const key = x![c]! >= 7 ? "7+" : String(x![c]);
     const group = groups.get(key) ?? { customers: 0, actual: 0, predicted: 0 };
-    group.customers += c.count;
-    group.actual += c.actual;
-    group.predicted += c.count * expectedPurchases(model.bgNbd, c.holdout_periods, c.x, c.t_x, c.T);
+    group.customers += n;
+    group.actual += actual![c]!;
+    group.predicted += n * expectedPurchases(model.bgNbd, periods![c]!, x![c]!, t_x![c]!, T![c]!);
     groups.set(key, group);
-  }
+  });
   return [...groups]
     .sort(([a], [b]) => (a === "7+" ? 99 : +a) - (b === "7+" ? 99 : +b))
     .map(([frequency, g]) => ({
@@ -246,15 +240,15 @@ export async function prepareClvPredictions(context: TableContext): Promise<bool
     // Where a fit on very little history cannot predict a group (its series do not converge), the prediction is unknown, never NaN.
     const appendFinite = (value: number) =>
       Number.isFinite(value) ? appender.appendDouble(value) : appender.appendNull();
-    for (const c of combos) {
-      appender.appendBigInt(BigInt(c.x));
-      appender.appendDouble(c.t_x);
-      appender.appendDouble(c.T);
-      appendFinite(probabilityAlive(model.bgNbd, c.x, c.t_x, c.T));
-      for (const years of [1, 2, 3])
-        appendFinite(expectedPurchases(model.bgNbd, years * HORIZON_PERIODS, c.x, c.t_x, c.T));
+    combos.x.forEach((x, c) => {
+      const [t_x, T] = [combos.t_x[c]!, combos.T[c]!];
+      appender.appendBigInt(BigInt(x));
+      appender.appendDouble(t_x);
+      appender.appendDouble(T);
+      appendFinite(probabilityAlive(model.bgNbd, x, t_x, T));
+      for (const years of [1, 2, 3]) appendFinite(expectedPurchases(model.bgNbd, years * HORIZON_PERIODS, x, t_x, T));
       appender.endRow();
-    }
+    });
     appender.closeSync();
   });
   return true;
@@ -324,24 +318,22 @@ export function customerBaseValue(context: TableContext): Promise<BaseValueRow[]
              sum(repeat_spend / x) FILTER (WHERE x > 0 AND repeat_spend > 0) AS spend
       FROM state GROUP BY ALL`);
     // JavaScript sees each distinct (x, t_x, T) once, never a row per customer and quarter.
-    const keys = await db.rows<{ x: number; t_x: number; T: number }>(
-      `SELECT DISTINCT x, t_x, "T" FROM base_value_groups`
-    );
+    const [x, t_x, T] = await db.doubleColumns(`SELECT DISTINCT x, t_x, "T" FROM base_value_groups`);
     await db.run(
       `CREATE OR REPLACE TEMP TABLE base_value_purchases (x BIGINT, t_x DOUBLE, "T" DOUBLE, purchases DOUBLE)`
     );
     const appender = await db.connection.createAppender("base_value_purchases", "main", "temp");
     const d = 1 + ANNUAL_DISCOUNT;
-    for (const k of keys) {
+    x!.forEach((xk, k) => {
       const [y1, y2, y3] = [1, 2, 3].map((years) =>
-        expectedPurchases(model.bgNbd, years * HORIZON_PERIODS, k.x, k.t_x, k.T)
+        expectedPurchases(model.bgNbd, years * HORIZON_PERIODS, xk, t_x![k]!, T![k]!)
       ) as [number, number, number];
-      appender.appendBigInt(BigInt(k.x));
-      appender.appendDouble(k.t_x);
-      appender.appendDouble(k.T);
+      appender.appendBigInt(BigInt(xk));
+      appender.appendDouble(t_x![k]!);
+      appender.appendDouble(T![k]!);
       appender.appendDouble(y1 / d + (y2 - y1) / d ** 2 + (y3 - y2) / d ** 3);
       appender.endRow();
-    }
+    });
     appender.closeSync();
     // Gamma-Gamma is linear in a customer's mean spend m, so a group's spend sums exactly.
     const gg = model.gammaGamma;
