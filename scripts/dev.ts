@@ -55,8 +55,8 @@ async function refresh(reason: string): Promise<boolean> {
     }
   }
   const child = spawn(
-    join(projectDir, "node_modules", ".bin", "tsx"),
-    [join(projectDir, "scripts", "preview-refresh.ts"), statePath],
+    process.execPath,
+    ["--import", "tsx", join(projectDir, "scripts", "preview-refresh.ts"), statePath],
     { cwd: projectDir, stdio: "inherit" }
   );
   const code = await new Promise<number | null>((done) => child.on("close", done));
