@@ -4,8 +4,9 @@
  * Framework's preview re-runs a data loader when the loader's own file changes, not when the
  * files it reads do. This process watches the data folder (exports and cva.config.json) and the
  * library (loaders/); on a change it ingests the folder again and recomputes the tables, then
- * "touches" the loaders (Framework's own signal to re-run them) and the config (whose footer
- * and quarter pages come from the data), so open pages update without a restart.
+ * "touches" the loaders (Framework's own signal to re-run them), and the config when the
+ * sidebar it lists changed (a new quarter's review page), so open pages update without a
+ * restart; the footer's provenance follows in place (src/components/preview-status.js).
  *
  * A refresh (scripts/preview-refresh.ts) runs in this process while the library is unchanged,
  * and in a fresh process once it has been edited, so an edit to the library is computed with
@@ -21,6 +22,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { dataFolderFrom, LIBRARY_DIR } from "../loaders/core/environment.js";
 import { PREVIEW_STATE_ENV, readPreviewState, writePreviewState } from "../loaders/site/preview-state.js";
+import { analysisPages, reviewQuarters } from "../loaders/site/site-config.js";
 import { DEFAULT_WAREHOUSE_DIR, libraryCodeKey } from "../loaders/warehouse/keys.js";
 import { vendorNpm } from "./vendor-npm.js";
 
@@ -112,7 +114,12 @@ async function schedule(reason: string): Promise<void> {
     const checked = new Date();
     const ok = await refresh(reason);
     if (ok) {
-      touch([...loaderFiles().filter((file) => file !== siteLoader), configFile]);
+      touch(loaderFiles().filter((file) => file !== siteLoader));
+      // A touched config reloads every open page (2 s on the sample): only for a new sidebar
+      // (a quarter's review page, an analyst's page). The footer follows the exports without it.
+      const now = sidebarOf();
+      if (now !== sidebar) touch([configFile]);
+      sidebar = now;
       // The refresh wrote the archive's members after `checked`: set to that time, the loader
       // is newer than what the pages read before and older than what they read now, so Framework
       // serves the new members without running it.
@@ -130,12 +137,16 @@ async function schedule(reason: string): Promise<void> {
 
 await refresh("starting");
 touch(loaderFiles());
+/** What the config reads from the data and src/ for the sidebar and routes, when Framework loaded it. */
+const sidebarOf = () => JSON.stringify({ quarters: reviewQuarters({ dataDir }), analyses: analysisPages() });
+let sidebar = sidebarOf();
 
-// Editors save in bursts (a temporary file, a rename, a write): wait for the burst to end.
+// Editors save in bursts (a temporary file, a rename, a write), milliseconds apart: wait for
+// the burst to end. A change during a refresh is gathered into the next one.
 let timer: NodeJS.Timeout | undefined;
 const changed = (what: string) => {
   clearTimeout(timer);
-  timer = setTimeout(() => void schedule(`${what} changed`), 300);
+  timer = setTimeout(() => void schedule(`${what} changed`), 150);
 };
 const watchers: FSWatcher[] = [
   watch(dataDir, (_event, file) => file && !file.startsWith(".") && changed(`${file}`)),

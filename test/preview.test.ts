@@ -82,6 +82,12 @@ describe("npm run dev follows the data", () => {
   it("shows the exports' figures, and updates the open page when an export changes, without a restart", async () => {
     expect(await revenueCard()).toBe(q4RevenueCard(dataDir));
     expect(await page.locator("#preview-status").count()).toBe(0);
+    const rowsInFooter = async () =>
+      Number(/([\d,]+) rows/.exec((await page.locator("#provenance").textContent()) ?? "")?.[1]?.replaceAll(",", ""));
+    const rowsBefore = await rowsInFooter();
+    expect(rowsBefore).toBeGreaterThan(0);
+    // Gone if the page reloads: a new order in a quarter the sidebar already lists updates it in place.
+    await page.evaluate(() => ((globalThis as any).keptAcrossUpdate = true));
 
     // A late order of five million in the last quarter, appended as an export tool would.
     appendFileSync(join(dataDir, "orders.csv"), "O99999999,C000001,2025-12-30,5000000.00,1.00,P028,1\n");
@@ -93,6 +99,16 @@ describe("npm run dev follows the data", () => {
       { timeout: 90_000 }
     );
     expect(output).toMatch(/cva dev: orders\.csv changed/);
+    // The footer's provenance follows: one more row read.
+    await page.waitForFunction(
+      (rows) =>
+        new RegExp(`${rows.toLocaleString("en-US")} rows`).test(
+          (globalThis as any).document.querySelector("#provenance")?.textContent ?? ""
+        ),
+      rowsBefore + 1,
+      { timeout: 30_000 }
+    );
+    expect(await page.evaluate(() => (globalThis as any).keptAcrossUpdate)).toBe(true);
   });
 
   it("shows a broken export's problems (file, line, column, rule) above the last good reports, until it is fixed", async () => {
@@ -158,7 +174,12 @@ describe("npm run dev follows the data", () => {
     });
     expect(prepared.status, prepared.stderr).toBe(0);
     // Written again by the build's preparation, with the build's status: no problems.
-    expect(JSON.parse(readFileSync(cached, "utf-8"))).toEqual({ problems: [], checkedAt: null, goodAt: null });
+    expect(JSON.parse(readFileSync(cached, "utf-8"))).toEqual({
+      problems: [],
+      checkedAt: null,
+      goodAt: null,
+      footer: null
+    });
     expect(existsSync(join(clone, "src", ".observablehq", "cache", "data", "site.zip"))).toBe(false);
   });
 });

@@ -58,6 +58,12 @@ export interface PreviewStatus {
   problems: Problem[];
   checkedAt: string | null;
   goodAt: string | null;
+  /**
+   * During a preview whose exports ingest, the pages' footer as of these exports: the config
+   * that rendered the footer is reloaded only when the sidebar changes, so the open page puts
+   * this one in its place. Null in a build and while the exports cannot be ingested.
+   */
+  footer?: string | null;
 }
 
 /** The status for pages: always no problems outside a preview, so a build never carries any. */

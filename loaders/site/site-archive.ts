@@ -22,6 +22,7 @@ import type { LoaderOptions, LoaderReport } from "./data-loader.js";
 import { overviewFrom } from "./overview.js";
 import { exploreTableList, reportConfigFrom, surveyConfigFrom } from "./page-config.js";
 import { previewStatusOf, type PreviewStatus } from "./preview-state.js";
+import { provenanceFooter } from "./site-config.js";
 
 /** A folder's site, and the preview's status to show in it (default: as the environment names it). */
 export type SiteOptions = LoaderOptions & { previewStatus?: PreviewStatus };
@@ -55,7 +56,12 @@ export async function siteArchiveMembers(
     members.set("survey-config.json", JSON.stringify(await surveyConfigFrom(db)));
   });
   members.set("explore-tables.json", JSON.stringify(exploreTableList()));
-  members.set("preview-status.json", JSON.stringify(options.previewStatus ?? previewStatusOf(options.dataDir)));
+  const status = options.previewStatus ?? previewStatusOf(options.dataDir);
+  const footer =
+    status.goodAt && status.problems.length === 0
+      ? provenanceFooter({ dataDir: options.dataDir, builtAt: new Date(status.goodAt) })
+      : null;
+  members.set("preview-status.json", JSON.stringify({ ...status, footer }));
   return members;
 }
 

@@ -9,6 +9,13 @@ const status = await FileAttachment("../data/site/preview-status.json").json();
 const time = (iso) =>
   iso ? new Date(iso).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit" }) : "";
 
+// The footer's provenance (files, rows, rejects) follows the exports in a preview too: the
+// config that wrote the page's footer is reloaded only when the sidebar changes.
+if (status.footer) {
+  const footer = document.querySelector("#observablehq-footer > div");
+  if (footer) footer.innerHTML = status.footer;
+}
+
 /** The panel, or an empty string when the exports ingest. */
 export const previewStatus =
   status.problems.length === 0
