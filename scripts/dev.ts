@@ -22,7 +22,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { dataFolderFrom, LIBRARY_DIR } from "../loaders/core/environment.js";
 import { PREVIEW_STATE_ENV, readPreviewState, writePreviewState } from "../loaders/site/preview-state.js";
-import { analysisPages, reviewQuarters } from "../loaders/site/site-config.js";
+import { analysisPages, provenanceTexts, reviewQuarters } from "../loaders/site/site-config.js";
 import { DEFAULT_WAREHOUSE_DIR, libraryCodeKey } from "../loaders/warehouse/keys.js";
 import { vendorNpm } from "./vendor-npm.js";
 
@@ -138,7 +138,16 @@ async function schedule(reason: string): Promise<void> {
 await refresh("starting");
 touch(loaderFiles());
 /** What the config reads from the data and src/ for the sidebar and routes, when Framework loaded it. */
-const sidebarOf = () => JSON.stringify({ quarters: reviewQuarters({ dataDir }), analyses: analysisPages() });
+// With the footer's list of files and whether there is a config hash, which the open page cannot add by itself.
+const sidebarOf = () => {
+  const { files, texts } = provenanceTexts({ dataDir });
+  return JSON.stringify({
+    quarters: reviewQuarters({ dataDir }),
+    analyses: analysisPages(),
+    files,
+    configHash: Boolean(texts.config)
+  });
+};
 let sidebar = sidebarOf();
 
 // Editors save in bursts (a temporary file, a rename, a write), milliseconds apart: wait for

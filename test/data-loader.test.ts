@@ -81,7 +81,12 @@ describe("the site's archive (src/data/site.zip.ts)", () => {
     expect(await member("overview.json")).toEqual(
       JSON.parse(JSON.stringify(await overviewOfFolder(sampleDir, { warehouseDir })))
     );
-    expect(await member("preview-status.json")).toEqual({ problems: [], checkedAt: null, goodAt: null });
+    expect(await member("preview-status.json")).toEqual({
+      problems: [],
+      checkedAt: null,
+      goodAt: null,
+      provenance: null
+    });
     // The same inputs, the same archive: reproducible outputs.
     expect(Buffer.compare(loader("site.zip.ts", []).stdout, first.stdout)).toBe(0);
   });

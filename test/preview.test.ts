@@ -178,7 +178,7 @@ describe("npm run dev follows the data", () => {
       problems: [],
       checkedAt: null,
       goodAt: null,
-      footer: null
+      provenance: null
     });
     expect(existsSync(join(clone, "src", ".observablehq", "cache", "data", "site.zip"))).toBe(false);
   });

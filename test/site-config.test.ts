@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { precomputeTables, TABLES, tableOfFolder } from "../loaders/index.js";
-import { provenanceFooter, reviewQuarters } from "../loaders/site/site-config.js";
+import { provenanceFooter, provenanceTexts, reviewQuarters } from "../loaders/site/site-config.js";
 import { PROJECT_DIR } from "./support/project.js";
 
 describe("provenance and quarterly review pages", () => {
@@ -55,12 +55,20 @@ describe("provenance and quarterly review pages", () => {
 
   it("the footer says when and from what the site was built, links the rejects, and never shows the folder's full path", () => {
     const footer = provenanceFooter({ dataDir, warehouseDir, builtAt: new Date("2026-11-22T08:30:00Z") });
-    expect(footer).toContain("Built 2026-11-22 08:30 UTC");
-    expect(footer).toContain(`<code>${basename(dataDir)}/</code>`);
-    expect(footer).toContain("1 export file, 3 rows");
-    expect(footer).toContain('<a href="/data-quality">1 row rejected</a>');
-    expect(footer).toMatch(/config <code>[0-9a-f]{12}<\/code>/);
-    expect(footer).toContain("<td>orders.csv</td><td>3</td><td>1</td><td>2025-03-04 05:06 UTC</td>");
+    // The markup without the elements a preview updates by key (data-provenance), whose text it keeps.
+    const plain = footer.replace(/<(span|code) data-provenance="[^"]*">([^<]*)<\/\1>/g, (_, tag, text) =>
+      tag === "code" ? `<code>${text}</code>` : text
+    );
+    expect(plain).toContain("Built 2026-11-22 08:30 UTC");
+    expect(plain).toContain(`<code>${basename(dataDir)}/</code>`);
+    expect(plain).toContain("1 export file, 3 rows");
+    expect(plain).toContain('<a href="/data-quality">1 row rejected</a>');
+    expect(plain).toMatch(/config <code>[0-9a-f]{12}<\/code>/);
+    expect(plain).toContain("<td>orders.csv</td><td>3</td><td>1</td><td>2025-03-04 05:06 UTC</td>");
+    // Each figure is the text of the element keyed as a preview updates it.
+    const { texts } = provenanceTexts({ dataDir, warehouseDir, builtAt: new Date("2026-11-22T08:30:00Z") });
+    for (const [key, text] of Object.entries(texts)) expect(footer).toContain(`data-provenance="${key}">${text}<`);
+    expect(texts["read:orders.csv"]).toBe("3");
     expect(footer).not.toContain(dataDir);
   });
 

@@ -55,7 +55,8 @@ describe("npm run build", () => {
     expect(JSON.parse(readFileSync(join(dist, "_file", "data", "site", status[0]!), "utf-8"))).toEqual({
       problems: [],
       checkedAt: null,
-      goodAt: null
+      goodAt: null,
+      provenance: null
     });
     const pages = readdirSync(dist, { recursive: true, encoding: "utf-8" }).filter(
       (f) => f.endsWith(".html") && f !== "explore.html"

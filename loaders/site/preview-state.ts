@@ -59,11 +59,12 @@ export interface PreviewStatus {
   checkedAt: string | null;
   goodAt: string | null;
   /**
-   * During a preview whose exports ingest, the pages' footer as of these exports: the config
-   * that rendered the footer is reloaded only when the sidebar changes, so the open page puts
-   * this one in its place. Null in a build and while the exports cannot be ingested.
+   * During a preview whose exports ingest, the footer's figures for these exports, by the key of
+   * the element showing each (provenanceTexts): the config that rendered the footer is reloaded
+   * only when the sidebar changes, so the open page puts these in place. Null in a build and
+   * while the exports cannot be ingested.
    */
-  footer?: string | null;
+  provenance?: Record<string, string> | null;
 }
 
 /** The status for pages: always no problems outside a preview, so a build never carries any. */

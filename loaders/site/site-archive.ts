@@ -22,7 +22,7 @@ import type { LoaderOptions, LoaderReport } from "./data-loader.js";
 import { overviewFrom } from "./overview.js";
 import { exploreTableList, reportConfigFrom, surveyConfigFrom } from "./page-config.js";
 import { previewStatusOf, type PreviewStatus } from "./preview-state.js";
-import { provenanceFooter } from "./site-config.js";
+import { provenanceTexts } from "./site-config.js";
 
 /** A folder's site, and the preview's status to show in it (default: as the environment names it). */
 export type SiteOptions = LoaderOptions & { previewStatus?: PreviewStatus };
@@ -57,11 +57,11 @@ export async function siteArchiveMembers(
   });
   members.set("explore-tables.json", JSON.stringify(exploreTableList()));
   const status = options.previewStatus ?? previewStatusOf(options.dataDir);
-  const footer =
+  const provenance =
     status.goodAt && status.problems.length === 0
-      ? provenanceFooter({ dataDir: options.dataDir, builtAt: new Date(status.goodAt) })
+      ? provenanceTexts({ dataDir: options.dataDir, builtAt: new Date(status.goodAt) }).texts
       : null;
-  members.set("preview-status.json", JSON.stringify({ ...status, footer }));
+  members.set("preview-status.json", JSON.stringify({ ...status, provenance }));
   return members;
 }
 

@@ -72,32 +72,53 @@ const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCode
 const count = (n: number) => n.toLocaleString("en-US");
 
 /**
+ * The footer's figures, by the key of the element that shows each (`data-provenance`): when
+ * the site was built, the export files and rows read, the rows rejected, the config's hash,
+ * and each file's rows read, rejected and modification time. A preview puts the figures of new
+ * exports in the open page by these keys (src/components/preview-status.js), as text.
+ */
+export function provenanceTexts({
+  dataDir = dataFolderFrom(),
+  warehouseDir,
+  builtAt = new Date()
+}: SiteOptions & { builtAt?: Date } = {}): { folder: string | null; texts: Record<string, string>; files: string[] } {
+  const rows = readCachedTable({ dataDir, warehouseDir }, "provenance") as ProvenanceRow[] | undefined;
+  const texts: Record<string, string> = { built: `${builtAt.toISOString().slice(0, 16).replace("T", " ")} UTC` };
+  if (!rows?.length) return { folder: null, texts, files: [] };
+  const exports = rows.filter((r) => r.export !== null);
+  const rejected = exports.reduce((sum, r) => sum + (r.rows_rejected ?? 0), 0);
+  texts.files = `${exports.length} export file${exports.length === 1 ? "" : "s"}, ${count(exports.reduce((sum, r) => sum + (r.rows_read ?? 0), 0))} rows`;
+  texts.rejected = `${count(rejected)} row${rejected === 1 ? "" : "s"} rejected`;
+  texts.config = rows[0]!.config_hash ?? "";
+  for (const r of rows) {
+    texts[`read:${r.file}`] = r.rows_read === null ? "" : count(r.rows_read);
+    texts[`rejected:${r.file}`] = r.rows_rejected === null ? "" : count(r.rows_rejected);
+    texts[`modified:${r.file}`] = r.modified_at;
+  }
+  return { folder: rows[0]!.data_folder, texts, files: rows.map((r) => r.file) };
+}
+
+/**
  * The footer of every page: when the site was built, from which folder and files (rows,
  * modification times), how many rows were rejected (linking to the data-quality page) and the
  * hash of the config in force. Only the folder's name is shown, never its full path.
  */
-export function provenanceFooter({
-  dataDir = dataFolderFrom(),
-  warehouseDir,
-  builtAt = new Date()
-}: SiteOptions & { builtAt?: Date } = {}): string {
-  const rows = readCachedTable({ dataDir, warehouseDir }, "provenance") as ProvenanceRow[] | undefined;
-  const built = `${builtAt.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+export function provenanceFooter(options: SiteOptions & { builtAt?: Date } = {}): string {
+  const { folder, texts, files } = provenanceTexts(options);
+  const text = (key: string, tag = "span") =>
+    `<${tag} data-provenance="${escape(key)}">${escape(texts[key] ?? "")}</${tag}>`;
   const tagline = `<p class="tagline">CVA Reports · built from your own exports; nothing leaves this site.</p>`;
-  if (!rows?.length) return `<div class="provenance">Built ${built}.</div>${tagline}`;
-  const exports = rows.filter((r) => r.export !== null);
-  const rejected = exports.reduce((sum, r) => sum + (r.rows_rejected ?? 0), 0);
-  const { data_folder: folder, config_hash: hash } = rows[0]!;
+  if (folder === null) return `<div class="provenance">Built ${text("built")}.</div>${tagline}`;
   const summary = [
-    `Built ${built} from <code>${escape(folder)}/</code>`,
-    `${exports.length} export file${exports.length === 1 ? "" : "s"}, ${count(exports.reduce((sum, r) => sum + (r.rows_read ?? 0), 0))} rows`,
-    `<a href="/data-quality">${count(rejected)} row${rejected === 1 ? "" : "s"} rejected</a>`,
-    hash ? `config <code>${escape(hash)}</code>` : "no config"
+    `Built ${text("built")} from <code>${escape(folder)}/</code>`,
+    text("files"),
+    `<a href="/data-quality">${text("rejected")}</a>`,
+    texts.config ? `config ${text("config", "code")}` : "no config"
   ].join(" · ");
-  const table = rows
+  const table = files
     .map(
-      (r) =>
-        `<tr><td>${escape(r.file)}</td><td>${r.rows_read === null ? "" : count(r.rows_read)}</td><td>${r.rows_rejected === null ? "" : count(r.rows_rejected)}</td><td>${escape(r.modified_at)}</td></tr>`
+      (file) =>
+        `<tr><td>${escape(file)}</td><td>${text(`read:${file}`)}</td><td>${text(`rejected:${file}`)}</td><td>${text(`modified:${file}`)}</td></tr>`
     )
     .join("");
   // The link stays out of <summary>: a control inside another is unreachable by keyboard.

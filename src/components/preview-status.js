@@ -9,12 +9,10 @@ const status = await FileAttachment("../data/site/preview-status.json").json();
 const time = (iso) =>
   iso ? new Date(iso).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit" }) : "";
 
-// The footer's provenance (files, rows, rejects) follows the exports in a preview too: the
+// The footer's figures (files, rows, rejects) follow the exports in a preview too, as text: the
 // config that wrote the page's footer is reloaded only when the sidebar changes.
-if (status.footer) {
-  const footer = document.querySelector("#observablehq-footer > div");
-  if (footer) footer.innerHTML = status.footer;
-}
+for (const [key, text] of Object.entries(status.provenance ?? {}))
+  for (const element of document.querySelectorAll(`[data-provenance="${CSS.escape(key)}"]`)) element.textContent = text;
 
 /** The panel, or an empty string when the exports ingest. */
 export const previewStatus =
