@@ -70,13 +70,17 @@ describe("Database.doubleColumns(sql)", () => {
   afterAll(() => db.close());
 
   it("reads every row of every chunk, in order, into one Float64Array per column", async () => {
-    // 5,000 rows: more than two of DuckDB's 2,048-row chunks, the last one partial.
-    const [i, half] = await db.doubleColumns("SELECT i::DOUBLE, i / 2 FROM range(5000) t(i) ORDER BY i");
+    // 200,000 rows: many of DuckDB's 2,048-row chunks, the last one partial, and more rows than
+    // the columns first hold (65,536), so they grow twice on the way.
+    const [i, half] = await db.doubleColumns("SELECT i::DOUBLE, i / 2 FROM range(200000) t(i) ORDER BY i");
     expect(i).toBeInstanceOf(Float64Array);
-    expect(i!.length).toBe(5000);
-    expect(half!.length).toBe(5000);
-    expect([i![0], i![2047], i![2048], i![4999]]).toEqual([0, 2047, 2048, 4999]);
-    expect(half![4999]).toBe(2499.5);
+    expect(i!.length).toBe(200_000);
+    expect(half!.length).toBe(200_000);
+    expect([i![0], i![2047], i![2048], i![65535], i![65536], i![199999]]).toEqual([
+      0, 2047, 2048, 65535, 65536, 199999
+    ]);
+    expect(half![199999]).toBe(99999.5);
+    expect(i!.every((value, at) => value === at)).toBe(true);
   });
 
   it("reads integers as numbers and NULL as NaN, and refuses text", async () => {

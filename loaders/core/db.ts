@@ -52,21 +52,24 @@ export class Database {
   async doubleColumns(sql: string): Promise<Float64Array[]> {
     return withSql(sql, async () => {
       const result = await this.connection.stream(sql);
-      const parts: number[][][] = [];
+      let columns = Array.from({ length: result.columnCount }, () => new Float64Array(1 << 16));
       let rows = 0;
       for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-        parts.push(chunk.getColumns().map((column) => column.map(doubleOf)));
+        if (rows + chunk.rowCount > columns[0]!.length) {
+          const capacity = Math.max(2 * columns[0]!.length, rows + chunk.rowCount);
+          columns = columns.map((column) => {
+            const grown = new Float64Array(capacity);
+            grown.set(column.subarray(0, rows));
+            return grown;
+          });
+        }
+        chunk.getColumns().forEach((values, c) => {
+          const column = columns[c]!;
+          for (let i = 0; i < values.length; i++) column[rows + i] = doubleOf(values[i]!);
+        });
         rows += chunk.rowCount;
       }
-      return Array.from({ length: result.columnCount }, (_, c) => {
-        const column = new Float64Array(rows);
-        let at = 0;
-        for (const part of parts) {
-          column.set(part[c]!, at);
-          at += part[c]!.length;
-        }
-        return column;
-      });
+      return columns.map((column) => column.slice(0, rows));
     });
   }
 
