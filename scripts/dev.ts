@@ -137,8 +137,11 @@ async function schedule(reason: string): Promise<void> {
 
 await refresh("starting");
 touch(loaderFiles());
-/** What the config reads from the data and src/ for the sidebar and routes, when Framework loaded it. */
-// With the footer's list of files and whether there is a config hash, which the open page cannot add by itself.
+/**
+ * What the config lists from the data and src/ (the sidebar's quarters and analysts' pages),
+ * with what of the footer the open page cannot update in place (its rows of files, whether a
+ * config hash is shown): when this changes, the config is touched and open pages reload.
+ */
 const sidebarOf = () => {
   const { files, texts } = provenanceTexts({ dataDir });
   return JSON.stringify({
