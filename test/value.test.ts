@@ -163,17 +163,25 @@ describe("small cells", () => {
       "quality-profile",
       "quality-score"
     ]);
+    const note = "suppressed: fewer than 5 respondents, here or in a cell the totals would give away";
     expect(find(profile, { segment: "Small", brand: "Us" })).toMatchObject({
-      n: 3,
+      n: null,
       mean: null,
       ci_low: null,
       ratio: null,
       suppressed: true,
-      note: "fewer than 5 respondents (n = 3)"
+      note
     });
     expect(find(scores, { segment: "Small", brand: "Us" })).toMatchObject({ score: null, se: null, suppressed: true });
-    expect(find(profile, { segment: "Large", brand: "Us" })).toMatchObject({ n: 6, mean: 8, suppressed: false });
-    expect(find(profile, { segment: "All", brand: "Us" })).toMatchObject({ n: 9, suppressed: false });
+    // All (9) minus Large (6) would be Small's 3 answers: Large is suppressed beside it, and
+    // the two together (9 answers) are what the All row publishes anyway.
+    expect(find(profile, { segment: "Large", brand: "Us" })).toMatchObject({
+      n: null,
+      mean: null,
+      suppressed: true,
+      note
+    });
+    expect(find(profile, { segment: "All", brand: "Us" })).toMatchObject({ n: 9, mean: 8.333, suppressed: false }); // (6 × 8 + 3 × 9) / 9
   });
 });
 

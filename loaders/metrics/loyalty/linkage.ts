@@ -1,4 +1,4 @@
-import { D, I, NULL, V, type RowOf } from "../table.js";
+import { B, D, I, NULL, V, type RowOf } from "../table.js";
 import { isNpsScale } from "../../contract/config.js";
 import { hasSurvey, memoized, type TableContext } from "../../warehouse/context.js";
 import { round } from "../../core/numbers.js";
@@ -18,18 +18,22 @@ export type LoyaltyGroup = "promoter" | "passive" | "detractor";
 
 export const LOYALTY_GROUP_COLUMNS = [
   ["group", V],
-  /** Linked respondents whose follow-up window ended before the last order in the export. */
-  ["n", I],
+  /**
+   * Linked respondents whose follow-up window ended before the last order in the export; null,
+   * as every figure of the row, when fewer than minCellSize (`suppressed`).
+   */
+  ["n", I, NULL],
   /** Share who ordered between RETAINED_AFTER_DAYS and FOLLOW_UP_DAYS after responding. */
-  ["retention", D],
+  ["retention", D, NULL],
   ["retention_ci_low", D, NULL],
   ["retention_ci_high", D, NULL],
   /** Mean net revenue per respondent over the window (refunds deducted), currency. */
-  ["revenue", D],
+  ["revenue", D, NULL],
   ["revenue_ci_low", D, NULL],
   ["revenue_ci_high", D, NULL],
   /** Mean gross margin (amount − cost) per respondent over the window; null without costs. */
-  ["margin", D, NULL]
+  ["margin", D, NULL],
+  ["suppressed", B]
 ] as const;
 
 export type LoyaltyGroupRow = RowOf<typeof LOYALTY_GROUP_COLUMNS>;
@@ -80,6 +84,14 @@ export function loyaltyGroups(context: TableContext): Promise<LoyaltyGroupRow[]>
     return rows
       .sort((a, b) => order.indexOf(a.group) - order.indexOf(b.group))
       .map((r) => {
+        // The groups share no published total (linked respondents are not a table's All row):
+        // the minimum alone protects them.
+        if (r.n < context.config.minCellSize)
+          return {
+            group: r.group,
+            ...Object.fromEntries(LOYALTY_GROUP_COLUMNS.slice(1).map(([name]) => [name, null])),
+            suppressed: true
+          } as LoyaltyGroupRow;
         const retention = wilsonInterval(r.retained, r.n);
         const half = r.n > 1 && r.revenue_sd !== null ? normalInterval(r.revenue, r.revenue_sd / Math.sqrt(r.n)) : null;
         return {
@@ -91,7 +103,8 @@ export function loyaltyGroups(context: TableContext): Promise<LoyaltyGroupRow[]>
           revenue: round(r.revenue, 2)!,
           revenue_ci_low: round(half?.low, 2),
           revenue_ci_high: round(half?.high, 2),
-          margin: round(r.margin, 2)
+          margin: round(r.margin, 2),
+          suppressed: false
         };
       });
   });
@@ -156,8 +169,9 @@ export function linkage(context: TableContext): Promise<LinkRow[]> {
       });
     }
     const groups = await loyaltyGroups(context);
-    const promoters = groups.find((g) => g.group === "promoter");
-    const detractors = groups.find((g) => g.group === "detractor");
+    const published = (group: LoyaltyGroup) => groups.find((g) => g.group === group && !g.suppressed);
+    const promoters = published("promoter") as PublishedGroup | undefined;
+    const detractors = published("detractor") as PublishedGroup | undefined;
     if (promoters && detractors) {
       const difference = promoters.retention - detractors.retention;
       const se = Math.sqrt(
@@ -176,7 +190,7 @@ export function linkage(context: TableContext): Promise<LinkRow[]> {
         n: promoters.n + detractors.n,
         unit: "percentage points"
       });
-      const sd = (g: LoyaltyGroupRow) =>
+      const sd = (g: PublishedGroup) =>
         g.revenue_ci_high === null ? NaN : ((g.revenue_ci_high - g.revenue) / 1.959964) * Math.sqrt(g.n);
       const test = welchTest(
         promoters.revenue,
@@ -205,9 +219,16 @@ export function linkage(context: TableContext): Promise<LinkRow[]> {
   });
 }
 
+/** A loyalty group with its figures: not suppressed. */
+type PublishedGroup = { [K in keyof LoyaltyGroupRow]: Exclude<LoyaltyGroupRow[K], null> } & {
+  retention_ci_high: number | null;
+  revenue_ci_high: number | null;
+};
+
 /**
  * Detractors in the latest wave, linked to the CRM: their revenue in the 365 days before they
- * answered, times how much less often detractors than promoters keep buying.
+ * answered, times how much less often detractors than promoters keep buying. Fewer than
+ * minCellSize detractors publish neither the figure nor their count.
  */
 async function revenueAtRisk(context: TableContext, retentionGap: number): Promise<LinkRow | undefined> {
   const [row] = await context.db.rows<{ n: number; revenue: number | null }>(`
@@ -217,16 +238,17 @@ async function revenueAtRisk(context: TableContext, retentionGap: number): Promi
     SELECT count(DISTINCT d.customer_id) AS n, sum(o.amount)::DOUBLE AS revenue
     FROM detractors d LEFT JOIN orders o ON o.customer_id = d.customer_id AND o.ordered_at <= d.responded_at AND o.ordered_at > d.responded_at - INTERVAL 365 DAY`);
   if (!row?.n) return undefined;
+  const suppressed = row.n < context.config!.minCellSize;
   return {
     link: 5,
     from_component: "loyalty behaviours (stated)",
     to_component: "financial outcomes",
     measure:
       "revenue at risk from the latest wave's linked detractors (trailing 12-month revenue × retention gap to promoters)",
-    value: round((row.revenue ?? 0) * Math.max(0, retentionGap), 2),
+    value: suppressed ? null : round((row.revenue ?? 0) * Math.max(0, retentionGap), 2),
     ci_low: null,
     ci_high: null,
-    n: row.n,
+    n: suppressed ? null : row.n,
     unit: "currency"
   };
 }

@@ -4,7 +4,8 @@ import { hasSurvey, memoized, type TableContext } from "../../warehouse/context.
 import { round } from "../../core/numbers.js";
 import { identifier, literal } from "../../core/sql.js";
 import { meanInterval, normalInterval, wilsonInterval } from "../../core/stats/intervals.js";
-import { respondentSegments } from "../survey/survey-cells.js";
+import { suppressedCells } from "../privacy/cell-suppression.js";
+import { respondentSegments, segmentCell } from "../survey/survey-cells.js";
 
 export const NPS_COLUMNS = [
   ["wave", V],
@@ -12,8 +13,8 @@ export const NPS_COLUMNS = [
   /** Our brand (the responses export) or a competitor (the recommendations export). */
   ["brand", V],
   ["is_ours", B],
-  /** Respondents who answered likelihood to recommend. */
-  ["n", I],
+  /** Respondents who answered likelihood to recommend (null when suppressed). */
+  ["n", I, NULL],
   /** Shares of the answers: 9-10, 7-8, 0-6. */
   ["promoters", D, NULL],
   ["passives", D, NULL],
@@ -59,16 +60,22 @@ export function nps(context: TableContext): Promise<NpsRow[]> {
              count(*) FILTER (WHERE r.likelihood_to_recommend <= 6) AS d
       FROM answers r JOIN (${respondentSegments(context.schema)}) s USING (respondent_id, wave)
       GROUP BY r.wave, s.segment, r.brand ORDER BY r.wave, s.segment, r.brand <> ${ours}, r.brand`);
-    return rows.map(({ wave, segment, brand, n, p, pa, d }) => {
+    const hidden = suppressedCells(
+      rows,
+      segmentCell((r) => [r.wave, r.brand]),
+      context.config.minCellSize
+    );
+    return rows.map((row) => {
+      const { wave, segment, brand, n, p, pa, d } = row;
       const is_ours = brand === context.config!.brand;
-      const suppressed = n < context.config!.minCellSize;
+      const suppressed = hidden.has(row);
       if (suppressed)
         return {
           wave,
           segment,
           brand,
           is_ours,
-          n,
+          n: null,
           promoters: null,
           passives: null,
           detractors: null,
@@ -106,7 +113,8 @@ export const SATISFACTION_COLUMNS = [
   ["segment", V],
   /** overall_satisfaction or perceived_value. */
   ["measure", V],
-  ["n", I],
+  /** Null when suppressed. */
+  ["n", I, NULL],
   ["mean", D, NULL],
   ["ci_low", D, NULL],
   ["ci_high", D, NULL],
@@ -142,15 +150,21 @@ export function satisfaction(context: TableContext): Promise<SatisfactionRow[]> 
         SELECT r.wave, s.segment, count(${v}) AS n, avg(${v}) AS mean, stddev_samp(${v}) AS sd, count(*) FILTER (WHERE ${v} >= ${max - 1}) AS top2
         FROM responses r JOIN (${respondentSegments(context.schema)}) s USING (respondent_id, wave)
         GROUP BY ALL ORDER BY ALL`);
-      for (const { wave, segment, n, mean, sd, top2 } of rows) {
-        const suppressed = n < config.minCellSize;
+      const hidden = suppressedCells(
+        rows,
+        segmentCell((r) => [r.wave]),
+        config.minCellSize
+      );
+      for (const row of rows) {
+        const { wave, segment, n, mean, sd, top2 } = row;
+        const suppressed = hidden.has(row);
         const interval = suppressed ? null : meanInterval(mean, sd ?? NaN, n);
         const share = suppressed ? null : wilsonInterval(top2, n);
         out.push({
           wave,
           segment,
           measure,
-          n,
+          n: suppressed ? null : n,
           mean: suppressed ? null : round(mean, 3),
           ci_low: round(interval?.low, 3),
           ci_high: round(interval?.high, 3),

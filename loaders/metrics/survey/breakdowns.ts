@@ -1,5 +1,6 @@
 import { identifier, literal } from "../../core/sql.js";
 import type { TableContext } from "../../warehouse/context.js";
+import { WHOLE } from "../privacy/cell-suppression.js";
 
 export const ALL = "All";
 
@@ -20,3 +21,13 @@ export function respondentBreakdowns(context: TableContext): string {
   }
   return parts.join("\nUNION ALL\n");
 }
+
+/** A cell of a table by breakdown (All, a segment, a region), for suppressedCells. */
+export const breakdownCell =
+  <T extends { breakdown: string; breakdown_value: string; n: number }>(sliceOf: (row: T) => string[]) =>
+  (row: T) => ({
+    slice: sliceOf(row).join("\u0000"),
+    breakdown: row.breakdown === ALL ? WHOLE : row.breakdown,
+    value: row.breakdown_value,
+    n: row.n
+  });

@@ -3,7 +3,8 @@ import { hasSurvey, memoized, type TableContext } from "../../warehouse/context.
 import { round } from "../../core/numbers.js";
 import { literal } from "../../core/sql.js";
 import { holm, meanInterval, pairedTest, welchTest } from "../../core/stats/intervals.js";
-import { respondentBreakdowns } from "./breakdowns.js";
+import { suppressedCells, suppressionNote } from "../privacy/cell-suppression.js";
+import { breakdownCell, respondentBreakdowns } from "./breakdowns.js";
 
 /**
  * The test of our gap to a competitor on an attribute: paired when the same respondents rated
@@ -12,8 +13,8 @@ import { respondentBreakdowns } from "./breakdowns.js";
  */
 export const GAP_TEST_COLUMNS = [
   ["test", V, NULL],
-  /** Respondents who rated both brands on the attribute (used by the paired test). */
-  ["n_pairs", I],
+  /** Respondents who rated both brands on the attribute (used by the paired test; null when suppressed). */
+  ["n_pairs", I, NULL],
   ["t", D, NULL],
   ["p_value", D, NULL],
   ["p_holm", D, NULL],
@@ -29,7 +30,8 @@ export const COMPETITOR_RATING_COLUMNS = [
   ["is_ours", B],
   ["attribute", V],
   ["label", V],
-  ["n", I],
+  /** Null when suppressed, as every figure of the row. */
+  ["n", I, NULL],
   ["mean", D, NULL],
   ["sd", D, NULL],
   ["ci_low", D, NULL],
@@ -51,7 +53,8 @@ export type CompetitorRatingRow = RowOf<typeof COMPETITOR_RATING_COLUMNS>;
 /**
  * Every brand's ratings on every attribute, per wave and breakdown (all, segment, region),
  * with our gap to each competitor tested: paired on the respondents who rated both when at
- * least minCellSize did, Welch otherwise; Holm's correction across attributes.
+ * least minCellSize did, Welch otherwise; Holm's correction across attributes. Cells are
+ * suppressed as cell-suppression.ts says, and no rank, gap or test uses a suppressed one.
  */
 export function competitorRatings(context: TableContext): Promise<CompetitorRatingRow[]> {
   return memoized(context, "competitor-ratings", async () => {
@@ -89,6 +92,12 @@ export function competitorRatings(context: TableContext): Promise<CompetitorRati
       JOIN (${breakdowns}) b ON b.respondent_id = o.respondent_id AND b.wave = o.wave
       WHERE o.brand = ${literal(config.brand)} AND o.score IS NOT NULL AND c.score IS NOT NULL
       GROUP BY ALL`);
+    const hidden = suppressedCells(
+      cells,
+      breakdownCell((c) => [c.wave, c.brand, c.attribute]),
+      config.minCellSize
+    );
+    const published = (cell: (typeof cells)[number] | undefined) => cell !== undefined && !hidden.has(cell);
     const key = (...parts: string[]) => parts.join("\u0000");
     const cellOf = new Map(cells.map((c) => [key(c.wave, c.breakdown, c.breakdown_value, c.brand, c.attribute), c]));
     const pairOf = new Map(
@@ -102,15 +111,13 @@ export function competitorRatings(context: TableContext): Promise<CompetitorRati
       const [wave, breakdown, value] = slice.split("\u0000") as [string, string, string];
       const family = new Map<string, CompetitorRatingRow[]>();
       for (const attribute of config.attributes.map((a) => a.id)) {
-        const usable = brands
-          .map((b) => cellOf.get(key(wave, breakdown, value, b, attribute)))
-          .filter((c) => c && c.n >= config.minCellSize);
+        const usable = brands.map((b) => cellOf.get(key(wave, breakdown, value, b, attribute))).filter(published);
         const ranking = usable.sort((a, b) => b!.mean - a!.mean).map((c) => c!.brand);
         const ours = cellOf.get(key(wave, breakdown, value, config.brand, attribute));
-        const oursOk = ours !== undefined && ours.n >= config.minCellSize;
+        const oursOk = published(ours);
         for (const brand of brands) {
           const cell = cellOf.get(key(wave, breakdown, value, brand, attribute));
-          const suppressed = !cell || cell.n < config.minCellSize;
+          const suppressed = !published(cell);
           const interval = suppressed ? null : meanInterval(cell!.mean, cell!.sd ?? NaN, cell!.n);
           const isOurs = brand === config.brand;
           const pair = isOurs ? undefined : pairOf.get(key(wave, breakdown, value, brand, attribute));
@@ -128,7 +135,7 @@ export function competitorRatings(context: TableContext): Promise<CompetitorRati
             is_ours: isOurs,
             attribute,
             label: labels.get(attribute) ?? attribute,
-            n: cell?.n ?? 0,
+            n: suppressed ? null : cell!.n,
             mean: suppressed ? null : round(cell!.mean, 3),
             sd: suppressed ? null : round(cell!.sd, 3),
             ci_low: round(interval?.low, 3),
@@ -137,13 +144,13 @@ export function competitorRatings(context: TableContext): Promise<CompetitorRati
             rank: suppressed ? null : ranking.indexOf(brand) + 1,
             gap: isOurs || suppressed || !oursOk ? null : round(ours!.mean - cell!.mean, 3),
             test: test?.test ?? null,
-            n_pairs: pair?.n ?? 0,
+            n_pairs: suppressed ? null : (pair?.n ?? 0),
             t: round(test?.t, 3),
             p_value: round(test?.p, 6),
             p_holm: null,
             significant: null,
             suppressed,
-            note: suppressed ? `fewer than ${config.minCellSize} respondents (n = ${cell?.n ?? 0})` : null
+            note: suppressed ? suppressionNote(config.minCellSize) : null
           };
           rows.push(row);
           if (!isOurs) family.set(brand, [...(family.get(brand) ?? []), row]);

@@ -3,6 +3,7 @@ import type { SurveyConfig } from "../../contract/config.js";
 import { hasSurvey, memoized, type TableContext } from "../../warehouse/context.js";
 import { round } from "../../core/numbers.js";
 import { meanInterval, normalInterval } from "../../core/stats/intervals.js";
+import { suppressionNote } from "../privacy/cell-suppression.js";
 import { ratingCells, respondentSegments, type Cell } from "./survey-cells.js";
 import { attributeWeights } from "./weights.js";
 
@@ -19,8 +20,8 @@ export const PROFILE_COLUMNS = [
   ["is_ours", B],
   ["weight", D, NULL],
   ["weight_source", V, NULL],
-  ["n", I],
-  /** Null when suppressed. */
+  /** Null when suppressed, as the figures below. */
+  ["n", I, NULL],
   ["mean", D, NULL],
   ["ci_low", D, NULL],
   ["ci_high", D, NULL],
@@ -60,8 +61,9 @@ export interface Profiles {
 
 /**
  * Quality and price profiles and scores (Gale, Managing Customer Value, 1994, ch. 2-3) for
- * every wave, segment and brand. A cell with fewer respondents than `minCellSize` is
- * suppressed; so is every ratio and score that would need it.
+ * every wave, segment and brand. A rating cell suppressed (cell-suppression.ts: too few
+ * respondents, or a sibling the totals would give away) publishes nothing, and no competitor
+ * mean, ratio or score is computed from it.
  */
 export function profiles(context: TableContext): Promise<Profiles> {
   return memoized(context, "profiles", async () => {
@@ -73,7 +75,7 @@ export function profiles(context: TableContext): Promise<Profiles> {
       (await ratingCells(context)).map((c) => [cellKey(c.wave, c.segment, c.brand, c.attribute), c])
     );
     const slices = [...new Set([...cells.values()].map((c) => `${c.wave}\u0000${c.segment}`))].sort();
-    const usable = (cell: Cell | undefined): boolean => cell !== undefined && cell.n >= config.minCellSize;
+    const usable = (cell: Cell | undefined): boolean => cell !== undefined && !cell.suppressed;
 
     const rows: ProfileRow[] = [];
     const scores: ScoreRow[] = [];
@@ -96,7 +98,7 @@ export function profiles(context: TableContext): Promise<Profiles> {
             const competitorMean = others.length ? others.reduce((sum, c) => sum + c.mean, 0) / others.length : null;
             const suppressed = !usable(cell);
             const note = suppressed
-              ? `fewer than ${config.minCellSize} respondents (n = ${cell?.n ?? 0})`
+              ? suppressionNote(config.minCellSize)
               : competitorMean === null
                 ? "no competitor rated by enough respondents"
                 : null;
@@ -112,7 +114,7 @@ export function profiles(context: TableContext): Promise<Profiles> {
               is_ours: brand === config.brand,
               weight: round(weight?.weight, 2),
               weight_source: weight?.source ?? null,
-              n: cell?.n ?? 0,
+              n: suppressed ? null : cell!.n,
               mean: suppressed ? null : round(cell!.mean, 3),
               ci_low: round(interval?.low, 3),
               ci_high: round(interval?.high, 3),

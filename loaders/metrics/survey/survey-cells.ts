@@ -2,6 +2,7 @@ import type { SurveyConfig } from "../../contract/config.js";
 import { memoized, type TableContext } from "../../warehouse/context.js";
 import type { Moments } from "../../core/stats/regression.js";
 import { identifier, literal } from "../../core/sql.js";
+import { suppressedCells, WHOLE } from "../privacy/cell-suppression.js";
 
 /** The segment every respondent belongs to, besides their own: the whole sample. */
 export const ALL_SEGMENTS = "All";
@@ -14,6 +15,16 @@ export function respondentSegments(schema: TableContext["schema"]): string {
     : all;
 }
 
+/** A cell of a table by wave and segment (All or one segment), for suppressedCells. */
+export const segmentCell =
+  <T extends { segment: string; n: number }>(sliceOf: (row: T) => string[]) =>
+  (row: T) => ({
+    slice: sliceOf(row).join("\u0000"),
+    breakdown: row.segment === ALL_SEGMENTS ? WHOLE : "segment",
+    value: row.segment,
+    n: row.n
+  });
+
 /** Ratings of one brand on one attribute by the respondents of one segment in one wave. */
 export interface Cell {
   wave: string;
@@ -24,14 +35,22 @@ export interface Cell {
   n: number;
   mean: number;
   sd: number | null;
+  /** Too few answers here, or in a sibling the totals would give away (cell-suppression.ts). */
+  suppressed: boolean;
 }
 
-export async function ratingCells(context: TableContext): Promise<Cell[]> {
-  return context.db.rows<Cell & Record<string, string | number | null>>(`
+export async function ratingCells(context: TableContext & { config: SurveyConfig }): Promise<Cell[]> {
+  const cells = await context.db.rows<Omit<Cell, "suppressed">>(`
     SELECT r.wave, s.segment, r.brand, r.attribute, count(r.score) AS n, avg(r.score) AS mean, stddev_samp(r.score) AS sd
     FROM ratings r JOIN (${respondentSegments(context.schema)}) s USING (respondent_id, wave)
     WHERE r.score IS NOT NULL
     GROUP BY ALL ORDER BY ALL`);
+  const hidden = suppressedCells(
+    cells,
+    segmentCell((c) => [c.wave, c.brand, c.attribute]),
+    context.config.minCellSize
+  );
+  return cells.map((c) => ({ ...c, suppressed: hidden.has(c) }));
 }
 
 /** Mean stated importance per wave and attribute (all respondents who answered). */

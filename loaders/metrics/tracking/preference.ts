@@ -2,7 +2,8 @@ import { B, D, I, NULL, V, type RowOf } from "../table.js";
 import { hasSurvey, memoized, type TableContext } from "../../warehouse/context.js";
 import { round } from "../../core/numbers.js";
 import { wilsonInterval } from "../../core/stats/intervals.js";
-import { respondentBreakdowns } from "../survey/breakdowns.js";
+import { suppressedCells } from "../privacy/cell-suppression.js";
+import { breakdownCell, respondentBreakdowns } from "../survey/breakdowns.js";
 
 export const PREFERENCE_COLUMNS = [
   ["wave", V],
@@ -10,9 +11,9 @@ export const PREFERENCE_COLUMNS = [
   ["breakdown_value", V],
   ["brand", V],
   ["is_ours", B],
-  /** Respondents who named a preferred brand. */
-  ["n", I],
-  ["chosen", I],
+  /** Respondents who named a preferred brand (null when suppressed, as chosen). */
+  ["n", I, NULL],
+  ["chosen", I, NULL],
   /** chosen / n, with a Wilson 95% interval. */
   ["share", D, NULL],
   ["ci_low", D, NULL],
@@ -43,11 +44,21 @@ export function shareOfPreference(context: TableContext): Promise<PreferenceRow[
       WHERE r.preferred_brand IS NOT NULL GROUP BY ALL`);
     const key = (...parts: string[]) => parts.join("\u0000");
     const counts = new Map(totals.map((t) => [key(t.wave, t.breakdown, t.breakdown_value, t.brand!), t.n]));
+    // One cell per wave and breakdown: the brands' counts share its respondents.
     const slices = [...new Set(totals.map((t) => key(t.wave, t.breakdown, t.breakdown_value)))].sort();
-    return slices.flatMap((slice) => {
-      const [wave, breakdown, value] = slice.split("\u0000") as [string, string, string];
+    const answered = slices.map((slice) => {
+      const [wave, breakdown, breakdown_value] = slice.split("\u0000") as [string, string, string];
       const n = brands.reduce((sum, b) => sum + (counts.get(key(slice, b)) ?? 0), 0);
-      const suppressed = n < config.minCellSize;
+      return { slice, wave, breakdown, breakdown_value, n };
+    });
+    const hidden = suppressedCells(
+      answered,
+      breakdownCell((c) => [c.wave]),
+      config.minCellSize
+    );
+    return answered.flatMap((cell) => {
+      const { slice, wave, breakdown, breakdown_value: value, n } = cell;
+      const suppressed = hidden.has(cell);
       return brands.map((brand) => {
         const chosen = counts.get(key(slice, brand)) ?? 0;
         const interval = suppressed ? null : wilsonInterval(chosen, n);
@@ -57,8 +68,8 @@ export function shareOfPreference(context: TableContext): Promise<PreferenceRow[
           breakdown_value: value,
           brand,
           is_ours: brand === config.brand,
-          n,
-          chosen: suppressed ? 0 : chosen,
+          n: suppressed ? null : n,
+          chosen: suppressed ? null : chosen,
           share: suppressed ? null : round(chosen / n, 4),
           ci_low: round(interval?.low, 4),
           ci_high: round(interval?.high, 4),
