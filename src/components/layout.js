@@ -13,6 +13,8 @@ import * as Plot from "npm:@observablehq/plot";
  * are hidden from the accessibility tree instead, and keep their labels for the tests.
  */
 export function plot(options) {
+  // A chart with nothing to draw (every cell suppressed) says why instead of drawing empty axes.
+  if (options.empty) return emptyChart(options);
   const figure = Plot.plot(options);
   const svg =
     figure.tagName.toLowerCase() === "svg"
@@ -20,5 +22,23 @@ export function plot(options) {
       : (figure.querySelector("svg[aria-label]") ?? figure.querySelector("svg"));
   if (svg && options.ariaLabel) svg.setAttribute("role", "img");
   for (const group of figure.querySelectorAll("svg g[aria-label]")) group.setAttribute("aria-hidden", "true");
+  return figure;
+}
+
+/** A chart's title and subtitle, then `options.empty` (why there is nothing to draw) as text. */
+function emptyChart({title, subtitle, empty, height}) {
+  const figure = document.createElement("figure");
+  figure.className = "empty-chart";
+  for (const [tag, text] of [["h2", title], ["h3", subtitle]]) {
+    if (!text) continue;
+    const element = document.createElement(tag);
+    element.textContent = text;
+    figure.append(element);
+  }
+  const message = document.createElement("p");
+  message.className = "muted";
+  message.textContent = empty;
+  if (height) message.style.minHeight = `${Math.round(height / 2)}px`;
+  figure.append(message);
   return figure;
 }
