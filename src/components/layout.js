@@ -26,10 +26,13 @@ export function plot(options) {
 }
 
 /** A chart's title and subtitle, then `options.empty` (why there is nothing to draw) as text. */
-function emptyChart({title, subtitle, empty, height}) {
+function emptyChart({ title, subtitle, empty, height }) {
   const figure = document.createElement("figure");
   figure.className = "empty-chart";
-  for (const [tag, text] of [["h2", title], ["h3", subtitle]]) {
+  for (const [tag, text] of [
+    ["h2", title],
+    ["h3", subtitle]
+  ]) {
     if (!text) continue;
     const element = document.createElement(tag);
     element.textContent = text;
