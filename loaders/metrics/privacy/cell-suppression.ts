@@ -16,7 +16,7 @@
  *
  * Breakdowns are disjoint parts of the same All (segments, regions); different breakdowns are
  * never crossed in a table, so each is checked on its own. A suppressed cell publishes no count
- * either (`fewer than N respondents`): its count would be the whole minus the published ones.
+ * either (only `suppressionNote`): its count would bound what the hidden part holds.
  */
 
 /** The whole sample's breakdown: the cell every other breakdown of a slice divides up. */
@@ -45,7 +45,9 @@ export function suppressedCells<T>(
   for (const cell of cells) {
     const counted = countOf(cell);
     if (counted.n < minCellSize) suppressed.add(cell);
-    slices.set(counted.slice, [...(slices.get(counted.slice) ?? []), { cell, counted }]);
+    const members = slices.get(counted.slice);
+    if (members) members.push({ cell, counted });
+    else slices.set(counted.slice, [{ cell, counted }]);
   }
   for (const members of slices.values()) {
     const whole = members.find((m) => m.counted.breakdown === WHOLE);
@@ -56,9 +58,12 @@ export function suppressedCells<T>(
       continue;
     }
     const breakdowns = new Map<string, typeof members>();
-    for (const m of members)
-      if (m.counted.breakdown !== WHOLE)
-        breakdowns.set(m.counted.breakdown, [...(breakdowns.get(m.counted.breakdown) ?? []), m]);
+    for (const m of members) {
+      if (m.counted.breakdown === WHOLE) continue;
+      const parts = breakdowns.get(m.counted.breakdown);
+      if (parts) parts.push(m);
+      else breakdowns.set(m.counted.breakdown, [m]);
+    }
     for (const parts of breakdowns.values()) {
       const inNone = Math.max(0, whole.counted.n - parts.reduce((sum, p) => sum + p.counted.n, 0));
       const published = parts

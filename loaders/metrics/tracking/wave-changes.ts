@@ -42,6 +42,7 @@ interface Change {
 }
 
 function compare(now: CompetitorRatingRow | undefined, then: CompetitorRatingRow | undefined): Change {
+  // A suppressed row publishes no n (nor mean): nothing to compare.
   if (!now || !then || now.n === null || then.n === null) return { change: null, low: null, high: null, p: null };
   const test = welchTest(now.mean!, now.sd ?? NaN, now.n, then.mean!, then.sd ?? NaN, then.n);
   if (!test) return { change: now.mean! - then.mean!, low: null, high: null, p: null };
