@@ -185,6 +185,33 @@ describe("small cells", () => {
   });
 });
 
+describe("drivers from too few respondents", () => {
+  it("are not published below minCellSize, and are above it", async () => {
+    const random = new Random(5);
+    const respondents = repeat(8, () => {
+      const q1 = 1 + random.int(10);
+      return { satisfaction: q1, scores: { Us: { q1, q2: 1 + random.int(10) }, Them: { q1: 5, q2: 5 } } };
+    });
+    const attributes = [
+      { id: "q1", label: "Q1", group: "quality", owner: "Ops" },
+      { id: "q2", label: "Q2", group: "quality", owner: "Ops" }
+    ];
+    const spec = (minCellSize: number) => ({
+      config: { brand: "Us", competitors: ["Them"], minCellSize, attributes },
+      respondents
+    });
+    // 8 complete respondents, 2 predictors: a fit exists (8 > 3), but 8 < 10.
+    expect((await surveyTables(spec(10), ["drivers"])).drivers).toEqual([]);
+    const published = (await surveyTables(spec(5), ["drivers"])).drivers;
+    expect(published.map((d) => [d.wave, d.attribute, d.n])).toEqual([
+      ["2025-Q1", "q1", 8],
+      ["2025-Q1", "q2", 8],
+      ["All waves", "q1", 8],
+      ["All waves", "q2", 8]
+    ]);
+  });
+});
+
 describe("attribute weights", () => {
   const attributes = [
     { id: "q1", label: "Q1", group: "quality", owner: "Ops" },

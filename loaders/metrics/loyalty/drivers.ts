@@ -36,7 +36,10 @@ export type DriverRow = RowOf<typeof DRIVER_COLUMNS>;
 /**
  * Key-driver analysis of a global perception (default overall satisfaction) on our brand's
  * attribute ratings, per wave and pooled: correlations, OLS (unstandardized with intercept, and
- * standardized), Johnson's relative weights and exact Shapley (LMG) shares of R².
+ * standardized), Johnson's relative weights and exact Shapley (LMG) shares of R². A wave (or
+ * the pool) with fewer than minCellSize complete respondents has no drivers: a regression on a
+ * handful of people describes them. Waves need no complements: the table publishes fits, not
+ * the moments a wave's fit could be subtracted from the pool's with.
  */
 export function drivers(context: TableContext, outcome = "overall_satisfaction"): Promise<DriverRow[]> {
   return memoized(context, `drivers:${outcome}`, async () => {
@@ -45,7 +48,7 @@ export function drivers(context: TableContext, outcome = "overall_satisfaction")
     const rows: DriverRow[] = [];
     for (const moments of await driverMoments(context, outcome)) {
       const p = moments.predictors.length;
-      if (moments.n <= p + 1) continue;
+      if (moments.n <= p + 1 || moments.n < context.config.minCellSize) continue;
       const fit = olsFromMoments(moments);
       const { rxx, rxy } = correlationsOf(moments);
       const { weights } = relativeWeights(rxx, rxy);
