@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { npsInterval } from "../loaders/core/stats/intervals.js";
 import { ATTRIBUTES } from "../scripts/sample/model.js";
 import { useSampleWarehouse } from "./support/sample-warehouse.js";
 import { surveyTables } from "./support/survey-folder.js";
@@ -42,6 +43,17 @@ describe.skipIf(!PARK)("drivers on the amusement-park survey (Chapman & Feit, ch
     expect(pooled.reduce((s, d) => s + (d.relative_weight as number), 0)).toBeCloseTo(rSquared, 6);
     expect(pooled.reduce((s, d) => s + (d.shapley as number), 0)).toBeCloseTo(rSquared, 6);
     expect(pooled.map((d) => d.n)).toEqual([500, 500, 500, 500]);
+  });
+});
+
+describe("npsInterval(promoters, detractors, n)", () => {
+  it("is the adjusted Wald interval, cut at ±100 for a few answers all on one side", () => {
+    // 4 promoters of 4: p' = 4.75 / 7, d' = 0.75 / 7; 57.14 ± 1.96 × 25.61 = 6.94 to 107.34 → 100.
+    const all = npsInterval(4, 0, 4)!;
+    expect(all.low).toBeCloseTo(6.944178, 5);
+    expect(all.high).toBe(100);
+    expect(npsInterval(0, 4, 4)).toEqual({ low: -100, high: -all.low });
+    expect(npsInterval(0, 0, 0)).toBeNull();
   });
 });
 
@@ -89,8 +101,9 @@ describe("nps and its standard error, on a hand-computed fixture", () => {
         detractors: 0.4,
         nps: 0,
         se: 28.284,
-        ci_low: -55.44,
-        ci_high: 55.44,
+        // Adjusted Wald (Rocks 2016): p' = d' = 4.75 / 13, ± 1.96 √(2 × 4.75 / 13 / 13).
+        ci_low: -46.47,
+        ci_high: 46.47,
         suppressed: false
       });
       expect(rows.find((r) => r.segment === "B")).toMatchObject({
@@ -99,7 +112,10 @@ describe("nps and its standard error, on a hand-computed fixture", () => {
         passives: 0.3,
         detractors: 0.2,
         nps: 30,
-        se: 17.464
+        se: 17.464,
+        // p' = 10.75 / 23, d' = 4.75 / 23: 26.09 ± 1.96 √((p' + d' − (p' − d')²) / 23).
+        ci_low: -5.72,
+        ci_high: 57.9
       });
       expect(rows.find((r) => r.segment === "All")).toMatchObject({ n: 30, nps: 20 }); // (14 - 8) / 30
     } finally {

@@ -38,6 +38,28 @@ export function wilsonInterval(k: number, n: number, confidence = CONFIDENCE): I
   return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
 }
 
+/**
+ * Interval of a Net Promoter Score, in points (−100 to 100), from the counts of promoters and
+ * detractors among n answers: the adjusted Wald interval that Rocks (2016, The American
+ * Statistician 70(4)) found the best of six in coverage for the trinomial, which adds ¾ of a
+ * promoter, ¾ of a detractor and 3 answers (n' = n + 3, p' = (P + ¾) / n', d' = (D + ¾) / n')
+ * and takes p' − d' ± z √((p' + d' − (p' − d')²) / n'). It can still pass ±100 for a few
+ * answers all on one side, so it is cut at the scale's ends, as a share is. Null when n = 0.
+ */
+export function npsInterval(
+  promoters: number,
+  detractors: number,
+  n: number,
+  confidence = CONFIDENCE
+): Interval | null {
+  if (n === 0) return null;
+  const z = normalQuantile(1 - (1 - confidence) / 2, 0, 1);
+  const m = n + 3;
+  const [p, d] = [(promoters + 0.75) / m, (detractors + 0.75) / m];
+  const half = z * Math.sqrt((p + d - (p - d) ** 2) / m);
+  return { low: Math.max(-100, 100 * (p - d - half)), high: Math.min(100, 100 * (p - d + half)) };
+}
+
 export interface TestResult {
   /** Difference of means (first − second). */
   difference: number;

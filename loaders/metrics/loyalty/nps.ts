@@ -3,7 +3,7 @@ import { isNpsScale } from "../../contract/config.js";
 import { hasSurvey, memoized, type TableContext } from "../../warehouse/context.js";
 import { round } from "../../core/numbers.js";
 import { identifier, literal } from "../../core/sql.js";
-import { meanInterval, normalInterval, wilsonInterval } from "../../core/stats/intervals.js";
+import { meanInterval, npsInterval, wilsonInterval } from "../../core/stats/intervals.js";
 import { suppressedCells } from "../privacy/cell-suppression.js";
 import { respondentSegments, segmentCell } from "../survey/survey-cells.js";
 
@@ -21,8 +21,9 @@ export const NPS_COLUMNS = [
   ["detractors", D, NULL],
   /** 100 × (promoters − detractors). */
   ["nps", D, NULL],
-  /** 100 × √((p + d − (p − d)²) / n). */
+  /** 100 × √((p + d − (p − d)²) / n): what comparisons between NPS figures use. */
   ["se", D, NULL],
+  /** 95% adjusted Wald interval (npsInterval: Rocks 2016), inside −100 to 100. */
   ["ci_low", D, NULL],
   ["ci_high", D, NULL],
   ["suppressed", B]
@@ -88,7 +89,7 @@ export function nps(context: TableContext): Promise<NpsRow[]> {
       const [sp, sd] = [p / n, d / n];
       const score = 100 * (sp - sd);
       const se = 100 * Math.sqrt((sp + sd - (sp - sd) ** 2) / n);
-      const interval = normalInterval(score, se);
+      const interval = npsInterval(p, d, n);
       return {
         wave,
         segment,
