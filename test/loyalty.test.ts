@@ -3,11 +3,13 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { npsInterval } from "../loaders/core/stats/intervals.js";
+import { npsInterval, twoProportionTest } from "../loaders/core/stats/intervals.js";
 import { ATTRIBUTES } from "../scripts/sample/model.js";
 import { useSampleWarehouse } from "./support/sample-warehouse.js";
 import { surveyTables } from "./support/survey-folder.js";
 import { sharedDataset } from "./support/datasets.js";
+import { PROJECT_DIR } from "./support/project.js";
+import { sampleExports } from "./support/sample-exports.js";
 
 const PARK = sharedDataset("chapman-feit", "rintro-chapter7.csv");
 
@@ -43,6 +45,25 @@ describe.skipIf(!PARK)("drivers on the amusement-park survey (Chapman & Feit, ch
     expect(pooled.reduce((s, d) => s + (d.relative_weight as number), 0)).toBeCloseTo(rSquared, 6);
     expect(pooled.reduce((s, d) => s + (d.shapley as number), 0)).toBeCloseTo(rSquared, 6);
     expect(pooled.map((d) => d.n)).toEqual([500, 500, 500, 500]);
+  });
+});
+
+describe("twoProportionTest(k1, n1, k2, n2)", () => {
+  it("reproduces Agresti's aspirin example (CDA 3rd ed., §2.2): a difference of 0.0077, z = 5.0", () => {
+    // Physicians' Health Study: heart attacks 189 of 11,034 on placebo, 104 of 11,037 on aspirin.
+    const test = twoProportionTest(189, 11034, 104, 11037)!;
+    expect(test.difference).toBeCloseTo(0.0077, 4);
+    expect(test.z).toBeCloseTo(5.0, 2);
+    expect(test.p).toBeLessThan(1e-6);
+    expect(twoProportionTest(5, 10, 5, 10)).toMatchObject({ difference: 0, z: 0, p: 1 });
+    expect(twoProportionTest(1, 0, 1, 2)).toBeNull();
+  });
+
+  it("gives Newcombe's published intervals (1998, table II, method 10)", () => {
+    const a = twoProportionTest(56, 70, 48, 80)!;
+    expect([a.low, a.high].map((x) => x.toFixed(4))).toEqual(["0.0524", "0.3339"]);
+    const b = twoProportionTest(9, 10, 3, 10)!;
+    expect([b.low, b.high].map((x) => x.toFixed(4))).toEqual(["0.1705", "0.8090"]);
   });
 });
 
@@ -178,6 +199,40 @@ describe("the loyalty model on the sample data", () => {
     expect(resolved).toMatchObject({ resolution: "resolved" });
     expect(unresolved).toMatchObject({ resolution: "not resolved" });
     expect(resolved!.retention).toBeGreaterThan(unresolved!.retention);
+    // Recomputed from the CSV files: each customer's first complaint, observable for 180 days
+    // before the last order; retained = an order (not a refund) 91-180 days after it.
+    const { orders } = sampleExports();
+    const day = (iso: string) => Date.parse(`${iso.slice(0, 10)}T00:00:00Z`) / 86_400_000;
+    const last = Math.max(...orders.map((o) => day(o.ordered_at!)));
+    const byCustomer = new Map<string, typeof orders>();
+    for (const o of orders) {
+      if (!byCustomer.has(o.customer_id!)) byCustomer.set(o.customer_id!, []);
+      byCustomer.get(o.customer_id!)!.push(o);
+    }
+    const first = new Map<string, { opened: number; resolved: boolean }>();
+    for (const t of csvParse(readFileSync(join(PROJECT_DIR, "data", "tickets.csv"), "utf-8")))
+      if (
+        t.kind === "complaint" &&
+        (!first.has(t.customer_id!) || day(t.opened_at!) < first.get(t.customer_id!)!.opened)
+      )
+        first.set(t.customer_id!, { opened: day(t.opened_at!), resolved: t.resolved_at !== "" });
+    const tally = { resolved: [0, 0], "not resolved": [0, 0] } as Record<string, [number, number]>;
+    for (const [customer, { opened, resolved: isResolved }] of first) {
+      if (opened + 180 > last) continue;
+      const kept = (byCustomer.get(customer) ?? []).some(
+        (o) => Number(o.amount) >= 0 && day(o.ordered_at!) > opened + 90 && day(o.ordered_at!) <= opened + 180
+      );
+      const counts = tally[isResolved ? "resolved" : "not resolved"]!;
+      counts[0] += Number(kept);
+      counts[1] += 1;
+    }
+    expect([resolved!.customers, unresolved!.customers]).toEqual([tally.resolved![1], tally["not resolved"]![1]]);
+    expect(resolved!.retention).toBeCloseTo(tally.resolved![0] / tally.resolved![1], 4);
+    expect(unresolved!.retention).toBeCloseTo(tally["not resolved"]![0] / tally["not resolved"]![1], 4);
+    const test = twoProportionTest(...tally.resolved!, ...tally["not resolved"]!)!;
+    expect(resolved).toMatchObject({ p_value: Number(test.p.toFixed(6)), significant: test.p < 0.05 });
+    expect(resolved!.difference).toBeCloseTo(test.difference, 4);
+    expect(unresolved).toMatchObject({ difference: null, p_value: null, significant: null });
     const complaints = await rows("complaints");
     expect(complaints.every((c) => c.complaint_rate > 0 && c.resolved_share > 0.6)).toBe(true);
   });

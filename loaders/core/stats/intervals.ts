@@ -2,6 +2,7 @@
  * Confidence intervals and tests on summary statistics. The sums run in DuckDB; these take the
  * small aggregated rows. Distributions come from stdlib (stdlib.io), not hand-rolled code.
  */
+import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
 import normalQuantile from "@stdlib/stats-base-dists-normal-quantile";
 import tCdf from "@stdlib/stats-base-dists-t-cdf";
 import tQuantile from "@stdlib/stats-base-dists-t-quantile";
@@ -58,6 +59,44 @@ export function npsInterval(
   const [p, d] = [(promoters + 0.75) / m, (detractors + 0.75) / m];
   const half = z * Math.sqrt((p + d - (p - d) ** 2) / m);
   return { low: Math.max(-100, 100 * (p - d - half)), high: Math.min(100, 100 * (p - d + half)) };
+}
+
+/** Two shares compared: their difference (first − second), its interval and test. */
+export interface ProportionsTest extends Interval {
+  difference: number;
+  z: number;
+  /** Two-sided p-value. */
+  p: number;
+}
+
+/**
+ * Two independent shares k1 / n1 and k2 / n2 compared: the z-test on the pooled share
+ * (Agresti, Categorical Data Analysis, 3rd ed., §2.1.3) and Newcombe's hybrid score interval
+ * of the difference (Newcombe 1998, Statistics in Medicine 17, method 10, from each share's
+ * Wilson interval), which keeps to [−1, 1] and agrees with the score test where the Wald
+ * interval, at small n, calls a significant difference one that may be zero. Null when either
+ * group is empty.
+ */
+export function twoProportionTest(
+  k1: number,
+  n1: number,
+  k2: number,
+  n2: number,
+  confidence = CONFIDENCE
+): ProportionsTest | null {
+  if (n1 === 0 || n2 === 0) return null;
+  const [p1, p2, pooled] = [k1 / n1, k2 / n2, (k1 + k2) / (n1 + n2)];
+  const difference = p1 - p2;
+  const se0 = Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
+  const z = se0 === 0 ? 0 : difference / se0;
+  const [w1, w2] = [wilsonInterval(k1, n1, confidence)!, wilsonInterval(k2, n2, confidence)!];
+  return {
+    difference,
+    z,
+    p: 2 * (1 - normalCdf(Math.abs(z), 0, 1)),
+    low: difference - Math.hypot(p1 - w1.low, w2.high - p2),
+    high: difference + Math.hypot(w1.high - p1, p2 - w2.low)
+  };
 }
 
 export interface TestResult {
