@@ -57,18 +57,33 @@ describe("the plain-language readings", () => {
     );
   });
 
-  it("winRateReading(rows, competitor) compares the last quarter with the first", () => {
+  it("winRateReading(rows, competitor) compares the last quarter with the table's baseline, tested", () => {
     const rows = [
       { quarter: "2023-Q1", competitor: "B", won: 58, lost: 42, win_rate: 0.58, ci_low: 0.48, ci_high: 0.67 },
-      { quarter: "2025-Q4", competitor: "B", won: 40, lost: 60, win_rate: 0.4, ci_low: 0.31, ci_high: 0.47 }
+      { quarter: "2025-Q3", competitor: "B", won: 50, lost: 50, win_rate: 0.5, ci_low: 0.4, ci_high: 0.6 },
+      {
+        quarter: "2025-Q4",
+        competitor: "B",
+        won: 40,
+        lost: 60,
+        win_rate: 0.4,
+        ci_low: 0.31,
+        ci_high: 0.5,
+        previous_quarter: "2025-Q3",
+        change: -0.1,
+        p_value: 0.1573,
+        significant: false
+      }
     ];
+    // The baseline is the previous quarter with deals (2025-Q3), never the first on record.
     expect(winRateReading(rows, "B")).toBe(
-      "Against B we won 40% in 2025-Q4 (95% CI 31%-47%, 100 deals), down from 58% in 2023-Q1."
+      "Against B we won 40% in 2025-Q4 (95% CI 31%-50%, 100 deals), down 10 points from 50% in 2025-Q3 (within chance, p = 0.16)."
     );
-    rows[1]!.ci_high = 0.5;
+    Object.assign(rows[2]!, { change: -0.18, p_value: 0.0109, significant: true, previous_quarter: "2023-Q1" });
     expect(winRateReading(rows, "B")).toBe(
-      "Against B we won 40% in 2025-Q4 (95% CI 31%-50%, 100 deals), down from 58% in 2023-Q1 (the intervals overlap: treat the change with caution)."
+      "Against B we won 40% in 2025-Q4 (95% CI 31%-50%, 100 deals), down 18 points from 58% in 2023-Q1 (a significant change)."
     );
+    expect(winRateReading(rows.slice(0, 1), "B")).toBe("Against B we won 58% in 2023-Q1 (95% CI 48%-67%, 100 deals).");
     expect(winRateReading(rows, "C")).toBe("No deals recorded against C.");
   });
 

@@ -1,6 +1,10 @@
+import { csvParse } from "d3-dsv";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ATTRIBUTES, COMPETITORS, OUR_BRAND, TREND, WAVES } from "../scripts/sample/model.js";
 import { TABLES } from "../loaders/metrics/registry.js";
+import { PROJECT_DIR } from "./support/project.js";
 import { useSampleWarehouse } from "./support/sample-warehouse.js";
 
 // The customer value tables on the sample data recover what docs/sample-data.md says the
@@ -77,6 +81,32 @@ describe("customer value analysis of the sample data", () => {
     expect(year("2023") - year("2025")).toBeGreaterThan(0.1);
     const lost = (await rows("won-lost-reasons")).filter((r) => r.competitor === "Globex" && r.outcome === "lost");
     expect(lost[0]!.reason).toBe("Service");
+  });
+
+  it("compares each quarter's win rate with the previous quarter of deals, by a two-proportion test", async () => {
+    // Counted from opportunities.csv: All deals closed in 2025-Q3 and 2025-Q4.
+    const deals = csvParse(readFileSync(join(PROJECT_DIR, "data", "opportunities.csv"), "utf-8"));
+    const count = (from: string, to: string, outcome: string) =>
+      deals.filter((d) => d.closed_at! >= from && d.closed_at! < to && d.outcome === outcome).length;
+    const [won, lost] = [count("2025-10-01", "2026-01-01", "won"), count("2025-10-01", "2026-01-01", "lost")];
+    const [wonBefore, lostBefore] = [
+      count("2025-07-01", "2025-10-01", "won"),
+      count("2025-07-01", "2025-10-01", "lost")
+    ];
+    const row = (await rows("won-lost")).find((r) => r.quarter === "2025-Q4" && r.competitor === "All deals")!;
+    expect([row.won, row.lost]).toEqual([won, lost]);
+    // z on the pooled share, by hand.
+    const pooled = (won + wonBefore) / (won + lost + wonBefore + lostBefore);
+    const z =
+      (won / (won + lost) - wonBefore / (wonBefore + lostBefore)) /
+      Math.sqrt(pooled * (1 - pooled) * (1 / (won + lost) + 1 / (wonBefore + lostBefore)));
+    expect(row.previous_quarter).toBe("2025-Q3");
+    expect(row.change).toBeCloseTo(won / (won + lost) - wonBefore / (wonBefore + lostBefore), 4);
+    expect(row.significant).toBe(Math.abs(z) > 1.959964);
+    expect(row.change_ci_low).toBeLessThan(row.change);
+    expect(row.change_ci_high).toBeGreaterThan(row.change);
+    const first = (await rows("won-lost")).find((r) => r.quarter === "2023-Q1" && r.competitor === "All deals")!;
+    expect(first).toMatchObject({ previous_quarter: null, change: null, significant: null });
   });
 
   it("places the key events on the timeline with our score and win rate of their quarter", async () => {

@@ -45,15 +45,17 @@ export function winRateReading(rows, competitor) {
     .filter((d) => d.competitor === competitor && d.win_rate !== null)
     .sort((a, b) => a.quarter.localeCompare(b.quarter));
   if (series.length === 0) return `No deals recorded against ${competitor}.`;
-  const first = series[0];
   const last = series.at(-1);
   const against = competitor === "All deals" ? "Over all deals" : `Against ${competitor}`;
   let text = `${against} we won ${percent(last.win_rate)} in ${last.quarter} (95% CI ${percent(last.ci_low)}-${percent(last.ci_high)}, ${last.won + last.lost} deals)`;
-  if (series.length > 1) {
-    const change = last.win_rate - first.win_rate;
-    const overlap = last.ci_low <= first.ci_high && first.ci_low <= last.ci_high;
-    text += `, ${Math.abs(change) < 0.005 ? "unchanged" : change > 0 ? "up" : "down"} from ${percent(first.win_rate)} in ${first.quarter}`;
-    if (overlap && Math.abs(change) >= 0.005) text += " (the intervals overlap: treat the change with caution)";
+  // The baseline is the table's (the latest earlier quarter with deals), as on every page.
+  const previous = series.find((d) => d.quarter === last.previous_quarter);
+  if (previous && last.change !== null) {
+    const points = Math.abs(100 * last.change);
+    text +=
+      points < 0.5
+        ? `, unchanged from ${percent(previous.win_rate)} in ${previous.quarter}`
+        : `, ${last.change > 0 ? "up" : "down"} ${points.toFixed(0)} points from ${percent(previous.win_rate)} in ${previous.quarter} (${last.significant ? "a significant change" : `within chance, p = ${last.p_value.toFixed(2)}`})`;
   }
   return `${text}.`;
 }

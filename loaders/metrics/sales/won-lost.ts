@@ -1,8 +1,8 @@
-import { D, I, NULL, V, type RowOf } from "../table.js";
+import { B, D, I, NULL, V, type RowOf } from "../table.js";
 import { literal, quarterLabel } from "../../core/sql.js";
 import { memoized, type TableContext, type WarehouseSchema } from "../../warehouse/context.js";
 import { round } from "../../core/numbers.js";
-import { wilsonInterval } from "../../core/stats/intervals.js";
+import { twoProportionTest, wilsonInterval } from "../../core/stats/intervals.js";
 
 /** The competitor label of deals with no competitor named. */
 export const NO_COMPETITOR = "(none named)";
@@ -20,7 +20,19 @@ export const WON_LOST_COLUMNS = [
   ["ci_low", D, NULL],
   ["ci_high", D, NULL],
   ["value_won", D, NULL],
-  ["value_lost", D, NULL]
+  ["value_lost", D, NULL],
+  /**
+   * The baseline every page compares this win rate with: the latest earlier quarter with
+   * deals against the same competitor (as the KPI cards take the previous quarter on record).
+   */
+  ["previous_quarter", V, NULL],
+  /** win_rate minus the previous quarter's, with Newcombe's 95% interval. */
+  ["change", D, NULL],
+  ["change_ci_low", D, NULL],
+  ["change_ci_high", D, NULL],
+  /** Two-proportion z-test of the change; `significant` at 5%. */
+  ["p_value", D, NULL],
+  ["significant", B, NULL]
 ] as const;
 
 export type WonLostRow = RowOf<typeof WON_LOST_COLUMNS>;
@@ -66,8 +78,20 @@ export function wonLost(context: TableContext): Promise<WonLostRow[]> {
              ${amount ? "sum(amount) FILTER (WHERE outcome = 'lost')::DOUBLE" : "NULL::DOUBLE"} AS value_lost
       FROM opportunities WHERE outcome IN ('won', 'lost')
       GROUP BY GROUPING SETS ((1, 2), (1)) ORDER BY 1, 2 NULLS FIRST`);
+    const previousOf = new Map<(typeof rows)[number], (typeof rows)[number]>();
+    const latest = new Map<string | null, (typeof rows)[number]>();
+    for (const r of [...rows].sort((a, b) => a.quarter.localeCompare(b.quarter))) {
+      if (r.won + r.lost === 0) continue;
+      const before = latest.get(r.competitor);
+      if (before) previousOf.set(r, before);
+      latest.set(r.competitor, r);
+    }
     return rows.map((r) => {
       const interval = wilsonInterval(r.won, r.won + r.lost);
+      const previous = previousOf.get(r);
+      const test = previous
+        ? twoProportionTest(r.won, r.won + r.lost, previous.won, previous.won + previous.lost)
+        : null;
       return {
         quarter: r.quarter,
         competitor: r.competitor ?? ALL_DEALS,
@@ -77,7 +101,13 @@ export function wonLost(context: TableContext): Promise<WonLostRow[]> {
         ci_low: round(interval?.low, 4),
         ci_high: round(interval?.high, 4),
         value_won: round(r.value_won ?? (amount ? 0 : null), 2),
-        value_lost: round(r.value_lost ?? (amount ? 0 : null), 2)
+        value_lost: round(r.value_lost ?? (amount ? 0 : null), 2),
+        previous_quarter: previous?.quarter ?? null,
+        change: round(test?.difference, 4),
+        change_ci_low: round(test?.low, 4),
+        change_ci_high: round(test?.high, 4),
+        p_value: round(test?.p, 6),
+        significant: test ? test.p < 0.05 : null
       };
     });
   });

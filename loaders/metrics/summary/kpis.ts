@@ -5,6 +5,7 @@
 import { B, D, NULL, V, type RowOf } from "../table.js";
 import { memoized, type TableContext } from "../../warehouse/context.js";
 import { round } from "../../core/numbers.js";
+import { twoProportionTest } from "../../core/stats/intervals.js";
 import { churn } from "../customers/churn.js";
 import { customerBaseValue } from "../customers/clv.js";
 import { nps } from "../loyalty/nps.js";
@@ -167,10 +168,8 @@ export function kpis(context: TableContext): Promise<KpiRow[]> {
 /** Two-sided 5% test of a change between independent samples; null for population figures. */
 function significance(current: Reading, previous: Reading): boolean | null {
   if (current.n !== undefined && previous.n !== undefined && current.k !== undefined && previous.k !== undefined) {
-    const pooled = (current.k + previous.k) / (current.n + previous.n);
-    const se = Math.sqrt(pooled * (1 - pooled) * (1 / current.n + 1 / previous.n));
-    if (!(se > 0)) return false;
-    return Math.abs(current.k / current.n - previous.k / previous.n) / se > Z;
+    const test = twoProportionTest(current.k, current.n, previous.k, previous.n);
+    return test === null || test.z === 0 ? false : Math.abs(test.z) > Z;
   }
   if (current.se == null || previous.se == null) return null;
   const se = Math.hypot(current.se, previous.se);
