@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  clvCaveat,
   formatKpi,
   formatKpiChange,
   headToHeadReading,
@@ -85,6 +86,16 @@ describe("the plain-language readings", () => {
     );
     expect(winRateReading(rows.slice(0, 1), "B")).toBe("Against B we won 58% in 2023-Q1 (95% CI 48%-67%, 100 deals).");
     expect(winRateReading(rows, "C")).toBe("No deals recorded against C.");
+  });
+
+  it("clvCaveat(all) says how far the holdout check's predictions fell from what happened", () => {
+    expect(clvCaveat({ frequency: "all", customers: 100, actual: 16.49, predicted: 19.32 })).toBe(
+      "Holdout check: the model over-predicted purchases by 17% (19.32 per customer against 16.49): read this figure as an upper estimate."
+    );
+    expect(clvCaveat({ frequency: "all", customers: 100, actual: 2, predicted: 2.06 })).toBe(
+      "Holdout check: the model predicted 2.06 purchases per customer where 2.00 happened."
+    );
+    expect(clvCaveat(undefined)).toBe("");
   });
 
   it("whatWhoReading(rows) lists the three biggest priorities with their owners", () => {

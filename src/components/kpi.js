@@ -3,11 +3,12 @@ import { html } from "npm:htl";
 import { formatKpi, formatKpiChange, kpiReading } from "./readings.js";
 
 /**
- * One card per kpis row. `href` links the card to the report behind the figure; money is in `currency`. The change's
+ * One card per kpis row. `href` links the card to the report behind the figure; money is in `currency`; `note`
+ * is a caveat the figure carries (the lifetime value's holdout check). The change's
  * colour says good or bad news (none for relative price, where either can be the plan) and is
  * never the only signal: the arrow and the words carry it too.
  */
-export function kpiCard(row, { href, currency = "USD" } = {}) {
+export function kpiCard(row, { href, currency = "USD", note } = {}) {
   const flat = row.change === null || formatKpiChange(row).startsWith("■") || row.kpi === "price";
   const better = flat ? "" : row.change > 0 ? "good" : "bad";
   const noise = row.significant === false ? " noise" : "";
@@ -16,6 +17,7 @@ export function kpiCard(row, { href, currency = "USD" } = {}) {
     <div class="kpi-value">${formatKpi(row.value, row.unit, currency)}</div>
     <div class=${`kpi-change ${better}${noise}`}>${formatKpiChange(row)}${row.significant === false ? " (noise)" : ""}</div>
     <p class="kpi-reading">${kpiReading(row, currency)}</p>
+    ${note ? html`<p class="kpi-note muted">${note}</p>` : ""}
   </div>`;
 }
 

@@ -212,3 +212,12 @@ export function kpiReading(row, currency = "USD") {
       return `${row.label}: ${value}${delta}.`;
   }
 }
+
+/** The clv-holdout table's "all" row -> the caveat the lifetime value card carries. */
+export function clvCaveat(all) {
+  if (!all || !(all.actual > 0)) return "";
+  const bias = all.predicted / all.actual - 1;
+  if (Math.abs(bias) < 0.05)
+    return `Holdout check: the model predicted ${all.predicted.toFixed(2)} purchases per customer where ${all.actual.toFixed(2)} happened.`;
+  return `Holdout check: the model ${bias > 0 ? "over" : "under"}-predicted purchases by ${Math.abs(100 * bias).toFixed(0)}% (${all.predicted.toFixed(2)} per customer against ${all.actual.toFixed(2)}): read this figure as ${bias > 0 ? "an upper" : "a lower"} estimate.`;
+}

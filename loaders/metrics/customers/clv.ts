@@ -187,7 +187,7 @@ export async function clvParams(context: TableContext): Promise<ClvParamRow[]> {
 }
 
 export const HOLDOUT_COLUMNS = [
-  /** Repeat purchases in the calibration period: 0 ... 6, then "7+". */
+  /** Repeat purchases in the calibration period: 0 ... 6, then "7+"; last, "all" customers. */
   ["frequency", V],
   ["customers", I],
   /** Mean purchases per customer in the holdout period, as happened. */
@@ -213,14 +213,19 @@ export async function clvHoldout(context: TableContext): Promise<HoldoutRow[]> {
     group.predicted += n * expectedPurchases(model.bgNbd, periods![c]!, x![c]!, t_x![c]!, T![c]!);
     groups.set(key, group);
   });
-  return [...groups]
-    .sort(([a], [b]) => (a === "7+" ? 99 : +a) - (b === "7+" ? 99 : +b))
-    .map(([frequency, g]) => ({
-      frequency,
-      customers: g.customers,
-      actual: round(g.actual / g.customers, 4)!,
-      predicted: round(g.predicted / g.customers, 4)!
-    }));
+  // The whole base, the overview's caveat on the lifetime value card: how far the fit's
+  // predictions for the holdout fell from what happened.
+  const all = { customers: 0, actual: 0, predicted: 0 };
+  for (const g of groups.values()) for (const k of ["customers", "actual", "predicted"] as const) all[k] += g[k];
+  return [
+    ...[...groups].sort(([a], [b]) => (a === "7+" ? 99 : +a) - (b === "7+" ? 99 : +b)),
+    ["all", all] as const
+  ].map(([frequency, g]) => ({
+    frequency,
+    customers: g.customers,
+    actual: round(g.actual / g.customers, 4)!,
+    predicted: round(g.predicted / g.customers, 4)!
+  }));
 }
 
 /**
