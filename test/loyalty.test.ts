@@ -1,4 +1,5 @@
 import { csvParse } from "d3-dsv";
+import { inverse, Matrix } from "ml-matrix";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -45,6 +46,37 @@ describe.skipIf(!PARK)("drivers on the amusement-park survey (Chapman & Feit, ch
     expect(pooled.reduce((s, d) => s + (d.relative_weight as number), 0)).toBeCloseTo(rSquared, 6);
     expect(pooled.reduce((s, d) => s + (d.shapley as number), 0)).toBeCloseTo(rSquared, 6);
     expect(pooled.map((d) => d.n)).toEqual([500, 500, 500, 500]);
+  });
+
+  it("gives each coefficient its HC3 standard error, as the sandwich computed row by row", async () => {
+    const { drivers } = await surveyTables(spec, ["drivers"]);
+    const pooled = drivers.filter((d) => d.wave === "All waves");
+    // HC3 from the 500 rows directly: (Z'Z)⁻¹ Z' diag(e² / (1 − h)²) Z (Z'Z)⁻¹.
+    const z = new Matrix(park.map((r) => [1, ...attributes.map((a) => Number(r[a]))]));
+    const y = Matrix.columnVector(park.map((r) => Number(r.overall)));
+    const a = inverse(z.transpose().mmul(z));
+    const b = a.mmul(z.transpose()).mmul(y);
+    const e = y.clone().sub(z.mmul(b));
+    const omega = Matrix.zeros(park.length, park.length);
+    park.forEach((_, i) => {
+      const zi = z.getRowVector(i);
+      const h = zi.mmul(a).mmul(zi.transpose()).get(0, 0);
+      omega.set(i, i, e.get(i, 0) ** 2 / (1 - h) ** 2);
+    });
+    const covariance = a.mmul(z.transpose()).mmul(omega).mmul(z).mmul(a);
+    attributes.forEach((attribute, j) => {
+      const row = pooled.find((d) => d.attribute === attribute)!;
+      const se = Math.sqrt(covariance.get(j + 1, j + 1));
+      expect(row.se).toBeCloseTo(se, 5);
+      // 95% t interval on n − p − 1 = 495 degrees of freedom (t = 1.964768).
+      expect(row.ci_low).toBeCloseTo((row.coefficient as number) - 1.964768 * se, 4);
+      expect(row.ci_high).toBeCloseTo((row.coefficient as number) + 1.964768 * se, 4);
+    });
+    // Cleanliness is a clear driver; games (0.153) is the weakest of the four.
+    expect(pooled.find((d) => d.attribute === "clean")!.p_value).toBeLessThan(1e-6);
+    expect(pooled.find((d) => d.attribute === "games")!.p_value).toBeGreaterThan(
+      pooled.find((d) => d.attribute === "clean")!.p_value as number
+    );
   });
 });
 

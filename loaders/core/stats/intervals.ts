@@ -129,7 +129,8 @@ export function welchTest(m1: number, s1: number, n1: number, m2: number, s2: nu
   return { difference, t, df, p: twoSided(t, df), test: "welch" };
 }
 
-function twoSided(t: number, df: number): number {
+/** Two-sided p-value of a t statistic on df degrees of freedom. */
+export function twoSided(t: number, df: number): number {
   return Math.min(1, 2 * tCdf(-Math.abs(t), df));
 }
 

@@ -1,4 +1,4 @@
-import { Matrix, solve } from "ml-matrix";
+import { inverse, Matrix, solve } from "ml-matrix";
 
 /** Sufficient statistics of a regression, as DuckDB aggregates return them. */
 export interface Moments {
@@ -86,4 +86,30 @@ function popcount(mask: number): number {
   let count = 0;
   for (let m = mask; m; m &= m - 1) ++count;
   return count;
+}
+
+/**
+ * (Z'Z)⁻¹ of a regression with an intercept, from the moments alone: Z = [1, x], so Z'Z has n,
+ * then n·x̄, then (n − 1)·S_xx + n·x̄x̄' (the predictors' sample covariances and means).
+ */
+export function inverseCrossProduct({ n, means, covariance }: Moments): number[][] {
+  const p = means.length - 1;
+  const zz = Array.from({ length: p + 1 }, (_, i) =>
+    Array.from({ length: p + 1 }, (__, j) => {
+      if (i === 0 && j === 0) return n;
+      if (i === 0 || j === 0) return n * means[Math.max(i, j) - 1]!;
+      return (n - 1) * covariance[i - 1]![j - 1]! + n * means[i - 1]! * means[j - 1]!;
+    })
+  );
+  return inverse(new Matrix(zz)).to2DArray();
+}
+
+/**
+ * The HC3 sandwich (MacKinnon & White 1985; Long & Ervin 2000): A M A, where A = (Z'Z)⁻¹ and
+ * M = Σ_i z_i z_i' e_i² / (1 − h_i)², the meat summed over the respondents (in SQL). Returns
+ * the covariance matrix of (intercept, coefficients).
+ */
+export function sandwich(inverseZz: number[][], meat: number[][]): number[][] {
+  const a = new Matrix(inverseZz);
+  return a.mmul(new Matrix(meat)).mmul(a).to2DArray();
 }

@@ -1,10 +1,28 @@
 import { D, I, NULL, V, type RowOf } from "../table.js";
 import { hasSurvey, memoized, type TableContext } from "../../warehouse/context.js";
 import { round } from "../../core/numbers.js";
-import { olsFromMoments, shapleyShares, MAX_SHAPLEY_PREDICTORS } from "../../core/stats/regression.js";
+import {
+  inverseCrossProduct,
+  olsFromMoments,
+  sandwich,
+  shapleyShares,
+  MAX_SHAPLEY_PREDICTORS,
+  type OlsFit
+} from "../../core/stats/regression.js";
+import { twoSided } from "../../core/stats/intervals.js";
+import { identifier, literal } from "../../core/sql.js";
+import type { SurveyConfig } from "../../contract/config.js";
+import tQuantile from "@stdlib/stats-base-dists-t-quantile";
 import { relativeWeights } from "../../core/stats/relative-weights.js";
 import { profiles } from "../survey/profiles.js";
-import { ALL_SEGMENTS, ALL_WAVES, correlationsOf, driverMoments } from "../survey/survey-cells.js";
+import {
+  ALL_SEGMENTS,
+  ALL_WAVES,
+  correlationsOf,
+  driverMoments,
+  driverRows,
+  type DriverMoments
+} from "../survey/survey-cells.js";
 
 export const DRIVER_COLUMNS = [
   /** A wave, or "All waves" pooled. */
@@ -19,6 +37,11 @@ export const DRIVER_COLUMNS = [
   ["correlation", D],
   /** Unstandardized OLS coefficient: outcome points per rating point, others held fixed. */
   ["coefficient", D],
+  /** Its heteroskedasticity-robust (HC3) standard error, 95% t interval and two-sided p-value. */
+  ["se", D, NULL],
+  ["ci_low", D, NULL],
+  ["ci_high", D, NULL],
+  ["p_value", D, NULL],
   ["intercept", D],
   /** Standardized OLS coefficient. */
   ["beta", D],
@@ -54,6 +77,9 @@ export function drivers(context: TableContext, outcome = "overall_satisfaction")
       const { weights } = relativeWeights(rxx, rxy);
       const shapley = p <= MAX_SHAPLEY_PREDICTORS ? shapleyShares(rxx, rxy) : null;
       const order = [...weights.keys()].sort((a, b) => weights[b]! - weights[a]!);
+      const se = await robustErrors(context, outcome, moments, fit);
+      const df = moments.n - p - 1;
+      const t975 = tQuantile(0.975, df);
       moments.predictors.forEach((attribute, j) => {
         rows.push({
           wave: moments.wave,
@@ -64,6 +90,10 @@ export function drivers(context: TableContext, outcome = "overall_satisfaction")
           r_squared: round(fit.rSquared, 6)!,
           correlation: round(rxy[j], 6)!,
           coefficient: round(fit.coefficients[j], 6)!,
+          se: round(se[j], 6),
+          ci_low: round(fit.coefficients[j]! - t975 * se[j]!, 6),
+          ci_high: round(fit.coefficients[j]! + t975 * se[j]!, 6),
+          p_value: round(Number.isFinite(se[j]) ? twoSided(fit.coefficients[j]! / se[j]!, df) : null, 6),
           intercept: round(fit.intercept, 6)!,
           beta: round(fit.betas[j], 6)!,
           relative_weight: round(weights[j], 6)!,
@@ -75,6 +105,36 @@ export function drivers(context: TableContext, outcome = "overall_satisfaction")
     }
     return rows;
   });
+}
+
+/**
+ * HC3 standard errors of the coefficients: the meat Σ z z' e² / (1 − h)² is summed by DuckDB
+ * over the respondents of the fit (its wave, or every wave for the pool), with the residual e
+ * and the leverage h = z'(Z'Z)⁻¹z written out from the fit; only the small matrix comes back.
+ */
+async function robustErrors(
+  context: TableContext & { config: SurveyConfig },
+  outcome: string,
+  moments: DriverMoments,
+  fit: OlsFit
+): Promise<number[]> {
+  const p = moments.predictors.length;
+  const a = inverseCrossProduct(moments);
+  const z = ["1", ...moments.predictors.map((_, j) => identifier(`x${j}`))];
+  // As DOUBLE: a literal such as 0.12345678901234567 would be a DECIMAL(18, 17), too narrow.
+  const double = (v: number) => `${v}::DOUBLE`;
+  const residual = `y - (${[fit.intercept, ...fit.coefficients].map((b, j) => `${double(b)} * ${z[j]}`).join(" + ")})`;
+  const leverage = a.flatMap((row, j) => row.map((v, k) => `${double(v)} * ${z[j]} * ${z[k]}`)).join(" + ");
+  const sums = z.flatMap((zj, j) =>
+    z.slice(j).map((zk, d) => `sum(w * ${zj} * ${zk}) AS ${identifier(`m_${j}_${j + d}`)}`)
+  );
+  const [row] = await context.db.rows<Record<string, number>>(`
+    SELECT ${sums.join(", ")} FROM (
+      SELECT *, (${residual}) ** 2 / (1 - (${leverage})) ** 2 AS w FROM ${await driverRows(context, outcome)}
+      ${moments.wave === ALL_WAVES ? "" : `WHERE wave = ${literal(moments.wave)}`})`);
+  const meat = z.map((_, j) => z.map((__, k) => Number(row![`m_${Math.min(j, k)}_${Math.max(j, k)}`])));
+  const covariance = sandwich(a, meat);
+  return Array.from({ length: p }, (_, j) => Math.sqrt(covariance[j + 1]![j + 1]!));
 }
 
 export type Quadrant = "concentrate here" | "keep up the good work" | "low priority" | "possible overkill";

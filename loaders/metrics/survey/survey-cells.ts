@@ -91,15 +91,36 @@ export function driverMoments(
   );
 }
 
+/**
+ * Our brand's attribute ratings (x0 ... x(p−1), in the config's order) and the outcome (y) of
+ * each respondent who answered them all (listwise), per wave: a temporary table made once per
+ * outcome, which the moments and the drivers' robust standard errors both read.
+ */
+export function driverRows(context: TableContext & { config: SurveyConfig }, outcome: string): Promise<string> {
+  return memoized(context, `driver-rows:${outcome}`, async () => {
+    const attributes = context.config.attributes.map((a) => a.id);
+    const names = [...attributes.map((_, i) => `x${i}`), "y"];
+    const pivot = attributes
+      .map((id, i) => `max(score) FILTER (WHERE attribute = ${literal(id)}) AS ${identifier(`x${i}`)}`)
+      .join(", ");
+    const table = `driver_rows_${outcome.replace(/\W/g, "_")}`;
+    await context.db.run(`
+      CREATE OR REPLACE TEMP TABLE ${identifier(table)} AS
+      SELECT * FROM (
+        SELECT r.wave, ${pivot}, any_value(p.${identifier(outcome)}) AS y
+        FROM ratings r JOIN responses p USING (respondent_id, wave)
+        WHERE r.brand = ${literal(context.config.brand)} GROUP BY r.respondent_id, r.wave)
+      WHERE ${names.map((v) => `${identifier(v)} IS NOT NULL`).join(" AND ")}`);
+    return `temp.${identifier(table)}`;
+  });
+}
+
 async function computeDriverMoments(
   context: TableContext & { config: SurveyConfig },
   outcome: string
 ): Promise<DriverMoments[]> {
   const attributes = context.config.attributes.map((a) => a.id);
   const names = [...attributes.map((_, i) => `x${i}`), "y"];
-  const pivot = attributes
-    .map((id, i) => `max(score) FILTER (WHERE attribute = ${literal(id)}) AS ${identifier(`x${i}`)}`)
-    .join(", ");
   const aggregates = [
     ...names.map((v) => `avg(${identifier(v)}) AS ${identifier(`m_${v}`)}`),
     ...names.flatMap((a, i) =>
@@ -107,12 +128,8 @@ async function computeDriverMoments(
     )
   ];
   const rows = await context.db.rows<Record<string, string | number>>(`
-    WITH wide AS (
-      SELECT r.wave, ${pivot}, any_value(p.${identifier(outcome)}) AS y
-      FROM ratings r JOIN responses p USING (respondent_id, wave)
-      WHERE r.brand = ${literal(context.config.brand)} GROUP BY r.respondent_id, r.wave)
     SELECT coalesce(wave, ${literal(ALL_WAVES)}) AS wave, count(*) AS n, ${aggregates.join(", ")}
-    FROM wide WHERE ${names.map((v) => `${identifier(v)} IS NOT NULL`).join(" AND ")}
+    FROM ${await driverRows(context, outcome)}
     GROUP BY GROUPING SETS ((wave), ()) ORDER BY wave`);
   return rows.map((row) => ({
     wave: String(row.wave),
