@@ -107,6 +107,10 @@ describe("the plain-language readings", () => {
     expect(whatWhoReading(rows)).toBe(
       "Fix first: price (Pricing; B is 1.2 points ahead) and service (Customer service; C is 0.4 points ahead)."
     );
+    // Behind, but nothing both significant and measured: not "we lead".
+    const behind = rows.map((r) => ({ ...r, priority: 0 }));
+    expect(whatWhoReading(behind)).toMatch(/^Nothing to fix first: /);
+    expect(whatWhoReading([rows[2]!])).toBe("We lead every competitor on every attribute: nothing to catch up on.");
   });
 });
 

@@ -185,6 +185,45 @@ describe("small cells", () => {
   });
 });
 
+describe("the one priority list (what-who)", () => {
+  it("ranks by measured effect × significant gap, so an attribute that moves nothing never leads", async () => {
+    // By construction: satisfaction follows s strongly and m less; z moves nothing. The
+    // competitor rates 1 point above us on s and m, 3 points above on z, 1 below on l.
+    const random = new Random(11);
+    const clamp = (x: number) => Math.max(1, Math.min(10, x));
+    const respondents = repeat(300, () => {
+      const us = { s: 2 + random.int(6), m: 2 + random.int(6), z: 2 + random.int(5), l: 2 + random.int(7) };
+      const noise = random.normal(0, 0.7);
+      return {
+        satisfaction: clamp(Math.round(1 + 0.6 * us.s + 0.3 * us.m + 0.2 * us.l + noise)),
+        scores: { Us: us, Them: { s: us.s + 1, m: us.m + 1, z: us.z + 3, l: us.l - 1 } }
+      };
+    });
+    const attributes = ["s", "m", "z", "l"].map((id) => ({
+      id,
+      label: id.toUpperCase(),
+      group: "quality",
+      owner: "Ops"
+    }));
+    const { "what-who": rows } = await surveyTables(
+      { config: { brand: "Us", competitors: ["Them"], attributes }, respondents },
+      ["what-who"]
+    );
+    const row = (id: string) => rows.find((r) => r.attribute === id) as Record<string, any>;
+    expect(row("s").priority).toBeGreaterThan(row("m").priority);
+    expect(row("m").priority).toBeGreaterThan(0);
+    // z: the largest gap of all, but no effect on satisfaction: priority 0, and the reason says so.
+    expect(row("z")).toMatchObject({ priority: 0, gap_significant: true });
+    expect(row("z").gap_to_best).toBeCloseTo(-3, 6);
+    expect(row("z").effect_p).toBeGreaterThan(0.05);
+    expect(row("z").reason).toMatch(/^behind; no measured effect \(p = /);
+    // l: we lead.
+    expect(row("l")).toMatchObject({ priority: 0, reason: "we lead (+1.00)" });
+    // priority = importance (% of R²) / 100 × how far we trail.
+    expect(row("s").priority).toBeCloseTo((row("s").importance / 100) * 1, 4);
+  });
+});
+
 describe("drivers from too few respondents", () => {
   it("are not published below minCellSize, and are above it", async () => {
     const random = new Random(5);

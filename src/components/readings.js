@@ -60,13 +60,16 @@ export function winRateReading(rows, competitor) {
   return `${text}.`;
 }
 
-/** One wave of the what-who table -> "Fix first: ..." */
+/** One wave of the what-who table (the one priority list) -> "Fix first: ..." */
 export function whatWhoReading(rows) {
   const top = rows
     .filter((d) => d.priority > 0)
     .sort((a, b) => b.priority - a.priority)
     .slice(0, 3);
-  if (!top.length) return "We lead every competitor on every attribute: nothing to catch up on.";
+  if (!top.length)
+    return rows.every((d) => d.gap_to_best === null || d.gap_to_best >= 0)
+      ? "We lead every competitor on every attribute: nothing to catch up on."
+      : "Nothing to fix first: where a competitor is rated above us, the gap is within chance or the attribute shows no measured effect on satisfaction.";
   return `Fix first: ${list(top.map((d) => `${d.label.toLowerCase()} (${d.owner}; ${d.best_competitor} is ${points(d.gap_to_best)} ahead)`))}.`;
 }
 

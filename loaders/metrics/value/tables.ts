@@ -3,7 +3,7 @@ import { PROFILE_COLUMNS, SCORE_COLUMNS, profiles } from "../survey/profiles.js"
 import { B, D, defineTable, NULL, V, type TableDefinition } from "../table.js";
 import { HEAD_TO_HEAD_COLUMNS, headToHead } from "./head-to-head.js";
 import { VALUE_MAP_COLUMNS, valueMap } from "./value-map.js";
-import { VALUE_FACTOR_COLUMNS, WHAT_WHO_COLUMNS, valueFactors, whatWho } from "./what-who.js";
+import { VALUE_FACTOR_COLUMNS, valueFactors } from "./value-factors.js";
 
 export const VALUE_TABLES: readonly TableDefinition[] = [
   defineTable({
@@ -82,12 +82,5 @@ export const VALUE_TABLES: readonly TableDefinition[] = [
       "Per wave, brand and value factor (product, service, personnel, image, price): weighted mean rating and score (100 = parity).",
     columns: VALUE_FACTOR_COLUMNS,
     compute: valueFactors
-  }),
-  defineTable({
-    name: "what-who",
-    description:
-      "Per wave and attribute: the owning function, our gap to the best competitor, and a priority (weight × how far we trail).",
-    columns: WHAT_WHO_COLUMNS,
-    compute: whatWho
   })
 ];
