@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import normalQuantile from "@stdlib/stats-base-dists-normal-quantile";
+import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tableOfFolder } from "../loaders/index.js";
 import { useSampleWarehouse } from "./support/sample-warehouse.js";
@@ -49,7 +49,6 @@ describe("kpis on a hand-computed fixture", () => {
 
 describe("kpis on the sample agree with the tables they summarize", () => {
   const sample = useSampleWarehouse();
-  const z = normalQuantile(0.975, 0, 1);
 
   it("takes each survey figure from its own table at the quarter's wave, and tests changes on their standard errors", async () => {
     const kpis = await sample.rows("kpis");
@@ -61,7 +60,20 @@ describe("kpis on the sample agree with the tables they summarize", () => {
       if (row.previous === null) continue;
       const before = nps.find((r) => r.wave === row.previous_quarter)!;
       expect(row.change).toBeCloseTo(source.nps - before.nps, 4);
-      expect(row.significant).toBe(Math.abs(source.nps - before.nps) / Math.hypot(source.se, before.se) > z);
+      const zScore = Math.abs(source.nps - before.nps) / Math.hypot(source.se, before.se);
+      expect(row.p_value).toBeCloseTo(2 * (1 - normalCdf(zScore, 0, 1)), 5);
+    }
+    // Holm across each quarter's cards, by hand: the i-th smallest of m p-values times m − i,
+    // never below the one before it; significant below 5%.
+    for (const quarter of new Set(kpis.map((r) => r.quarter))) {
+      const cards = kpis.filter((r) => r.quarter === quarter && r.p_value !== null);
+      const sorted = [...cards].sort((a, b) => a.p_value - b.p_value);
+      let running = 0;
+      sorted.forEach((card, i) => {
+        running = Math.max(running, Math.min(1, (sorted.length - i) * card.p_value));
+        expect(card.p_holm).toBeCloseTo(running, 5);
+        expect(card.significant).toBe(running < 0.05);
+      });
     }
     for (const row of kpis.filter((r) => r.kpi === "quality"))
       expect(row.value).toBe(map.find((r) => r.wave === row.quarter)!.quality_score);
@@ -97,7 +109,10 @@ describe("kpis on the sample agree with the tables they summarize", () => {
     const zScore =
       Math.abs(q4!.churned / q4!.customers - q3!.churned / q3!.customers) /
       Math.sqrt(pooled * (1 - pooled) * (1 / q3!.customers + 1 / q4!.customers));
-    expect(kpis.find((k) => k.kpi === "retention" && k.quarter === "2025-Q4")!.significant).toBe(zScore > z);
+    const kept = kpis.find((k) => k.kpi === "retention" && k.quarter === "2025-Q4")!;
+    expect(kept.p_value).toBeCloseTo(2 * (1 - normalCdf(zScore, 0, 1)), 5);
+    expect(kept.significant).toBe(kept.p_holm < 0.05);
+    expect(kept.p_holm).toBeGreaterThanOrEqual(kept.p_value);
     expect(kpis.filter((k) => k.kpi === "revenue").every((k) => k.complete)).toBe(true); // the sample ends on 2025-12-31
   });
 

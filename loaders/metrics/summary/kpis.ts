@@ -5,7 +5,8 @@
 import { B, D, NULL, V, type RowOf } from "../table.js";
 import { memoized, type TableContext } from "../../warehouse/context.js";
 import { round } from "../../core/numbers.js";
-import { twoProportionTest } from "../../core/stats/intervals.js";
+import { holm, twoProportionTest } from "../../core/stats/intervals.js";
+import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
 import { churn } from "../customers/churn.js";
 import { customerBaseValue } from "../customers/clv.js";
 import { nps } from "../loyalty/nps.js";
@@ -28,7 +29,11 @@ export const KPI_COLUMNS = [
   /** Relative change (0.08 = +8%) for currency and counts; a difference in the unit otherwise. */
   ["change", D, NULL],
   ["change_kind", V, NULL],
-  /** Whether the change is beyond sampling noise (two-sided 5% test); null where there is no sampling. */
+  /** Two-sided p-value of the change (two-proportion or normal test); null where there is no sampling. */
+  ["p_value", D, NULL],
+  /** p_value adjusted by Holm's method across the quarter's cards: several cards are read at once. */
+  ["p_holm", D, NULL],
+  /** Whether the change is beyond sampling noise: p_holm below 5%; null where there is no sampling. */
   ["significant", B, NULL],
   /** Survey wave behind a survey figure. */
   ["wave", V, NULL],
@@ -154,24 +159,33 @@ export function kpis(context: TableContext): Promise<KpiRow[]> {
             ? round(relative ? current.value! / previous!.value! - 1 : current.value! - previous!.value!, 4)
             : null,
           change_kind: comparable ? (relative ? "relative" : "difference") : null,
-          significant: comparable ? significance(current, previous!) : null,
+          p_value: comparable ? round(changeP(current, previous!), 6) : null,
+          p_holm: null,
+          significant: null,
           wave: current.wave ?? null,
           complete: complete.get(quarter) ?? true
         });
       }
+    }
+    // Holm across the cards of each quarter: an executive reads them together, so "beyond
+    // noise" on one of seven changes must survive the other six tests.
+    for (const quarter of all) {
+      const cards = rows.filter((r) => r.quarter === quarter);
+      holm(cards.map((r) => r.p_value)).forEach((adjusted, i) => {
+        cards[i]!.p_holm = round(adjusted, 6);
+        cards[i]!.significant = adjusted === null ? null : adjusted < 0.05;
+      });
     }
     const order = Object.keys(LABELS);
     return rows.sort((a, b) => a.quarter.localeCompare(b.quarter) || order.indexOf(a.kpi) - order.indexOf(b.kpi));
   });
 }
 
-/** Two-sided 5% test of a change between independent samples; null for population figures. */
-function significance(current: Reading, previous: Reading): boolean | null {
-  if (current.n !== undefined && previous.n !== undefined && current.k !== undefined && previous.k !== undefined) {
-    const test = twoProportionTest(current.k, current.n, previous.k, previous.n);
-    return test === null || test.z === 0 ? false : Math.abs(test.z) > Z;
-  }
+/** Two-sided p-value of a change between independent samples; null for population figures. */
+function changeP(current: Reading, previous: Reading): number | null {
+  if (current.n !== undefined && previous.n !== undefined && current.k !== undefined && previous.k !== undefined)
+    return twoProportionTest(current.k, current.n, previous.k, previous.n)?.p ?? null;
   if (current.se == null || previous.se == null) return null;
   const se = Math.hypot(current.se, previous.se);
-  return se > 0 ? Math.abs(current.value! - previous.value!) / se > Z : null;
+  return se > 0 ? 2 * (1 - normalCdf(Math.abs(current.value! - previous.value!) / se, 0, 1)) : null;
 }
