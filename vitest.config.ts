@@ -17,6 +17,7 @@ const DATA = [
   "parse",
   "partial-exports",
   "privacy",
+  "quarters",
   "real-exports",
   "sample",
   "tracking",

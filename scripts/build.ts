@@ -14,6 +14,9 @@ import { fileURLToPath } from "node:url";
 import { dataFolderFrom } from "../loaders/core/environment.js";
 import { folderFingerprint } from "../loaders/core/fingerprint.js";
 import { siteBuildKey } from "../loaders/warehouse/keys.js";
+import { CvaError } from "../loaders/core/errors.js";
+import { recordPublishedQuarters } from "../loaders/site/site-archive.js";
+import { PUBLISHED_FILE } from "../loaders/site/published-quarters.js";
 import { PreparationError, prepareSite } from "./prepare-site.js";
 
 const projectDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -78,8 +81,24 @@ rmSync(previous, { recursive: true, force: true });
 if (existsSync(output)) renameSync(output, previous);
 renameSync(next, output);
 rmSync(previous, { recursive: true, force: true });
+// What the site now shows of each newly complete quarter is what was published: kept beside
+// the exports (published/quarters.json), so that later exports show a restated quarter beside it.
+let recorded = 0;
+try {
+  recorded = await recordPublishedQuarters({ dataDir });
+} catch (error) {
+  if (!(error instanceof CvaError)) throw error;
+  console.error(`${error.message}: the site was built, but its quarters were not recorded as published`);
+}
+if (recorded)
+  console.log(`recorded ${recorded} figures of newly complete quarters in ${join(dataDir, PUBLISHED_FILE)}`);
 mkdirSync(dirname(stampPath), { recursive: true });
-const stamp: BuildStamp = { key, output: folderFingerprint(output), builtAt: new Date().toISOString() };
+// The snapshot is one of the site's inputs: the key after recording, so the next build has nothing to do.
+const stamp: BuildStamp = {
+  key: recorded ? siteBuildKey(dataDir, projectDir, output) : key,
+  output: folderFingerprint(output),
+  builtAt: new Date().toISOString()
+};
 writeFileSync(stampPath, JSON.stringify(stamp, null, 2));
 const seconds = (n: number) => `${n.toFixed(1)} s`;
 console.log(

@@ -14,6 +14,7 @@ import {
   hypergeometric2F1
 } from "../loaders/metrics/customers/clv-models.js";
 import { tableOfFolder } from "../loaders/index.js";
+import { purchaseModel } from "../loaders/metrics/customers/purchase-models.js";
 import { publicDataset } from "./support/datasets.js";
 
 describe("CLV on the CDNOW sample (Fader, Hardie & Lee 2005)", () => {
@@ -40,7 +41,7 @@ describe("CLV on the CDNOW sample (Fader, Hardie & Lee 2005)", () => {
   });
   afterAll(() => [dataDir, warehouseDir].forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-  it("calibrates on the first 39 weeks and reproduces the published BG/NBD and Gamma-Gamma fits within 0.5%", async () => {
+  it("calibrates on the first 39 weeks and reproduces the published BG/NBD, MBG/NBD, Pareto/NBD and Gamma-Gamma fits within 0.5%", async () => {
     const params = (await table("clv-params")).filter((p) => p.fit === "calibration");
     const value = (model: string, parameter: string) =>
       params.find((p) => p.model === model && p.parameter === parameter)!;
@@ -50,6 +51,16 @@ describe("CLV on the CDNOW sample (Fader, Hardie & Lee 2005)", () => {
       ["bg-nbd", "alpha", 4.414],
       ["bg-nbd", "a", 0.793],
       ["bg-nbd", "b", 2.426],
+      // Batislam et al.'s model as BTYDplus fits it on the same data (Platzer, BTYDplus).
+      ["mbg-nbd", "r", 0.525],
+      ["mbg-nbd", "alpha", 6.183],
+      ["mbg-nbd", "a", 0.891],
+      ["mbg-nbd", "b", 1.614],
+      // Fader & Hardie, "A note on deriving the Pareto/NBD model" (2005), on the same data.
+      ["pareto-nbd", "r", 0.553],
+      ["pareto-nbd", "alpha", 10.578],
+      ["pareto-nbd", "s", 0.606],
+      ["pareto-nbd", "beta", 11.669],
       ["gamma-gamma", "p", 6.25],
       ["gamma-gamma", "q", 3.74],
       ["gamma-gamma", "gamma", 15.44]
@@ -58,12 +69,15 @@ describe("CLV on the CDNOW sample (Fader, Hardie & Lee 2005)", () => {
       expect(Math.abs(value(model, parameter).value / expected - 1), `${model} ${parameter}`).toBeLessThan(0.005);
     }
     expect(value("bg-nbd", "r").log_likelihood).toBeCloseTo(-9582.4, 0);
+    expect(value("pareto-nbd", "r").log_likelihood).toBeCloseTo(-9595.0, 0);
     expect(value("bg-nbd", "r").customers).toBe(2357);
     expect(value("gamma-gamma", "p").customers).toBe(946); // the repeat buyers
   });
 
-  it("checks the calibration fit against the holdout weeks, by calibration frequency", async () => {
-    const rows = await table("clv-holdout");
+  it("checks each model's calibration fit against the holdout weeks, by calibration frequency", async () => {
+    const every = await table("clv-holdout");
+    expect([...new Set(every.map((h) => h.model))]).toEqual(["bg-nbd", "mbg-nbd", "pareto-nbd"]);
+    const rows = every.filter((h) => h.model === "bg-nbd");
     const holdout = rows.filter((h) => h.frequency !== "all");
     expect(rows.map((h) => h.frequency)).toEqual(["0", "1", "2", "3", "4", "5", "6", "7+", "all"]);
     expect(holdout.reduce((s, h) => s + h.customers, 0)).toBe(2357);
@@ -78,6 +92,24 @@ describe("CLV on the CDNOW sample (Fader, Hardie & Lee 2005)", () => {
     expect(all.predicted).toBeCloseTo(weighted("predicted"), 3);
   });
 
+  it("chooses the model whose holdout predictions fall closest, and fits only that one on the full history", async () => {
+    const holdout = await table("clv-holdout");
+    const choice = await table("clv-model-choice");
+    expect(choice.map((c) => c.model)).toEqual(["bg-nbd", "mbg-nbd", "pareto-nbd"]);
+    for (const c of choice) {
+      // The error recomputed from the holdout table: customers x |predicted - actual| by group, per customer.
+      const groups = holdout.filter((h) => h.model === c.model && h.frequency !== "all");
+      const error = groups.reduce((s, h) => s + h.customers * Math.abs(h.predicted - h.actual), 0) / 2357;
+      expect(c.holdout_error).toBeCloseTo(error, 3);
+      const all = holdout.find((h) => h.model === c.model && h.frequency === "all")!;
+      expect(c.holdout_bias).toBeCloseTo(all.predicted / all.actual - 1, 3);
+    }
+    const best = choice.reduce((b, c) => (c.holdout_error < b.holdout_error ? c : b));
+    expect(choice.filter((c) => c.chosen)).toEqual([best]);
+    const full = (await table("clv-params")).filter((p) => p.fit === "full" && p.model !== "gamma-gamma");
+    expect(new Set(full.map((p) => p.model))).toEqual(new Set([best.model]));
+  });
+
   it("predicts per customer: P(alive), purchases, spend and a discounted CLV", async () => {
     const clv = await table("clv");
     expect(clv).toHaveLength(2357);
@@ -90,7 +122,24 @@ describe("CLV on the CDNOW sample (Fader, Hardie & Lee 2005)", () => {
         .map((p) => [p.parameter, p.value])
     );
     const once = clv.find((c) => c.repeat_purchases === 0)!;
-    expect(once.p_alive).toBe(1); // BG/NBD: a customer who never came back has not yet had a chance to drop out
+    // The chosen model's own formulas, applied to the customer's statistics.
+    const chosen = (await table("clv-model-choice")).find((c) => c.chosen)!;
+    const params = Object.fromEntries(
+      (await table("clv-params"))
+        .filter((p) => p.fit === "full" && p.model === chosen.model)
+        .map((p) => [p.parameter, p.value])
+    );
+    const model = purchaseModel(chosen.model);
+    for (const c of [once, clv[0]!, clv[1000]!]) {
+      expect(c.p_alive).toBeCloseTo(
+        model.probabilityAlive(params, c.repeat_purchases, c.recency_weeks, c.age_weeks),
+        3
+      );
+      expect(c.expected_purchases_1y).toBeCloseTo(
+        model.expectedPurchases(params, 52, c.repeat_purchases, c.recency_weeks, c.age_weeks),
+        3
+      );
+    }
     expect(once.expected_spend).toBeCloseTo((gg.p * gg.gamma) / (gg.q - 1), 1);
     expect(clv[0]!.clv_3y).toBeGreaterThanOrEqual(clv.at(-1)!.clv_3y);
   });
@@ -114,6 +163,46 @@ describe("the fitted likelihoods", () => {
       gg.logLikelihood,
       6
     );
+  });
+});
+
+describe("MBG/NBD and Pareto/NBD", () => {
+  const cdnow = async () => {
+    const { csvParse } = await import("d3-dsv");
+    const rows = csvParse(
+      readFileSync(publicDataset("cdnow", "cdnow_customers_summary_with_transactions.csv"), "utf-8")
+    );
+    return rows.map((r) => ({ x: +r.x!, t_x: +r.t_x!, T: +r.T!, count: 1 }));
+  };
+
+  it("fit on grouped terms to the optimum of the plain per-customer sums", async () => {
+    const customers = await cdnow();
+    for (const model of [purchaseModel("mbg-nbd"), purchaseModel("pareto-nbd")]) {
+      const fit = model.fit(rfmCountsOf(customers));
+      const sum = customers.reduce((s, c) => s + model.logLikelihood(fit.params, c.x, c.t_x, c.T), 0);
+      expect(sum, model.name).toBeCloseTo(fit.logLikelihood, 6);
+      // The optimum: moving any parameter 1% either way lowers the plain sum.
+      for (const name of Object.keys(fit.params))
+        for (const factor of [0.99, 1.01]) {
+          const moved = { ...fit.params, [name]: fit.params[name]! * factor };
+          expect(customers.reduce((s, c) => s + model.logLikelihood(moved, c.x, c.t_x, c.T), 0)).toBeLessThan(sum);
+        }
+    }
+  });
+
+  it("give the published conditional expectations", () => {
+    // Fader & Hardie's BG/NBD worksheet customer (x = 2, t_x = 30.43, T = 38.86): 1.226 in 39 weeks.
+    const bg = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
+    expect(purchaseModel("bg-nbd").expectedPurchases(bg, 39, 2, 30.43, 38.86)).toBeCloseTo(1.226, 2);
+    // The BTYD walkthrough's Pareto/NBD customer (x = 26, t_x = 30.86, T = 31): 25.46 in 52 weeks.
+    const pareto = { r: 0.5533, alpha: 10.5776, s: 0.6062, beta: 11.668 };
+    expect(purchaseModel("pareto-nbd").expectedPurchases(pareto, 52, 26, 30.86, 31)).toBeCloseTo(25.46, 1);
+    // MBG/NBD by its formula: with b large, drop-out is rare and it tends to the NBD's r t / alpha.
+    const nearNbd = { r: 0.5, alpha: 5, a: 1.5, b: 1e7 };
+    expect(purchaseModel("mbg-nbd").expectedPurchases(nearNbd, 10, 0, 0, 20)).toBeCloseTo((0.5 * 10) / (5 + 20), 4);
+    expect(purchaseModel("mbg-nbd").probabilityAlive(nearNbd, 0, 0, 20)).toBeCloseTo(1, 6);
+    // Pareto/NBD: a customer who bought on the last day is alive for sure.
+    expect(purchaseModel("pareto-nbd").probabilityAlive(pareto, 3, 31, 31)).toBe(1);
   });
 });
 

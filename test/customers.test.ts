@@ -110,30 +110,59 @@ describe("customer value tables on a hand-computed fixture", () => {
       writeFileSync(join(dir, "customers.csv"), "customer_id,segment\nC1,A\nC2,A\nC3,B\n");
       writeFileSync(join(dir, "cva.config.json"), JSON.stringify({ churn: { inactiveDays: 60 } }));
       const rows = (await tableOfFolder(dir, "churn", { warehouseDir: wh })) as Record<string, unknown>[];
-      // C2's last order 2024-02-01 + 60 days = 2024-04-01: churned in Q2, at risk since Q1.
-      // Q3: C1 (first order Q1) is at risk; its last order 2024-07-01 + 60 = 2024-08-30: churned in Q3.
+      // Each quarter as of its close, from the orders up to it (the export ends 2024-09-30).
+      // Q2 (from 2024-04-01): C1's last order before it, 2024-01-10, + 60 days = 2024-03-10, so
+      // C1 had lapsed before the quarter (its return on 2024-04-05 does not make it "kept");
+      // C2's, 2024-02-01 + 60 = 2024-04-01, falls in Q2 with no order in Q2: at risk and churned.
+      // Q3 (from 2024-07-01): C1 (2024-04-05 + 60 = 06-04), C2 and C3 (2024-04-20 + 60 =
+      // 06-19) had all lapsed before it, so no one is at risk and the quarter has no row.
       expect(rows.filter((r) => r.segment === "All")).toEqual([
         {
           quarter: "2024-Q2",
           segment: "All",
-          customers: 2,
+          customers: 1,
           churned: 1,
-          churn_rate: 0.5,
-          ci_low: 0.0945,
-          ci_high: 0.9055,
-          definition: "no order for 60 days"
-        },
-        {
-          quarter: "2024-Q3",
-          segment: "All",
-          customers: 2,
-          churned: 1,
-          churn_rate: 0.5,
-          ci_low: 0.0945,
-          ci_high: 0.9055,
+          churn_rate: 1,
+          ci_low: 0.2065,
+          ci_high: 1,
           definition: "no order for 60 days"
         }
       ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(wh, { recursive: true, force: true });
+    }
+  });
+
+  it("churn: a quarter's figure is as of its close, so later orders never change it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cva-churn-close-"));
+    const wh = mkdtempSync(join(tmpdir(), "cva-churn-close-wh-"));
+    // At risk in Q2 (last order before 2024-04-01 fewer than 60 days before it): C1 (03-20),
+    // C2 (03-01), C3 (02-15). C1 orders again in Q2 (kept); C2 and C3 do not: C2's 60 days end
+    // 04-30, C3's 04-15, both in Q2, so both churned. 1 kept of 3.
+    const orders = [
+      "order_id,customer_id,ordered_at,amount",
+      "O1,C1,2024-03-20,10",
+      "O2,C2,2024-03-01,10",
+      "O3,C3,2024-02-15,10",
+      "O4,C1,2024-05-15,10",
+      "O5,C4,2024-06-30,10"
+    ];
+    try {
+      writeFileSync(join(dir, "customers.csv"), "customer_id\nC1\nC2\nC3\nC4\n");
+      writeFileSync(join(dir, "cva.config.json"), JSON.stringify({ churn: { inactiveDays: 60 } }));
+      const q2 = async () =>
+        ((await tableOfFolder(dir, "churn", { warehouseDir: wh })) as Record<string, unknown>[]).find(
+          (r) => r.quarter === "2024-Q2" && r.segment === "All"
+        );
+      writeFileSync(join(dir, "orders.csv"), orders.join("\n") + "\n");
+      expect(await q2()).toMatchObject({ customers: 3, churned: 2, churn_rate: 0.6667 });
+      // Six months later C2 and C3 come back: Q2 stays as it was at its close.
+      writeFileSync(
+        join(dir, "orders.csv"),
+        [...orders, "O6,C2,2024-10-01,10", "O7,C3,2024-12-20,10"].join("\n") + "\n"
+      );
+      expect(await q2()).toMatchObject({ customers: 3, churned: 2, churn_rate: 0.6667 });
     } finally {
       rmSync(dir, { recursive: true, force: true });
       rmSync(wh, { recursive: true, force: true });

@@ -54,11 +54,11 @@ async function parquetRows(bytes: Buffer): Promise<Record<string, unknown>[]> {
 }
 
 describe("the site's archive (src/data/site.zip.ts)", () => {
-  it("holds every precomputed table as JSON, Parquet and CSV and the pages' five files, the same bytes on a second run", async () => {
+  it("holds every precomputed table as JSON, Parquet and CSV and the pages' six files, the same bytes on a second run", async () => {
     const first = loader("site.zip.ts", []);
     expect(first.status, first.stderr).toBe(0);
     const tables = TABLES.filter((t) => !t.large);
-    expect(first.stderr.trim()).toMatch(new RegExp(`^site\\.zip: ${tables.length * 3 + 5} files in \\d+\\.\\d s$`));
+    expect(first.stderr.trim()).toMatch(new RegExp(`^site\\.zip: ${tables.length * 3 + 6} files in \\d+\\.\\d s$`));
     const zip = await JSZip.loadAsync(first.stdout);
     const names = Object.keys(zip.files).sort();
     expect(names).toEqual(
@@ -67,6 +67,7 @@ describe("the site's archive (src/data/site.zip.ts)", () => {
         "explore-tables.json",
         "overview.json",
         "preview-status.json",
+        "published-quarters.json",
         "report-config.json",
         "survey-config.json"
       ].sort()

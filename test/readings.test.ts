@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   clvCaveat,
+  restatementNote,
   formatKpi,
   formatKpiChange,
   headToHeadReading,
@@ -88,12 +89,41 @@ describe("the plain-language readings", () => {
     expect(winRateReading(rows, "C")).toBe("No deals recorded against C.");
   });
 
-  it("clvCaveat(all) says how far the holdout check's predictions fell from what happened", () => {
-    expect(clvCaveat({ frequency: "all", customers: 100, actual: 16.49, predicted: 19.32 })).toBe(
-      "Holdout check: the model over-predicted purchases by 17% (19.32 per customer against 16.49): read this figure as an upper estimate."
+  it("restatementNote says what was published, what the exports say now, and why the model differs", () => {
+    const row = {
+      restated: true,
+      published: 0.9062,
+      published_as_of: "2025-09-30",
+      published_model: null,
+      current: 0.9157,
+      current_as_of: "2026-01-05",
+      current_model: null
+    };
+    expect(restatementNote(row, "share")).toBe(
+      "Restated: 90.6% when published, with the exports of 2025-09-30; 91.6% with the exports of 2026-01-05."
     );
-    expect(clvCaveat({ frequency: "all", customers: 100, actual: 2, predicted: 2.06 })).toBe(
-      "Holdout check: the model predicted 2.06 purchases per customer where 2.00 happened."
+    const clv = {
+      ...row,
+      published: 68_170_000,
+      current: 67_310_000,
+      published_model: "bg-nbd",
+      current_model: "pareto-nbd"
+    };
+    expect(restatementNote(clv, "currency")).toBe(
+      "Restated: $68.2M when published, with the exports of 2025-09-30; $67.3M with the exports of 2026-01-05 (the lifetime value model is now Pareto/NBD, was BG/NBD)."
+    );
+    expect(restatementNote({ ...row, restated: false }, "share")).toBe("");
+    expect(restatementNote(undefined, "share")).toBe("");
+  });
+
+  it("clvCaveat(all) says how far the holdout check's predictions fell from what happened", () => {
+    const all = { model: "pareto-nbd", frequency: "all", customers: 100, actual: 16.49, predicted: 19.32 };
+    // $67.31M scaled by 16.49 / 19.32 is $57.45M, shown to three figures.
+    expect(clvCaveat(all, { label: "Pareto/NBD", value: 67_310_000 })).toBe(
+      "Holdout check of Pareto/NBD, the best of three models: it over-predicted purchases by 17% (19.32 per customer against 16.49); scaled to what happened, about $57.5M. Read this figure as an upper estimate."
+    );
+    expect(clvCaveat({ ...all, actual: 2, predicted: 2.06 }, { label: "BG/NBD" })).toBe(
+      "Holdout check of BG/NBD, the best of three models: it predicted 2.06 purchases per customer where 2.00 happened."
     );
     expect(clvCaveat(undefined)).toBe("");
   });

@@ -19,6 +19,8 @@ export function normalStage(stage: string): string {
 import { sourceSchema } from "./source-config.js";
 
 export const CONFIG_FILE = "cva.config.json";
+/** The data folder's subfolder where builds keep what each quarterly review published; never an export. */
+export const PUBLISHED_DIR = "published";
 
 /** The reports' currency without a config. */
 export const DEFAULT_CURRENCY = "USD";
@@ -65,7 +67,9 @@ export const configSchema = z
             factor: z
               .enum(["product", "service", "personnel", "image", "price"])
               .optional()
-              .describe("The value factor the attribute belongs to."),
+              .describe(
+                "The value factor the attribute belongs to; overall: a rating of the overall value of the product or service."
+              ),
             weight: z
               .number()
               .positive()

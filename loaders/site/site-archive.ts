@@ -6,7 +6,8 @@
  *
  * The members: each precomputed table as JSON, Parquet and CSV under `tables/`, and the
  * pages' settings (`report-config.json`, `survey-config.json`), the overview's figures,
- * the explore page's list of tables and the preview's status. Framework copies into `dist/`
+ * the explore page's list of tables, the preview's status, and the published quarters beside
+ * today's figures (`published-quarters.json`). Framework copies into `dist/`
  * only the members a page references.
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
@@ -20,6 +21,7 @@ import { withWarehouse } from "../publish/folder.js";
 import { cachedTableFile } from "../warehouse/table-cache.js";
 import type { LoaderOptions, LoaderReport } from "./data-loader.js";
 import { overviewFrom } from "./overview.js";
+import { readPublished, recordPublished, restatementsOf, type QuarterFigure } from "./published-quarters.js";
 import { exploreTableList, reportConfigFrom, surveyConfigFrom } from "./page-config.js";
 import { previewStatusOf, type PreviewStatus } from "./preview-state.js";
 import { provenanceTexts } from "./site-config.js";
@@ -51,7 +53,9 @@ export async function siteArchiveMembers(
     }
   }
   await withWarehouse(location, async (db) => {
-    members.set("overview.json", JSON.stringify(await overviewFrom(db)));
+    const overview = await overviewFrom(db);
+    members.set("overview.json", JSON.stringify(overview));
+    members.set("published-quarters.json", JSON.stringify(publishedQuartersOf(location, overview.asOf)));
     members.set("report-config.json", JSON.stringify(await reportConfigFrom(db)));
     members.set("survey-config.json", JSON.stringify(await surveyConfigFrom(db)));
   });
@@ -63,6 +67,38 @@ export async function siteArchiveMembers(
       : null;
   members.set("preview-status.json", JSON.stringify({ ...status, provenance }));
   return members;
+}
+
+/** The precomputed kpis rows and the lifetime value model behind them. */
+function quarterFigures(location: { dataDir: string; pinned?: string | undefined }) {
+  const read = (name: string) => {
+    const file = cachedTableFile(location, name, "json");
+    return file ? (JSON.parse(readFileSync(file, "utf-8")) as Record<string, unknown>[]) : [];
+  };
+  const kpis = read("kpis") as unknown as QuarterFigure[];
+  const clvModel = (read("clv-model-choice").find((c) => c.chosen)?.model as string | undefined) ?? null;
+  return { kpis, clvModel };
+}
+
+/** Each figure of the published snapshot beside today's (the quarterly review pages show restatements). */
+function publishedQuartersOf(location: { dataDir: string; pinned?: string | undefined }, asOf: string | null) {
+  const { kpis, clvModel } = quarterFigures(location);
+  return restatementsOf(kpis, readPublished(location.dataDir), asOf, clvModel);
+}
+
+/**
+ * After a build has put the site in place: records the figures of the quarters it published
+ * for the first time (see published-quarters.ts). Returns how many were added.
+ */
+export async function recordPublishedQuarters(location: {
+  dataDir: string;
+  pinned?: string | undefined;
+}): Promise<number> {
+  // Computed already when a build calls this (then only the cache's key is checked).
+  await precomputeTables(location);
+  const { kpis, clvModel } = quarterFigures(location);
+  const asOf = await withWarehouse(location, async (db) => (await overviewFrom(db)).asOf);
+  return recordPublished(location.dataDir, kpis, { asOf, clvModel });
 }
 
 /** Writes the site archive (a zip, stored uncompressed: Parquet already is) to `stream`; returns its member count. */

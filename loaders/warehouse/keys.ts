@@ -8,8 +8,9 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
+import { PUBLISHED_DIR } from "../contract/config.js";
 import { LIBRARY_DIR, warehouseDirFrom } from "../core/environment.js";
-import { folderFingerprint } from "../core/fingerprint.js";
+import { folderFingerprint, folderFingerprintWithout } from "../core/fingerprint.js";
 import { moduleClosure } from "../core/import-graph.js";
 
 /** Where warehouses are kept (see `warehouseDirFrom`). */
@@ -39,10 +40,12 @@ export function libraryCodeKey(libraryDir = LIBRARY_DIR): string {
 /**
  * The key of a folder's warehouse: its path and files (names, sizes, modification times),
  * the config among them, and the ingest code itself, so that a change to either rebuilds it.
+ * The published snapshot (published/) is left out: ingest never reads it, and recording a
+ * quarter must not ingest the exports again.
  */
 export function warehouseKey(dataDir: string, libraryDir = LIBRARY_DIR): string {
   return createHash("sha256")
-    .update(folderFingerprint(resolve(dataDir)))
+    .update(folderFingerprintWithout(resolve(dataDir), PUBLISHED_DIR))
     .update(ingestCodeKey(libraryDir))
     .digest("hex")
     .slice(0, 16);

@@ -216,11 +216,37 @@ export function kpiReading(row, currency = "USD") {
   }
 }
 
-/** The clv-holdout table's "all" row -> the caveat the lifetime value card carries. */
-export function clvCaveat(all) {
+/**
+ * The chosen model's clv-holdout "all" row -> the caveat the lifetime value card carries; with
+ * the card's value, also the figure scaled by the holdout's actual over predicted purchases.
+ * @param {{actual: number, predicted: number} | undefined} all
+ * @param {{label?: string, value?: number, currency?: string}} [options]
+ */
+export function clvCaveat(all, { label = "the model", value = 0, currency = "USD" } = {}) {
   if (!all || !(all.actual > 0)) return "";
   const bias = all.predicted / all.actual - 1;
+  const check = `Holdout check of ${label}, the best of three models`;
   if (Math.abs(bias) < 0.05)
-    return `Holdout check: the model predicted ${all.predicted.toFixed(2)} purchases per customer where ${all.actual.toFixed(2)} happened.`;
-  return `Holdout check: the model ${bias > 0 ? "over" : "under"}-predicted purchases by ${Math.abs(100 * bias).toFixed(0)}% (${all.predicted.toFixed(2)} per customer against ${all.actual.toFixed(2)}): read this figure as ${bias > 0 ? "an upper" : "a lower"} estimate.`;
+    return `${check}: it predicted ${all.predicted.toFixed(2)} purchases per customer where ${all.actual.toFixed(2)} happened.`;
+  const scaled = value > 0 ? `; scaled to what happened, about ${formatMoney(value / (1 + bias), currency)}` : "";
+  return `${check}: it ${bias > 0 ? "over" : "under"}-predicted purchases by ${Math.abs(100 * bias).toFixed(0)}% (${all.predicted.toFixed(2)} per customer against ${all.actual.toFixed(2)})${scaled}. Read this figure as ${bias > 0 ? "an upper" : "a lower"} estimate.`;
+}
+
+const MODEL_LABELS = { "bg-nbd": "BG/NBD", "mbg-nbd": "MBG/NBD", "pareto-nbd": "Pareto/NBD" };
+
+/**
+ * A published-quarters row whose figure moved since it was published -> the line its card
+ * carries: both figures, and the exports (and, for the base value, the model) behind each.
+ * @param {{restated: boolean, published: number | null, published_as_of: string, published_model: string | null,
+ *   current: number | null, current_as_of: string | null, current_model: string | null} | undefined} restatement
+ * @param {string} unit
+ */
+export function restatementNote(restatement, unit, currency = "USD") {
+  if (!restatement?.restated) return "";
+  const r = restatement;
+  const models =
+    r.published_model && r.current_model && r.published_model !== r.current_model
+      ? ` (the lifetime value model is now ${MODEL_LABELS[r.current_model] ?? r.current_model}, was ${MODEL_LABELS[r.published_model] ?? r.published_model})`
+      : "";
+  return `Restated: ${formatKpi(r.published, unit, currency)} when published, with the exports of ${r.published_as_of}; ${formatKpi(r.current, unit, currency)} with the exports of ${r.current_as_of ?? "today"}${models}.`;
 }

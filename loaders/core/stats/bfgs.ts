@@ -20,6 +20,11 @@ export interface BfgsOptions {
    * one, the identity, rescaled after the first step.
    */
   inverseHessian?: number[][];
+  /**
+   * Converged too once an iteration lowers the objective by less than this (absolute): for a
+   * negative log-likelihood, a gain far below what a confidence interval resolves.
+   */
+  gain?: number;
 }
 
 export interface BfgsResult {
@@ -42,7 +47,7 @@ const largest = (u: readonly number[]) => Math.max(...u.map(Math.abs));
 export function bfgs(
   f: (x: number[]) => ValueAndGradient,
   start: number[],
-  { tolerance = 1e-9, maxIterations = 500, maxStep = 2, inverseHessian }: BfgsOptions = {}
+  { tolerance = 1e-9, maxIterations = 500, maxStep = 2, inverseHessian, gain }: BfgsOptions = {}
 ): BfgsResult {
   const n = start.length;
   let x = start.slice();
@@ -55,6 +60,7 @@ export function bfgs(
     Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
   let iterations = 0;
   let stalled = false;
+  let gained = false;
   const converged = () => largest(gradient) <= tolerance * Math.max(1, Math.abs(value));
   for (; iterations < maxIterations && !converged(); ++iterations) {
     let direction = h.map((row) => -dot(row, gradient));
@@ -109,6 +115,10 @@ export function bfgs(
       stalled = true;
       break;
     }
+    if (gain !== undefined && previous - value < gain) {
+      gained = true;
+      break;
+    }
   }
   // A sum over a million customers carries rounding of about 1e-16 of its value, which hides
   // the last steps to a gradient of 1e-9 of it: stalling within STALL_FACTOR of the tolerance
@@ -120,7 +130,7 @@ export function bfgs(
     gradient,
     iterations,
     evaluations,
-    converged: converged() || (stalled && near),
+    converged: converged() || gained || (stalled && near),
     inverseHessian: h
   };
 }

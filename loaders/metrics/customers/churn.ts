@@ -19,7 +19,7 @@ export const CHURN_COLUMNS = [
   ["quarter", V, NULL],
   /** All, or a value of customers.segment. */
   ["segment", V],
-  /** Customers who could churn: all (flag), or those active at the quarter's start (inactivity). */
+  /** Customers who could churn: all (flag), or those active at the quarter's start, as of its close (inactivity). */
   ["customers", I],
   ["churned", I],
   ["churn_rate", D, NULL],
@@ -35,7 +35,10 @@ export type ChurnRow = RowOf<typeof CHURN_COLUMNS>;
  * Churn per segment, from an explicit flag in the customers export when it has one (the
  * config's churn.flagColumn, else a column named churned or churn: yes/true/1), otherwise per
  * quarter from inactivity: a customer churns churn.inactiveDays (default 180) after their last
- * order, if that day has passed by the last order in the export.
+ * order. Each quarter is read as of its close, from the orders dated up to it: at risk are the
+ * customers whose last order before the quarter is fewer than that many days before its start;
+ * churned, those of them with no order in the quarter by the time the days have run out. A
+ * customer who comes back later does not change the quarter, so later exports leave it as it was.
  */
 export function churn(context: TableContext): Promise<ChurnRow[]> {
   return memoized(context, "churn", async () => {
@@ -66,14 +69,20 @@ export function churn(context: TableContext): Promise<ChurnRow[]> {
           FROM customers GROUP BY GROUPING SETS ((2), ()) ORDER BY 2 NULLS FIRST`)
       : await context.db.rows<{ quarter: string; segment: string | null; customers: number; churned: number }>(`
           WITH bounds AS (SELECT max(last_purchase)::DATE AS as_of FROM customer_orders),
-          lives AS (SELECT c.customer_id, ${segment} AS segment, o.first_purchase::DATE AS first_day, o.last_purchase::DATE AS last_day
+          lives AS (SELECT c.customer_id, ${segment} AS segment, o.first_purchase::DATE AS first_day
                     FROM customers c JOIN customer_orders o USING (customer_id) WHERE o.purchases > 0),
-          quarters AS (SELECT start AS q FROM quarterly_sales)
-          SELECT ${quarterLabel("q.q")} AS quarter, l.segment,
-                 count(*) AS customers,
-                 count(*) FILTER (WHERE l.last_day + ${inactiveDays} >= q.q AND l.last_day + ${inactiveDays} < q.q + INTERVAL 3 MONTH) AS churned
-          FROM quarters q CROSS JOIN bounds b JOIN lives l ON l.first_day < q.q AND l.last_day + ${inactiveDays} >= q.q
-          WHERE q.q + INTERVAL 3 MONTH <= b.as_of + 1
+          bought AS (SELECT customer_id, date_trunc('quarter', ordered_at)::DATE AS q, max(ordered_at)::DATE AS last_day
+                     FROM orders WHERE amount >= 0 GROUP BY ALL),
+          running AS (SELECT customer_id, q, max(last_day) OVER (PARTITION BY customer_id ORDER BY q) AS last_day FROM bought),
+          quarters AS (SELECT start AS q FROM quarterly_sales CROSS JOIN bounds b WHERE start + INTERVAL 3 MONTH <= b.as_of + 1),
+          state AS (
+            SELECT g.q, l.segment, r.last_day AS last_before, c.customer_id IS NOT NULL AS came_back
+            FROM quarters g JOIN lives l ON l.first_day < g.q
+            ASOF JOIN running r ON r.customer_id = l.customer_id AND g.q > r.q
+            LEFT JOIN bought c ON c.customer_id = l.customer_id AND c.q = g.q)
+          SELECT ${quarterLabel("q")} AS quarter, segment, count(*) AS customers,
+                 count(*) FILTER (WHERE NOT came_back AND last_before + ${inactiveDays} < q + INTERVAL 3 MONTH) AS churned
+          FROM state WHERE last_before + ${inactiveDays} >= q
           GROUP BY GROUPING SETS ((1, 2), (1)) ORDER BY 1, 2 NULLS FIRST`);
     return rows.map((r) => {
       const interval = wilsonInterval(r.churned, r.customers);

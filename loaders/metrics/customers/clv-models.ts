@@ -44,8 +44,9 @@ export interface BgNbdParams {
   b: number;
 }
 
-const lnBeta = (a: number, b: number) => gammaln(a) + gammaln(b) - gammaln(a + b);
-const logSumExp = (u: number, v: number) => (u > v ? u + Math.log1p(Math.exp(v - u)) : v + Math.log1p(Math.exp(u - v)));
+export const lnBeta = (a: number, b: number) => gammaln(a) + gammaln(b) - gammaln(a + b);
+export const logSumExp = (u: number, v: number) =>
+  u > v ? u + Math.log1p(Math.exp(v - u)) : v + Math.log1p(Math.exp(u - v));
 
 /** BG/NBD log-likelihood of one customer (Fader, Hardie & Lee 2005, eq. 6). */
 export function bgNbdLogLikelihood({ r, alpha, a, b }: BgNbdParams, x: number, tx: number, T: number): number {
@@ -60,9 +61,18 @@ export function bgNbdLogLikelihood({ r, alpha, a, b }: BgNbdParams, x: number, t
  * Maximum-likelihood BG/NBD fit on log-parameters from the counts of (x, t_x, T), by BFGS on
  * the analytic gradient.
  */
-export function fitBgNbd(counts: RfmCounts): { params: BgNbdParams; logLikelihood: number } {
-  const best = fitFromSubsample(counts, everyNthRow(counts), bgNbdObjective, 4);
-  return { params: bgNbdParamsOf(best.x), logLikelihood: -best.value };
+export function fitBgNbd(
+  counts: RfmCounts,
+  from?: BgNbdParams,
+  options?: FitOptions
+): { params: BgNbdParams; logLikelihood: number; inverseHessian?: number[][] } {
+  const start = from && [from.r, from.alpha, from.a, from.b].map(Math.log);
+  const best = fitFromSubsample(counts, everyNthRow(counts), bgNbdObjective, 4, start, options);
+  return {
+    params: bgNbdParamsOf(best.x),
+    logLikelihood: -best.value,
+    ...(best.inverseHessian ? { inverseHessian: best.inverseHessian } : {})
+  };
 }
 
 const bgNbdParamsOf = ([lr, la, laa, lb]: number[]): BgNbdParams => ({
@@ -160,7 +170,7 @@ export function bgNbdObjective(counts: RfmCounts): (v: number[]) => ValueAndGrad
 }
 
 /** The distinct values of a column and, for each row, the position of its value among them. */
-function indexOf(values: ArrayLike<number> & Iterable<number>): { distinct: Float64Array; of: Uint32Array } {
+export function indexOf(values: ArrayLike<number> & Iterable<number>): { distinct: Float64Array; of: Uint32Array } {
   const distinct = [...new Set(values)];
   const position = new Map(distinct.map((v, i) => [v, i]));
   return { distinct: Float64Array.from(distinct), of: Uint32Array.from(values, (v) => position.get(v)!) };
@@ -170,13 +180,13 @@ function indexOf(values: ArrayLike<number> & Iterable<number>): { distinct: Floa
 const SUBSAMPLE = 4000;
 
 /** How many observations there are, and every stride-th of them (the same kind of collection). */
-interface Subsets<T> {
+export interface Subsets<T> {
   size: number;
   everyNth: (stride: number) => T;
 }
 
 /** Observations held column by column: every stride-th row of each column. */
-function everyNthRow<T extends Record<keyof T, Float64Array>>(columns: T): Subsets<T> {
+export function everyNthRow<T extends Record<keyof T, Float64Array>>(columns: T): Subsets<T> {
   const entries = Object.entries(columns) as [string, Float64Array][];
   return {
     size: entries[0]?.[1].length ?? 0,
@@ -185,22 +195,39 @@ function everyNthRow<T extends Record<keyof T, Float64Array>>(columns: T): Subse
   };
 }
 
+/** How a fit is made: when BFGS may stop early, and where a warm start's curvature comes from. */
+export interface FitOptions {
+  /** See BfgsOptions.gain. */
+  gain?: number;
+  /** With `from`: the inverse Hessian there (over log-parameters), from that fit, scaled to these observations. */
+  inverseHessian?: number[][];
+}
+
 /**
  * Maximum likelihood by BFGS on all `observations`, started from the optimum on an evenly
  * spread subset of them when they are many: the full data then only polishes a nearby point,
  * in a few passes over it. The subset only chooses where to start: the estimate is the full
  * data's. Should BFGS stop short of its tolerance (a flat ridge), Nelder-Mead finishes.
  */
-function fitFromSubsample<T>(
+export function fitFromSubsample<T>(
   observations: T,
   subsets: Subsets<T>,
   negativeOf: (o: T) => (v: number[]) => ValueAndGradient,
-  dimensions: number
-) {
-  let start = Array<number>(dimensions).fill(0);
+  dimensions: number,
+  /** A nearby optimum (a fit on similar data) to start from instead: the subset is then skipped. */
+  from?: number[],
+  options: FitOptions = {}
+): { x: number[]; value: number; inverseHessian?: number[][] } {
   const negative = negativeOf(observations);
+  // A start from another fit that these observations cannot even evaluate is no start.
+  if (from && !Number.isFinite(negative(from).value))
+    [from, options] = [undefined, { ...options, inverseHessian: undefined }];
+  let start = from ?? Array<number>(dimensions).fill(0);
+  // Nowhere to start (the data cannot be evaluated at the default either): no fit, which the
+  // callers read as "no model" from its value, rather than an error that stops the table.
+  if (!Number.isFinite(negative(start).value)) return { x: start, value: Infinity };
   let inverseHessian: number[][] | undefined;
-  if (subsets.size > SUBSAMPLE) {
+  if (!from && subsets.size > SUBSAMPLE) {
     const stride = Math.ceil(subsets.size / SUBSAMPLE);
     const subset = bfgs(negativeOf(subsets.everyNth(stride)), start);
     start = subset.x;
@@ -212,7 +239,8 @@ function fitFromSubsample<T>(
     if (Number.isFinite(ratio) && ratio > 0)
       inverseHessian = subset.inverseHessian.map((row) => row.map((v) => v * ratio));
   }
-  const fit = bfgs(negative, start, { inverseHessian });
+  inverseHessian ??= options.inverseHessian;
+  const fit = bfgs(negative, start, { inverseHessian, ...(options.gain ? { gain: options.gain } : {}) });
   if (fit.converged) return fit;
   const valueOf = (v: number[]) => {
     const { value } = negative(v);
@@ -237,6 +265,42 @@ export function hypergeometric2F1(a: number, b: number, c: number, z: number): n
   if (Math.abs((c - a) * (c - b)) < Math.abs(a * b))
     return Math.pow(1 - z, c - a - b) * hypergeometricSeries(c - a, c - b, c, z);
   return hypergeometricSeries(a, b, c, z);
+}
+
+/**
+ * 2F1(1, b; c; z) for 0 <= z < 1 and b < c, the form Pareto/NBD's likelihood takes after
+ * Euler's transformation. Near z = 1 its series needs tens of thousands of terms (z = 0.999
+ * when the drop-out rate's scale β dwarfs the purchase rate's α, as on a homogeneous history);
+ * Gauss's continued fraction for 2F1(b, 1; c; z) (Cuyt et al., Handbook of Continued
+ * Fractions for Special Functions, 2008, 15.3.5), evaluated by the modified Lentz method, needs
+ * a few hundred. Below z = 0.5 the series is the cheaper.
+ */
+export function hypergeometricOneB(b: number, c: number, z: number): number {
+  if (z <= 0.5) return hypergeometricSeries(1, b, c, z);
+  // 2F1(A, 1; C + 1; z) = 1 / (1 − k1 z / (1 − k2 z / (1 − …))), with A = b and C = c − 1.
+  const [A, C] = [b, c - 1];
+  const tiny = 1e-300;
+  let f = 1,
+    lentzC = 1,
+    lentzD = 0;
+  for (let j = 1; j < 100_000; ++j) {
+    const n = Math.floor(j / 2);
+    const k =
+      j === 1
+        ? A / (C + 1)
+        : j % 2 === 0
+          ? (n * (C - A + n)) / ((C + 2 * n - 1) * (C + 2 * n))
+          : ((A + n) * (C + n)) / ((C + 2 * n) * (C + 2 * n + 1));
+    const a = -k * z;
+    lentzD = 1 + a * lentzD;
+    lentzD = 1 / (Math.abs(lentzD) < tiny ? tiny : lentzD);
+    lentzC = 1 + a / lentzC;
+    if (Math.abs(lentzC) < tiny) lentzC = tiny;
+    const delta = lentzC * lentzD;
+    f *= delta;
+    if (Math.abs(delta - 1) < 1e-15) break;
+  }
+  return 1 / f;
 }
 
 function hypergeometricSeries(a: number, b: number, c: number, z: number): number {
@@ -301,11 +365,16 @@ export function gammaGammaLogLikelihood({ p, q, gamma }: GammaGammaParams, x: nu
   );
 }
 
-export function fitGammaGamma(buyers: SpendObservations): {
+export function fitGammaGamma(
+  buyers: SpendObservations,
+  from?: GammaGammaParams,
+  options?: FitOptions
+): {
   params: GammaGammaParams;
   logLikelihood: number;
 } {
-  const best = fitFromSubsample(buyers, everyNthRow(buyers), gammaGammaObjective, 3);
+  const start = from && [from.p, from.q, from.gamma].map(Math.log);
+  const best = fitFromSubsample(buyers, everyNthRow(buyers), gammaGammaObjective, 3, start, options);
   return { params: gammaGammaParamsOf(best.x), logLikelihood: -best.value };
 }
 

@@ -7,6 +7,8 @@ import {
   CLV_PARAM_COLUMNS,
   HOLDOUT_COLUMNS,
   clvHoldout,
+  clvModelChoice,
+  MODEL_CHOICE_COLUMNS,
   clvModel,
   clvParams,
   clvQuery,
@@ -129,7 +131,7 @@ export const CUSTOMER_TABLES: readonly TableDefinition[] = [
     name: "clv-params",
     needs: ["orders"],
     description:
-      "BG/NBD (r, alpha, a, b) and Gamma-Gamma (p, q, gamma) maximum-likelihood fits with log-likelihoods: calibration (first half) and full history.",
+      "Maximum-likelihood fits with log-likelihoods: every purchase model (BG/NBD, MBG/NBD: r, alpha, a, b; Pareto/NBD: r, alpha, s, beta) on the first half, the chosen one on the full history, and Gamma-Gamma (p, q, gamma) on both.",
     columns: CLV_PARAM_COLUMNS,
     compute: clvParams
   }),
@@ -137,9 +139,17 @@ export const CUSTOMER_TABLES: readonly TableDefinition[] = [
     name: "clv-holdout",
     needs: ["orders"],
     description:
-      "Holdout check: mean purchases per customer in the second half, predicted by the first-half fit and actual, by calibration frequency.",
+      "Holdout check, per purchase model: mean purchases per customer in the second half, predicted by the first-half fit and actual, by calibration frequency and for all customers.",
     columns: HOLDOUT_COLUMNS,
     compute: clvHoldout
+  }),
+  defineTable({
+    name: "clv-model-choice",
+    needs: ["orders"],
+    description:
+      "The purchase model every CLV figure uses: BG/NBD, MBG/NBD and Pareto/NBD fitted on the first half, the one whose holdout predictions fall closest to what customers did chosen; log-likelihood, holdout error and bias of each.",
+    columns: MODEL_CHOICE_COLUMNS,
+    compute: clvModelChoice
   }),
   defineTable({
     name: "best-customers",
