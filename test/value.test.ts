@@ -385,3 +385,115 @@ describe("the value map with actual prices", () => {
     });
   });
 });
+
+describe("brand-comparison: our NPS and quality against each competitor's, within the respondents who rated both", () => {
+  // 40 respondents rate us and A; 6 of them also rate B (below the minimum cell of 10).
+  // Quality, weights q1 60 / q2 40: ours 0.6×8 + 0.4×6 = 7.2 for everyone; A's 0.6×6 + 0.4×6 =
+  // 6.0 for the even respondents, 0.6×7 + 0.4×6 = 6.6 for the odd: differences 1.2 and 0.6,
+  // mean 0.9, theirs 6.3. NPS: ours 10 (promoter) for the first 20 and 5 (detractor) for the
+  // rest, NPS 0; A's 3 (detractor) for the first 30 and 8 (passive) for the rest, NPS −75.
+  // Per respondent +100 − (−100) = 200 (20 of them), −100 − (−100) = 0 (10), −100 − 0 = −100
+  // (10): mean 75 = 0 − (−75), sample sd √(675000 / 39) = 131.56.
+  const config = {
+    brand: "Us",
+    competitors: ["A", "B"],
+    attributes: [
+      { id: "q1", label: "q1", group: "quality", owner: "Ops", weight: 60 },
+      { id: "q2", label: "q2", group: "quality", owner: "Ops", weight: 40 }
+    ]
+  };
+  const respondents = repeat(40, (i) => ({
+    scores: {
+      Us: { q1: 8, q2: 6 },
+      A: { q1: i % 2 ? 7 : 6, q2: 6 },
+      ...(i < 6 ? { B: { q1: 5, q2: 5 } } : {})
+    },
+    recommend: { Us: i < 20 ? 10 : 5, A: i < 30 ? 3 : 8, ...(i < 6 ? { B: 9 } : {}) }
+  }));
+
+  it("tests each difference by a paired t test and suppresses a competitor rated by too few", async () => {
+    const { "brand-comparison": rows } = await surveyTables({ config, respondents }, ["brand-comparison"]);
+    const nps = find(rows, { measure: "nps", competitor: "A" });
+    const sd = Math.sqrt(675000 / 39);
+    const npsTest = pairedTest(75, sd, 40)!;
+    const npsInterval = meanInterval(75, sd, 40)!;
+    expect(nps).toMatchObject({ wave: "2025-Q1", unit: "NPS points", n: 40, ours: 0, theirs: -75, difference: 75 });
+    expect(nps.ci_low).toBeCloseTo(npsInterval.low, 2);
+    expect(nps.ci_high).toBeCloseTo(npsInterval.high, 2);
+    expect(nps.p_value).toBeCloseTo(npsTest.p, 6);
+    expect(npsTest.p).toBeLessThan(0.001);
+    // B's six pairs are published as nothing but the fact of suppression.
+    expect(find(rows, { measure: "nps", competitor: "B" })).toMatchObject({
+      n: null,
+      ours: null,
+      difference: null,
+      p_value: null,
+      suppressed: true
+    });
+    // Holm over the one competitor with a test leaves its p-value as it is.
+    expect(nps.p_holm).toBe(nps.p_value);
+    expect(nps.significant).toBe(true);
+
+    const quality = find(rows, { measure: "quality", competitor: "A" });
+    const qualitySd = 0.3 * Math.sqrt(40 / 39);
+    expect(quality).toMatchObject({ unit: "rating points", n: 40, ours: 7.2, theirs: 6.3, difference: 0.9 });
+    expect(quality.p_value).toBeCloseTo(pairedTest(0.9, qualitySd, 40)!.p, 6);
+    expect(quality.ci_low).toBeCloseTo(meanInterval(0.9, qualitySd, 40)!.low, 3);
+    expect(find(rows, { measure: "quality", competitor: "B" }).suppressed).toBe(true);
+  });
+});
+
+describe("value-factors: per segment, with the sixth factor, overall value", () => {
+  // Segments A and B of 12 respondents each, C of 3 (below the minimum cell of 10). Product
+  // (q1, weight 100): we rate 8 in A and 6 in B and C, the competitor 4 everywhere.
+  // Perceived value: 6 in A, 4 in B, 5 in C.
+  const config = {
+    brand: "Us",
+    competitors: ["Them"],
+    attributes: [{ id: "q1", label: "q1", group: "quality", owner: "Ops", weight: 100, factor: "product" }]
+  };
+  const respondents = repeat(27, (i) => {
+    const segment = i < 12 ? "A" : i < 24 ? "B" : "C";
+    return {
+      segment,
+      satisfaction: 7,
+      perceivedValue: segment === "A" ? 6 : segment === "B" ? 4 : 5,
+      scores: { Us: { q1: segment === "A" ? 8 : 6 }, Them: { q1: 4 } }
+    };
+  });
+
+  it("scores each factor per segment, and overall value from the perceived value question", async () => {
+    const { "value-factors": rows } = await surveyTables({ config, respondents }, ["value-factors"]);
+    // B: 100 × 6 / 4 = 150. All: our mean (12×8 + 15×6) / 27 = 6.889, ratio 6.889 / 4.
+    expect(find(rows, { segment: "B", brand: "Us", factor: "product" })).toMatchObject({
+      mean: 6,
+      score: 150,
+      suppressed: false
+    });
+    expect(find(rows, { segment: "All", brand: "Us", factor: "product" })).toMatchObject({
+      mean: 6.889,
+      score: round2((100 * (12 * 8 + 15 * 6)) / 27 / 4)
+    });
+    // Overall: (12×6 + 12×4 + 3×5) / 27 = 5; B 4; ours only, with no score.
+    expect(find(rows, { segment: "All", factor: "overall" })).toMatchObject({
+      brand: "Us",
+      attributes: 0,
+      mean: 5,
+      score: null
+    });
+    expect(find(rows, { segment: "B", factor: "overall" }).mean).toBe(4);
+    expect(rows.filter((r) => r.factor === "overall" && r.brand === "Them")).toEqual([]);
+    // C is too small, and A (the first of the equal siblings) is suppressed with it, else C
+    // would follow from All − A − B.
+    for (const segment of ["A", "C"]) {
+      expect(find(rows, { segment, factor: "overall" })).toMatchObject({ mean: null, suppressed: true });
+      expect(find(rows, { segment, brand: "Us", factor: "product" })).toMatchObject({
+        mean: null,
+        score: null,
+        suppressed: true
+      });
+    }
+  });
+});
+
+const round2 = (x: number) => Math.round(100 * x) / 100;

@@ -65,7 +65,7 @@ export const configSchema = z
             group: z.enum(["quality", "price"]).describe("Gale's quality profile or price profile."),
             owner: z.string().min(1).describe("The business function that owns the attribute (what/who matrix)."),
             factor: z
-              .enum(["product", "service", "personnel", "image", "price"])
+              .enum(["product", "service", "personnel", "image", "price", "overall"])
               .optional()
               .describe(
                 "The value factor the attribute belongs to; overall: a rating of the overall value of the product or service."

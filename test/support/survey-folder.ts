@@ -6,7 +6,15 @@ import { tableOfFolder } from "../../loaders/index.js";
 export interface SurveySpec {
   config: Record<string, unknown>;
   /** One entry per respondent: their segment, and scores by brand and attribute. */
-  respondents: { segment?: string; satisfaction?: number; scores: Record<string, Record<string, number>> }[];
+  respondents: {
+    segment?: string;
+    satisfaction?: number;
+    scores: Record<string, Record<string, number>>;
+    /** Likelihood to recommend, 0-10, by brand: ours in responses, competitors' in recommendations. */
+    recommend?: Record<string, number>;
+    /** The perceived value question (responses.perceived_value). */
+    perceivedValue?: number;
+  }[];
   wave?: string;
   importance?: Record<string, number>[];
 }
@@ -15,11 +23,21 @@ export interface SurveySpec {
 export function writeSurveyFolder(spec: SurveySpec): string {
   const dir = mkdtempSync(join(tmpdir(), "cva-survey-"));
   const wave = spec.wave ?? "2025-Q1";
-  const responses = ["respondent_id,wave,segment,overall_satisfaction"];
+  const brand = String(spec.config.brand);
+  const recommends = spec.respondents.some((r) => r.recommend);
+  const valued = spec.respondents.some((r) => r.perceivedValue !== undefined);
+  const responses = [
+    `respondent_id,wave,segment,overall_satisfaction${recommends ? ",likelihood_to_recommend" : ""}${valued ? ",perceived_value" : ""}`
+  ];
   const ratings = ["respondent_id,wave,brand,attribute,score"];
+  const recommendations = ["respondent_id,wave,brand,likelihood_to_recommend"];
   spec.respondents.forEach((r, i) => {
     const id = `R${i + 1}`;
-    responses.push(`${id},${wave},${r.segment ?? ""},${r.satisfaction ?? ""}`);
+    const ours = recommends ? `,${r.recommend?.[brand] ?? ""}` : "";
+    const value = valued ? `,${r.perceivedValue ?? ""}` : "";
+    responses.push(`${id},${wave},${r.segment ?? ""},${r.satisfaction ?? ""}${ours}${value}`);
+    for (const [other, score] of Object.entries(r.recommend ?? {}))
+      if (other !== brand) recommendations.push(`${id},${wave},${other},${score}`);
     for (const [brand, scores] of Object.entries(r.scores)) {
       for (const [attribute, score] of Object.entries(scores))
         ratings.push(`${id},${wave},${brand},${attribute},${score}`);
@@ -28,6 +46,7 @@ export function writeSurveyFolder(spec: SurveySpec): string {
   writeFileSync(join(dir, "cva.config.json"), JSON.stringify(spec.config));
   writeFileSync(join(dir, "responses.csv"), responses.join("\n") + "\n");
   writeFileSync(join(dir, "ratings.csv"), ratings.join("\n") + "\n");
+  if (recommends) writeFileSync(join(dir, "recommendations.csv"), recommendations.join("\n") + "\n");
   writeFileSync(join(dir, "orders.csv"), "order_id,customer_id,ordered_at,amount\nO1,C1,2025-01-01,1\n");
   if (spec.importance) {
     const lines = ["respondent_id,wave,attribute,weight"];

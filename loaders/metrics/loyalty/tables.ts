@@ -4,7 +4,8 @@ import { COMMENT_COLUMNS, comments } from "./comments.js";
 import { COMPLAINT_COLUMNS, COMPLAINT_RETENTION_COLUMNS, complaintRetention, complaints } from "./complaints.js";
 import { DRIVER_COLUMNS, IMPORTANCE_PERFORMANCE_COLUMNS, drivers, importancePerformance } from "./drivers.js";
 import { LINK_COLUMNS, LOYALTY_GROUP_COLUMNS, linkage, loyaltyGroups } from "./linkage.js";
-import { NPS_COLUMNS, SATISFACTION_COLUMNS, nps, satisfaction } from "./nps.js";
+import { SATISFACTION_COLUMNS, satisfaction } from "../survey/global-perceptions.js";
+import { NPS_COLUMNS, nps } from "./nps.js";
 
 export const LOYALTY_TABLES: readonly TableDefinition[] = [
   defineTable({

@@ -1,6 +1,7 @@
 /** Customer value analysis (Gale): see docs/metrics.md for every formula. */
 import { PROFILE_COLUMNS, SCORE_COLUMNS, profiles } from "../survey/profiles.js";
 import { B, D, defineTable, NULL, V, type TableDefinition } from "../table.js";
+import { BRAND_COMPARISON_COLUMNS, brandComparison } from "./brand-comparison.js";
 import { HEAD_TO_HEAD_COLUMNS, headToHead } from "./head-to-head.js";
 import { VALUE_MAP_COLUMNS, valueMap } from "./value-map.js";
 import { VALUE_FACTOR_COLUMNS, valueFactors } from "./value-factors.js";
@@ -77,9 +78,16 @@ export const VALUE_TABLES: readonly TableDefinition[] = [
     compute: headToHead
   }),
   defineTable({
+    name: "brand-comparison",
+    description:
+      "Per wave and competitor, over the respondents who rated both brands: our NPS and importance-weighted quality rating against theirs, the difference with its 95% CI, paired t test, Holm across competitors.",
+    columns: BRAND_COMPARISON_COLUMNS,
+    compute: brandComparison
+  }),
+  defineTable({
     name: "value-factors",
     description:
-      "Per wave, brand and value factor (product, service, personnel, image, price): weighted mean rating and score (100 = parity).",
+      "Per wave, segment, brand and value factor (product, service, personnel, image, price, overall): weighted mean rating and score (100 = parity), suppressed with the profiles; overall value from the perceived value question when no attribute is mapped to it.",
     columns: VALUE_FACTOR_COLUMNS,
     compute: valueFactors
   })
