@@ -69,20 +69,24 @@ export function churn(context: TableContext): Promise<ChurnRow[]> {
           FROM customers GROUP BY GROUPING SETS ((2), ()) ORDER BY 2 NULLS FIRST`)
       : await context.db.rows<{ quarter: string; segment: string | null; customers: number; churned: number }>(`
           WITH bounds AS (SELECT max(last_purchase)::DATE AS as_of FROM customer_orders),
-          lives AS (SELECT c.customer_id, ${segment} AS segment, o.first_purchase::DATE AS first_day
+          lives AS (SELECT c.customer_id, ${segment} AS segment
                     FROM customers c JOIN customer_orders o USING (customer_id) WHERE o.purchases > 0),
           bought AS (SELECT customer_id, date_trunc('quarter', ordered_at)::DATE AS q, max(ordered_at)::DATE AS last_day
                      FROM orders WHERE amount >= 0 GROUP BY ALL),
-          running AS (SELECT customer_id, q, max(last_day) OVER (PARTITION BY customer_id ORDER BY q) AS last_day FROM bought),
-          quarters AS (SELECT start AS q FROM quarterly_sales CROSS JOIN bounds b WHERE start + INTERVAL 3 MONTH <= b.as_of + 1),
+          -- Between two quarters with purchases, the quarters after the first see its last order
+          -- as the last before them; only those up to inactiveDays after it are at risk, so each
+          -- span unrolls into two or three quarters (a join of quarters by customers took minutes).
+          spans AS (SELECT customer_id, q, last_day, lead(q) OVER (PARTITION BY customer_id ORDER BY q) AS next_q FROM bought),
           state AS (
-            SELECT g.q, l.segment, r.last_day AS last_before, c.customer_id IS NOT NULL AS came_back
-            FROM quarters g JOIN lives l ON l.first_day < g.q
-            ASOF JOIN running r ON r.customer_id = l.customer_id AND g.q > r.q
-            LEFT JOIN bought c ON c.customer_id = l.customer_id AND c.q = g.q)
-          SELECT ${quarterLabel("q")} AS quarter, segment, count(*) AS customers,
-                 count(*) FILTER (WHERE NOT came_back AND last_before + ${inactiveDays} < q + INTERVAL 3 MONTH) AS churned
-          FROM state WHERE last_before + ${inactiveDays} >= q
+            SELECT customer_id, last_day AS last_before, next_q,
+                   unnest(generate_series((q + INTERVAL 3 MONTH)::TIMESTAMP,
+                                          least(coalesce(next_q, last_day + ${inactiveDays}), last_day + ${inactiveDays})::TIMESTAMP,
+                                          INTERVAL 3 MONTH))::DATE AS q
+            FROM spans),
+          quarters AS (SELECT start AS q FROM quarterly_sales CROSS JOIN bounds b WHERE start + INTERVAL 3 MONTH <= b.as_of + 1)
+          SELECT ${quarterLabel("s.q")} AS quarter, l.segment, count(*) AS customers,
+                 count(*) FILTER (WHERE s.q IS DISTINCT FROM s.next_q AND s.last_before + ${inactiveDays} < s.q + INTERVAL 3 MONTH) AS churned
+          FROM state s JOIN quarters g USING (q) JOIN lives l USING (customer_id)
           GROUP BY GROUPING SETS ((1, 2), (1)) ORDER BY 1, 2 NULLS FIRST`);
     return rows.map((r) => {
       const interval = wilsonInterval(r.churned, r.customers);
