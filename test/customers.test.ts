@@ -195,7 +195,8 @@ P2,Hardware
 P3,Services
 `;
 // A1 used after 15 days; A2 never; A3 used but not C2's first; A4 used after 122 days (> 90: unused);
-// A5 is younger than 90 days, not judged; A6 used after 4 days.
+// A5 is younger than 90 days, not judged; A6 used after 4 days; A7, a second seat of O5
+// beside A4, used after 4 days: O5's 120 is shared, 60 each.
 const LEVER_ACTIVATIONS = `activation_id,customer_id,purchased_at,activated_at,order_id,product_id
 A1,C1,2023-01-05,2023-01-20,O1,P1
 A2,C2,2023-02-01,,O3,P1
@@ -203,6 +204,7 @@ A3,C2,2023-06-01,2023-06-03,O4,P3
 A4,C3,2023-03-01,2023-07-01,O5,P3
 A5,C3,2024-12-31,,O6,P1
 A6,C4,2024-08-01,2024-08-05,O7,P1
+A7,C3,2023-03-01,2023-03-05,O5,P3
 `;
 
 describe("retention levers and activation on a hand-computed fixture", () => {
@@ -218,10 +220,13 @@ describe("retention levers and activation on a hand-computed fixture", () => {
   });
   afterAll(() => [dataDir, warehouseDir].forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-  it("levers: retention (an order after 2024-07-04) and revenue per year by first activation and by categories bought", async () => {
+  it("levers: retention (an order after 2024-07-04), revenue per year and the test, by first activation", async () => {
     // Revenue per year: C1 150 / (726 / 365.25) = 75.46; C2 280 / (699 / 365.25) = 146.31;
     // C3 180 / (671 / 365.25) = 97.98. Wilson 1/2 = [0.0945, 0.9055], 1/1 = [0.2065, 1],
     // 2/3 = [0.2077, 0.9385]; normal CIs mean ± 1.96 sd / sqrt(n).
+    // Rewards: no customers export. Activation: used 1/1 against unused 1/2, two-proportion
+    // z = 0.5 / √(2/3 · 1/3 · (1 + 1/2)) = 0.866, p = 0.386. Cross-sell: each customer made one
+    // purchase in its first 90 days, so none is compared (see the cross-sell fixture).
     expect(await table("levers")).toEqual([
       // C2 (never activated, gone) and C3 (activated after 122 days, still buying).
       {
@@ -233,7 +238,10 @@ describe("retention levers and activation on a hand-computed fixture", () => {
         ci_high: 0.9055,
         revenue_per_year: 122.14,
         revenue_ci_low: 74.78,
-        revenue_ci_high: 169.51
+        revenue_ci_high: 169.51,
+        difference: null,
+        p_value: null,
+        significant: null
       },
       {
         lever: "activation",
@@ -244,60 +252,39 @@ describe("retention levers and activation on a hand-computed fixture", () => {
         ci_high: 1,
         revenue_per_year: 75.46,
         revenue_ci_low: null,
-        revenue_ci_high: null
-      },
-      {
-        lever: "cross-sell depth",
-        group: "2 categories",
-        customers: 3,
-        retention: 0.6667,
-        ci_low: 0.2077,
-        ci_high: 0.9385,
-        revenue_per_year: 106.58,
-        revenue_ci_low: 65.62,
-        revenue_ci_high: 147.55
+        revenue_ci_high: null,
+        difference: 0.5,
+        p_value: 0.386476,
+        significant: false
       }
     ]);
   });
 
-  it("levers: the same with more product categories than bits in a number (counted as distinct texts)", async () => {
-    const manyDir = mkdtempSync(join(tmpdir(), "cva-levers-many-"));
-    try {
-      const fillers = Array.from({ length: 70 }, (_, i) => `F${i},Category ${i}`).join("\n");
-      writeFileSync(join(manyDir, "orders.csv"), LEVER_ORDERS);
-      writeFileSync(join(manyDir, "products.csv"), `${LEVER_PRODUCTS}${fillers}\n`);
-      writeFileSync(join(manyDir, "activations.csv"), LEVER_ACTIVATIONS);
-      expect(await tableOfFolder(manyDir, "levers", { warehouseDir })).toEqual(await table("levers"));
-    } finally {
-      rmSync(manyDir, { recursive: true, force: true });
-    }
-  });
-
   it("activation: purchases at least 90 days old, activated within 90 days, per category and overall", async () => {
-    // Judged: A1, A2, A3, A4, A6 (A5 is too recent). Wilson 3/5 = [0.2307, 0.8824], 1/2 as above.
+    // Judged: A1, A2, A3, A4, A6, A7 (A5 is too recent). Wilson 4/6 = [0.3, 0.9032], 2/3 = [0.2077, 0.9385].
     expect(await table("activation")).toEqual([
-      // Days to activate: 15, 2, 122, 4 -> median 9.5; unused: A2 (O3 200) and A4 (O5 120).
+      // Days to activate: 15, 2, 122, 4, 4 -> median 4; unused: A2 (O3 200) and A4 (half of O5's 120).
       {
         category: "All",
-        purchases: 5,
-        activated: 3,
-        activated_share: 0.6,
-        ci_low: 0.2307,
-        ci_high: 0.8824,
-        median_days_to_activate: 9.5,
+        purchases: 6,
+        activated: 4,
+        activated_share: 0.6667,
+        ci_low: 0.3,
+        ci_high: 0.9032,
+        median_days_to_activate: 4,
         customers_with_unused: 2,
-        unused_value: 320
+        unused_value: 260
       },
       {
         category: "Services",
-        purchases: 2,
-        activated: 1,
-        activated_share: 0.5,
-        ci_low: 0.0945,
-        ci_high: 0.9055,
-        median_days_to_activate: 62,
+        purchases: 3,
+        activated: 2,
+        activated_share: 0.6667,
+        ci_low: 0.2077,
+        ci_high: 0.9385,
+        median_days_to_activate: 4,
         customers_with_unused: 1,
-        unused_value: 120
+        unused_value: 60
       },
       {
         category: "Software",
@@ -311,6 +298,34 @@ describe("retention levers and activation on a hand-computed fixture", () => {
         unused_value: 200
       }
     ]);
+  });
+
+  it("outreach: every customer with an unused purchase, what it cost, most money first; sums as the activation table", async () => {
+    const outreach = await table("outreach");
+    expect(outreach).toEqual([
+      {
+        customer_id: "C2",
+        unused_purchases: 1,
+        unused_value: 200,
+        first_unused_purchase: "2023-02-01",
+        last_unused_purchase: "2023-02-01",
+        last_purchase: "2023-06-01",
+        still_buying: false
+      },
+      // A4's half of O5; A5 is too recent to be judged.
+      {
+        customer_id: "C3",
+        unused_purchases: 1,
+        unused_value: 60,
+        first_unused_purchase: "2023-03-01",
+        last_unused_purchase: "2023-03-01",
+        last_purchase: "2024-12-31",
+        still_buying: true
+      }
+    ]);
+    const all = (await table("activation")).find((a) => a.category === "All")!;
+    expect(outreach).toHaveLength(all.customers_with_unused as number);
+    expect(outreach.reduce((sum, o) => sum + (o.unused_value as number), 0)).toBe(all.unused_value);
   });
 
   it("rejects an activation before its purchase, and one naming an unknown customer", async () => {
@@ -338,6 +353,91 @@ describe("retention levers and activation on a hand-computed fixture", () => {
       rmSync(dir, { recursive: true, force: true });
       rmSync(wh, { recursive: true, force: true });
     }
+  });
+});
+
+// Cross-sell by construction: within each number of early purchases (2 and 4), customers who
+// bought from one category and from several stay alike (1 in 4 and 1 in 4; 3 in 4 and 6 in 8),
+// but broad buyers made more early purchases, so they stay more on the whole (7/12 against 4/8).
+// Those who stay buy from a new category (Hardware) a year on: counted over a whole life, every
+// retained customer would have bought across categories.
+const EARLY_DAYS_OF_2023 = ["2023-01-02", "2023-01-22", "2023-02-11", "2023-03-03"];
+function crossSellOrders(): string {
+  const lines = ["order_id,customer_id,ordered_at,amount,product_id"];
+  let n = 0;
+  const order = (customer: string, day: string, product: string) =>
+    lines.push(`O${++n},${customer},${day},10,${product}`);
+  const groups = [
+    { early: 2, several: false, customers: 4, retained: 1 },
+    { early: 2, several: true, customers: 4, retained: 1 },
+    { early: 4, several: false, customers: 4, retained: 3 },
+    { early: 4, several: true, customers: 8, retained: 6 }
+  ];
+  let c = 0;
+  for (const g of groups) {
+    for (let i = 0; i < g.customers; ++i) {
+      const id = `C${++c}`;
+      for (let k = 0; k < g.early; ++k) order(id, EARLY_DAYS_OF_2023[k]!, g.several && k % 2 ? "S1" : "W1");
+      if (i < g.retained) order(id, "2024-12-01", "H1");
+    }
+  }
+  // One early purchase: cannot have bought across categories, so not compared.
+  order("C99", "2023-01-02", "W1");
+  order("C99", "2024-12-01", "H1");
+  order("NEW", "2024-12-31", "W1");
+  return `${lines.join("\n")}\n`;
+}
+
+describe("the cross-sell lever on a fixture where the answer is known by construction", () => {
+  let dataDir: string;
+  let warehouseDir: string;
+  beforeAll(() => {
+    dataDir = mkdtempSync(join(tmpdir(), "cva-cross-sell-"));
+    warehouseDir = mkdtempSync(join(tmpdir(), "cva-cross-sell-wh-"));
+    writeFileSync(join(dataDir, "orders.csv"), crossSellOrders());
+    writeFileSync(join(dataDir, "products.csv"), "product_id,category\nW1,Software\nS1,Services\nH1,Hardware\n");
+  });
+  afterAll(() => [dataDir, warehouseDir].forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  it("compares what customers bought in their first 90 days within the same number of purchases: no effect", async () => {
+    const rows = (await tableOfFolder(dataDir, "levers", { warehouseDir })) as Record<string, unknown>[];
+    // Wilson 4/8 = [0.2152, 0.7848], 7/12 = [0.3195, 0.8067]; Mantel-Haenszel difference 0, CMH z 0.
+    expect(
+      rows.map(({ lever, group, customers, retention, ci_low, ci_high, difference, p_value, significant }) => ({
+        lever,
+        group,
+        customers,
+        retention,
+        ci_low,
+        ci_high,
+        difference,
+        p_value,
+        significant
+      }))
+    ).toEqual([
+      {
+        lever: "cross-sell",
+        group: "1 category in the first 90 days",
+        customers: 8,
+        retention: 0.5,
+        ci_low: 0.2152,
+        ci_high: 0.7848,
+        difference: null,
+        p_value: null,
+        significant: null
+      },
+      {
+        lever: "cross-sell",
+        group: "2+ categories in the first 90 days",
+        customers: 12,
+        retention: 0.5833,
+        ci_low: 0.3195,
+        ci_high: 0.8067,
+        difference: 0,
+        p_value: 1,
+        significant: false
+      }
+    ]);
   });
 });
 

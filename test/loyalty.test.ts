@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { npsInterval, twoProportionTest } from "../loaders/core/stats/intervals.js";
+import { npsInterval, stratifiedProportionTest, twoProportionTest } from "../loaders/core/stats/intervals.js";
 import { ATTRIBUTES } from "../scripts/sample/model.js";
 import { useSampleWarehouse } from "./support/sample-warehouse.js";
 import { surveyTables } from "./support/survey-folder.js";
@@ -96,6 +96,31 @@ describe("twoProportionTest(k1, n1, k2, n2)", () => {
     expect([a.low, a.high].map((x) => x.toFixed(4))).toEqual(["0.0524", "0.3339"]);
     const b = twoProportionTest(9, 10, 3, 10)!;
     expect([b.low, b.high].map((x) => x.toFixed(4))).toEqual(["0.1705", "0.8090"]);
+  });
+});
+
+describe("stratifiedProportionTest(strata)", () => {
+  it("is the CMH test and the Mantel-Haenszel difference, computed by hand on two strata", () => {
+    // A: 8/10 vs 3/5, N 15, 11 retained: E = 110 / 15, Var = 10·5·11·4 / (15²·14) = 0.698413.
+    // B: 2/4 vs 6/12, N 16, 8 retained: E = 2, Var = 4·12·8·8 / (16²·15) = 0.8.
+    // z = (10 − 9.3333) / √1.498413 = 0.544619; MH difference = (10/15 + 0) / (50/15 + 48/16) = 2/19.
+    const test = stratifiedProportionTest([
+      { k1: 8, n1: 10, k2: 3, n2: 5 },
+      { k1: 2, n1: 4, k2: 6, n2: 12 },
+      { k1: 1, n1: 1, k2: 0, n2: 0 }
+    ])!;
+    expect(test.z).toBeCloseTo(0.544619, 5);
+    expect(test.p).toBeCloseTo(0.586015, 5);
+    expect(test.difference).toBeCloseTo(2 / 19, 10);
+    expect(stratifiedProportionTest([{ k1: 1, n1: 2, k2: 0, n2: 0 }])).toBeNull();
+  });
+
+  it("on one stratum is the pooled two-proportion test scaled by √((N − 1) / N)", () => {
+    const [k1, n1, k2, n2] = [56, 70, 48, 80];
+    const one = stratifiedProportionTest([{ k1, n1, k2, n2 }])!;
+    const pooled = twoProportionTest(k1, n1, k2, n2)!;
+    expect(one.z).toBeCloseTo(pooled.z * Math.sqrt(149 / 150), 10);
+    expect(one.difference).toBeCloseTo(pooled.difference, 10);
   });
 });
 

@@ -243,6 +243,22 @@ describe("the overview page in Chromium", () => {
     });
   }
 
+  it("links the outreach list from the levers page: one row per customer with something unused, ids only", async () => {
+    expect(build.status, build.output).toBe(0);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${server.url}levers`, { waitUntil: "networkidle" });
+    const href = await page.locator("#outreach-download").getAttribute("href");
+    const csv = await (await fetch(new URL(href!, page.url()))).text();
+    const [header, ...lines] = csv.trimEnd().split("\n");
+    expect(header).toBe(
+      "customer_id,unused_purchases,unused_value,first_unused_purchase,last_unused_purchase,last_purchase,still_buying"
+    );
+    const reading = (await page.locator("#activation-reading").textContent()) ?? "";
+    expect(reading).toContain(`${lines.length.toLocaleString("en-US")} customers have something unused`);
+    expect(lines.every((line) => /^C\d{6},/.test(line))).toBe(true);
+    await page.close();
+  });
+
   it("opens a quarter's review page from its URL, with that quarter's figures and links to the detail pages at its wave", async () => {
     expect(build.status, build.output).toBe(0);
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });

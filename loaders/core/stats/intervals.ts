@@ -99,6 +99,47 @@ export function twoProportionTest(
   };
 }
 
+/** One stratum of a stratified comparison of shares: k1 of n1 against k2 of n2. */
+export interface ProportionsStratum {
+  k1: number;
+  n1: number;
+  k2: number;
+  n2: number;
+}
+
+/** Two shares compared within strata: the Mantel-Haenszel difference and the CMH test. */
+export interface StratifiedProportionsTest {
+  /** Mantel-Haenszel risk difference (first − second), strata weighted by n1 n2 / N. */
+  difference: number;
+  z: number;
+  /** Two-sided p-value. */
+  p: number;
+}
+
+/**
+ * Two shares compared within strata, so that a third variable the groups differ on (the number
+ * of purchases a customer made) cannot make the difference: the Cochran-Mantel-Haenszel test
+ * without continuity correction (Agresti, Categorical Data Analysis, 3rd ed., §6.4.2) and the
+ * Mantel-Haenszel weighted difference (Greenland & Robins 1985). Strata holding one group only
+ * say nothing and are skipped; null when no stratum holds both.
+ */
+export function stratifiedProportionTest(strata: readonly ProportionsStratum[]): StratifiedProportionsTest | null {
+  let [observed, expected, variance, weighted, weights] = [0, 0, 0, 0, 0];
+  for (const { k1, n1, k2, n2 } of strata) {
+    const n = n1 + n2;
+    if (n1 === 0 || n2 === 0 || n < 2) continue;
+    const retained = k1 + k2;
+    observed += k1;
+    expected += (n1 * retained) / n;
+    variance += (n1 * n2 * retained * (n - retained)) / (n * n * (n - 1));
+    weighted += (k1 * n2 - k2 * n1) / n;
+    weights += (n1 * n2) / n;
+  }
+  if (weights === 0) return null;
+  const z = variance === 0 ? 0 : (observed - expected) / Math.sqrt(variance);
+  return { difference: weighted / weights, z, p: 2 * (1 - normalCdf(Math.abs(z), 0, 1)) };
+}
+
 export interface TestResult {
   /** Difference of means (first − second). */
   difference: number;

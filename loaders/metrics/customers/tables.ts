@@ -15,7 +15,8 @@ import {
   customerBaseValue,
   prepareClvPredictions
 } from "./clv.js";
-import { ACTIVATION_COLUMNS, LEVER_COLUMNS, activation, levers } from "./levers.js";
+import { ACTIVATION_COLUMNS, OUTREACH_COLUMNS, activation, outreachQuery } from "./activation.js";
+import { LEVER_COLUMNS, levers } from "./levers.js";
 import { cohortRetentionQuery, prepareRfm, RFM_QUERY, rfmSegmentsQuery, valueConcentrationQuery } from "./rfm.js";
 
 export const CUSTOMER_TABLES: readonly TableDefinition[] = [
@@ -107,7 +108,7 @@ export const CUSTOMER_TABLES: readonly TableDefinition[] = [
     name: "levers",
     needs: ["orders"],
     description:
-      "Retention levers: rewards members vs the rest, purchases left unused vs all activated, cross-sell depth (categories bought): retention and revenue per year with 95% CIs.",
+      "Retention levers: rewards members vs the rest, first purchase to activate used vs unused, one vs several categories bought in the first 90 days: retention and revenue per year with 95% CIs, and each lever's test.",
     columns: LEVER_COLUMNS,
     compute: levers
   }),
@@ -118,6 +119,15 @@ export const CUSTOMER_TABLES: readonly TableDefinition[] = [
       "Purchases to activate (activations export) at least 90 days old: share activated within 90 days with 95% CI, median days, customers and value left unused; overall and per category.",
     columns: ACTIVATION_COLUMNS,
     compute: activation
+  }),
+  defineTable({
+    name: "outreach",
+    needs: ["activations.activated_at", "orders"],
+    rowLevel: true,
+    description:
+      "The activation lever's outreach list (ids only, pseudonyms where keys are personal): every customer with a purchase unused after 90 days, how many and what they cost, most money first.",
+    columns: OUTREACH_COLUMNS,
+    prepare: outreachQuery
   }),
   defineTable({
     name: "churn",
