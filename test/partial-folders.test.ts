@@ -83,6 +83,7 @@ for (const [label, make] of Object.entries(FOLDERS)) {
           : ["value-map", "quality-profile", "competitors", "trends", "loyalty", "drivers"];
       for (const path of needing) expect(notes[path], path).toBeGreaterThan(0);
       expect(notes[""], "the overview").toBe(label === "survey only" ? 1 : 0);
-    });
+      // Every page in turn (about 30): some 40 s alone, more beside the other site tests.
+    }, 180_000);
   });
 }

@@ -243,6 +243,104 @@ describe("the overview page in Chromium", () => {
     });
   }
 
+  // Each page's filters (their URL names) and a value other than the default to try.
+  const FILTERED_PAGES: Record<string, Record<string, string>> = {
+    "value-map": { wave: "2024-Q3", segment: "Mid-market" },
+    "quality-profile": { wave: "2024-Q3", segment: "Mid-market" },
+    competitors: { wave: "2024-Q3", group: "segment\u0000Mid-market" },
+    drivers: { wave: "2024-Q3" },
+    loyalty: { segment: "Mid-market" },
+    trends: { wave: "2024-Q3" },
+    "won-lost": { competitor: "Globex" }
+  };
+
+  /**
+   * The page's sections (cards and tables, in order), each with a print of what it shows and
+   * the filters that the visible scope notes (components/scope.js) of its part of the page,
+   * under the same heading, say it does not follow.
+   */
+  async function sectionsOf(url: string) {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(url, { waitUntil: "networkidle" });
+    const sections = await page.evaluate(() => {
+      // Inputs.table numbers its style sheets per page load: left out of the print.
+      // The page's DOM, untyped here: the tests are compiled without the DOM library.
+      const document = (globalThis as any).document;
+      const print = (el: any) => {
+        const copy = el.cloneNode(true);
+        copy.querySelectorAll("style").forEach((n: any) => n.remove());
+        const marks = [...el.querySelectorAll("svg path, svg circle, svg rect")].map((m: any) =>
+          ["d", "cx", "cy", "x", "y", "width", "height"].map((a) => m.getAttribute(a)).join()
+        );
+        return `${copy.textContent}${marks.join("|")}`;
+      };
+      let part = 0;
+      const notes = new Map<number, string[]>();
+      const found: { part: number; name: string; print: string }[] = [];
+      for (const el of document.querySelectorAll("main h2, main .card, main .data-table, main [data-ignores]")) {
+        if (el.tagName === "H2") {
+          if (!el.closest(".card")) part += 1; // a chart's title is an h2 too
+        } else if (el.dataset.ignores !== undefined) {
+          if (el.offsetParent !== null) notes.set(part, [...(notes.get(part) ?? []), ...el.dataset.ignores.split(" ")]);
+        } else if (
+          !el.parentElement!.closest(".card, .data-table") &&
+          !el.closest(".preview-status-slot, .missing-input")
+        ) {
+          found.push({
+            part,
+            name: el.id || (el.querySelector("h2, h3, th")?.textContent ?? "").trim(),
+            print: print(el)
+          });
+        }
+      }
+      return found.map((f) => ({ ...f, ignores: notes.get(f.part) ?? [] }));
+    });
+    await page.close();
+    return sections;
+  }
+
+  for (const [path, filters] of Object.entries(FILTERED_PAGES)) {
+    it(`/${path}: every section follows each filter, or says it does not`, async () => {
+      expect(build.status, build.output).toBe(0);
+      const before = await sectionsOf(`${server.url}${path}`);
+      expect(before.length).toBeGreaterThan(1);
+      for (const [filter, value] of Object.entries(filters)) {
+        const after = await sectionsOf(`${server.url}${path}?${filter}=${encodeURIComponent(value)}`);
+        expect(
+          after.map((s) => s.name),
+          `${path} ?${filter}`
+        ).toEqual(before.map((s) => s.name));
+        const silent = after.filter((s, i) => s.print === before[i]!.print && !s.ignores.includes(filter));
+        expect(
+          silent.map((s) => s.name),
+          `${path} ?${filter}=${value}: sections that ignore it silently`
+        ).toEqual([]);
+      }
+    });
+  }
+
+  it("compares each figure with one baseline, named, on every page that states it", async () => {
+    expect(build.status, build.output).toBe(0);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const said = new Map<string, Set<string>>();
+    for (const path of ["", "quarters/2025-Q4", "won-lost"]) {
+      await page.goto(`${server.url}${path}`, { waitUntil: "networkidle" });
+      const text = await page.locator("main").innerText();
+      // "(up 12.4% from 2025-Q3", "up 2 points from 51% in 2025-Q3", "▲ 8.4% vs 2025-Q3".
+      for (const [, baseline] of text.matchAll(/\b(?:up|down|unchanged)\b[^.()]*? from [^.()]*?(\d{4}-Q\d)/g))
+        said.set(path, (said.get(path) ?? new Set()).add(baseline!));
+      for (const [, baseline] of text.matchAll(/[▲▼■][^\n]*? vs (\d{4}-Q\d)/g))
+        said.set(path, (said.get(path) ?? new Set()).add(baseline!));
+    }
+    await page.close();
+    // The overview reads the latest complete quarter, 2025-Q4: every change is against 2025-Q3.
+    expect(Object.fromEntries([...said].map(([path, set]) => [path, [...set]]))).toEqual({
+      "": ["2025-Q3"],
+      "quarters/2025-Q4": ["2025-Q3"],
+      "won-lost": ["2025-Q3"]
+    });
+  });
+
   it("links the outreach list from the levers page: one row per customer with something unused, ids only", async () => {
     expect(build.status, build.output).toBe(0);
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
