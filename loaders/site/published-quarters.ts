@@ -100,23 +100,21 @@ export function restatementsOf(
   asOf: string | null,
   clvModel: string | null
 ): Restatement[] {
-  return published.flatMap((figure) => {
+  return published.map((figure) => {
     const row = kpis.find((k) => k.quarter === figure.quarter && k.kpi === figure.kpi);
     const current = row?.value ?? null;
     const model = figure.kpi === "clv" ? clvModel : null;
-    return [
-      {
-        quarter: figure.quarter,
-        kpi: figure.kpi,
-        published: figure.value,
-        published_as_of: figure.exportsAsOf,
-        published_model: figure.model,
-        current,
-        current_as_of: asOf,
-        current_model: model,
-        restated: isRestated(figure, current, model)
-      }
-    ];
+    return {
+      quarter: figure.quarter,
+      kpi: figure.kpi,
+      published: figure.value,
+      published_as_of: figure.exportsAsOf,
+      published_model: figure.model,
+      current,
+      current_as_of: asOf,
+      current_model: model,
+      restated: isRestated(figure, current, model)
+    };
   });
 }
 

@@ -3,7 +3,13 @@ import { literal, quarterLabel } from "../../core/sql.js";
 import { memoized, type TableContext } from "../../warehouse/context.js";
 import { round } from "../../core/numbers.js";
 import { fitGammaGamma, type RfmCounts, type GammaGammaParams } from "./clv-models.js";
-import { PURCHASE_MODELS, type PurchaseModel, type PurchaseParams } from "./purchase-models.js";
+import {
+  PURCHASE_MODELS,
+  purchaseModel,
+  type PurchaseModel,
+  type PurchaseModelName,
+  type PurchaseParams
+} from "./purchase-models.js";
 
 /** Transactions are counted in weeks, as in Fader, Hardie & Lee (2005). */
 export const PERIOD_DAYS = 7;
@@ -111,12 +117,10 @@ export interface ClvModel {
 export function clvModel(context: TableContext, fit: ClvFit): Promise<ClvModel | null> {
   return memoized(context, `clv-model:${fit}`, async () => {
     // A history too short for the holdout check keeps the first model, BG/NBD, unchecked.
-    const chosen = (await clvModelChoice(context)).find((c) => c.chosen)?.model ?? PURCHASE_MODELS[0]!.name;
-    return fitClvModel(
-      context,
-      fit,
-      PURCHASE_MODELS.find((m) => m.name === chosen)!
-    );
+    // The choice table's model column holds the names of PURCHASE_MODELS it was made from.
+    const chosen = ((await clvModelChoice(context)).find((c) => c.chosen)?.model ??
+      PURCHASE_MODELS[0]!.name) as PurchaseModelName;
+    return fitClvModel(context, fit, purchaseModel(chosen));
   });
 }
 

@@ -1,6 +1,7 @@
 import { I, NULL, V, type RowOf } from "../table.js";
 import { memoized, type TableContext } from "../../warehouse/context.js";
 import { prepareNameTokens, redactionSql } from "../privacy/redact.js";
+import { recommendGroupSql } from "../survey/recommend-groups.js";
 
 /** Comments published per wave and loyalty group: the most recent, enough to read, never all. */
 export const COMMENTS_PER_GROUP = 100;
@@ -46,5 +47,4 @@ export function comments(context: TableContext): Promise<CommentRow[]> {
   });
 }
 
-const groupSql = (recommend: string) =>
-  `CASE WHEN ${recommend} >= 9 THEN 'promoter' WHEN ${recommend} >= 7 THEN 'passive' WHEN ${recommend} IS NOT NULL THEN 'detractor' ELSE 'no answer' END`;
+const groupSql = recommendGroupSql;

@@ -5,6 +5,7 @@ import { round } from "../../core/numbers.js";
 import { normalInterval, welchTest, wilsonInterval } from "../../core/stats/intervals.js";
 import { ALL_WAVES } from "../survey/survey-cells.js";
 import { drivers } from "./drivers.js";
+import { isDetractor, recommendGroupSql } from "../survey/recommend-groups.js";
 
 /** Actual behaviour is observed over the days after a response: the following two quarters. */
 export const FOLLOW_UP_DAYS = 180;
@@ -38,7 +39,8 @@ export const LOYALTY_GROUP_COLUMNS = [
 
 export type LoyaltyGroupRow = RowOf<typeof LOYALTY_GROUP_COLUMNS>;
 
-const GROUP_SQL = `CASE WHEN likelihood_to_recommend >= 9 THEN 'promoter' WHEN likelihood_to_recommend >= 7 THEN 'passive' ELSE 'detractor' END`;
+// Respondents without an answer never reach the linkage: they are filtered out before grouping.
+const GROUP_SQL = recommendGroupSql("likelihood_to_recommend");
 
 /**
  * Stated loyalty against actual behaviour: survey respondents linked to the CRM by
@@ -234,7 +236,7 @@ async function revenueAtRisk(context: TableContext, retentionGap: number): Promi
   const [row] = await context.db.rows<{ n: number; revenue: number | null }>(`
     WITH latest AS (SELECT max(wave) AS wave FROM responses),
     detractors AS (SELECT customer_id, responded_at FROM responses
-                   WHERE wave = (SELECT wave FROM latest) AND customer_id IS NOT NULL AND responded_at IS NOT NULL AND likelihood_to_recommend <= 6)
+                   WHERE wave = (SELECT wave FROM latest) AND customer_id IS NOT NULL AND responded_at IS NOT NULL AND ${isDetractor("likelihood_to_recommend")})
     SELECT count(DISTINCT d.customer_id) AS n, sum(o.amount)::DOUBLE AS revenue
     FROM detractors d LEFT JOIN orders o ON o.customer_id = d.customer_id AND o.ordered_at <= d.responded_at AND o.ordered_at > d.responded_at - INTERVAL 365 DAY`);
   if (!row?.n) return undefined;

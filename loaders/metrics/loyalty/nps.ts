@@ -6,6 +6,7 @@ import { literal } from "../../core/sql.js";
 import { npsInterval } from "../../core/stats/intervals.js";
 import { suppressedCells } from "../privacy/cell-suppression.js";
 import { respondentSegments, segmentCell } from "../survey/survey-cells.js";
+import { isDetractor, isPromoter } from "../survey/recommend-groups.js";
 
 export const NPS_COLUMNS = [
   ["wave", V],
@@ -56,9 +57,9 @@ export function nps(context: TableContext): Promise<NpsRow[]> {
     }>(`
       WITH answers AS (SELECT respondent_id, wave, ${ours} AS brand, likelihood_to_recommend FROM responses ${competitors})
       SELECT r.wave, s.segment, r.brand, count(r.likelihood_to_recommend) AS n,
-             count(*) FILTER (WHERE r.likelihood_to_recommend >= 9) AS p,
+             count(*) FILTER (WHERE ${isPromoter("r.likelihood_to_recommend")}) AS p,
              count(*) FILTER (WHERE r.likelihood_to_recommend BETWEEN 7 AND 8) AS pa,
-             count(*) FILTER (WHERE r.likelihood_to_recommend <= 6) AS d
+             count(*) FILTER (WHERE ${isDetractor("r.likelihood_to_recommend")}) AS d
       FROM answers r JOIN (${respondentSegments(context.schema)}) s USING (respondent_id, wave)
       GROUP BY r.wave, s.segment, r.brand ORDER BY r.wave, s.segment, r.brand <> ${ours}, r.brand`);
     const hidden = suppressedCells(

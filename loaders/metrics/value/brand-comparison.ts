@@ -10,6 +10,7 @@ import { holm, meanInterval, pairedTest } from "../../core/stats/intervals.js";
 import { hasSurvey, memoized, type TableContext } from "../../warehouse/context.js";
 import { attributeWeights } from "../survey/weights.js";
 import { B, D, I, NULL, V, type RowOf } from "../table.js";
+import { promoterScoreSql as promoterScore } from "../survey/recommend-groups.js";
 
 export const BRAND_COMPARISON_COLUMNS = [
   ["wave", V],
@@ -47,8 +48,6 @@ interface PairedMoments {
   mean: number;
   sd: number | null;
 }
-
-const promoterScore = (column: string) => `CASE WHEN ${column} >= 9 THEN 100 WHEN ${column} <= 6 THEN -100 ELSE 0 END`;
 
 /**
  * Per wave and competitor, for the respondents who rated both brands: our NPS and theirs (each
